@@ -1,0 +1,112 @@
+/**
+ * The one place that reads the environment. Everything else receives a frozen `Config`.
+ *
+ * Storage names are constants, not settings: the Bicep in `infra/` creates exactly these,
+ * and test/infra checks that the two never drift apart.
+ */
+export const storageNames = Object.freeze({
+  /** Accepted documents, exactly as validated, one blob per docId. */
+  rawContainer: "raw",
+  /** Invalid (but consented) documents with their errors, kept for replay. */
+  rejectedContainer: "rejected",
+  /** Claim-check messages: one per accepted document, read by the aggregation trigger. */
+  ingestQueue: "usage-ingested",
+  /** Where the Functions host (and our local runtime) moves messages that keep failing. */
+  poisonQueue: "usage-ingested-poison",
+  /** Per-hierarchy weekly snapshots: PartitionKey hierarchy, RowKey week. */
+  hierarchyWeeksTable: "HierarchyWeeks",
+  /** Fleet-wide weekly rollups: PartitionKey week. */
+  weeklyStatsTable: "WeeklyStats",
+});
+
+/** App settings this code reads; infra/ sets exactly these (checked by test/infra). */
+export const appSettingNames = Object.freeze({
+  storageConnectionString: "AzureWebJobsStorage",
+  storageAccountName: "AzureWebJobsStorage__accountName",
+  storageClientId: "AzureWebJobsStorage__clientId",
+  rateLimitPerHour: "RATE_LIMIT_PER_HOUR",
+  appInsightsConnectionString: "APPLICATIONINSIGHTS_CONNECTION_STRING",
+});
+
+/** Settings only the local runtime (`npm start`) reads. */
+export const localSettingNames = Object.freeze({
+  port: "PORT",
+  dataDir: "DATA_DIR",
+  ingestKey: "INGEST_KEY",
+  queryKey: "QUERY_KEY",
+});
+
+/** Contract section 2: fixed limits, not settings, because SCPs rely on them. */
+export const limits = Object.freeze({
+  maxWireBytes: 2 * 1024 * 1024,
+  maxDocumentBytes: 8 * 1024 * 1024,
+  maxBatchBytes: 32 * 1024 * 1024,
+  maxBatchLines: 500,
+});
+
+/** Documented development defaults for the local runtime's function keys. */
+export const devKeys = Object.freeze({ ingest: "dev-ingest-key", query: "dev-query-key" });
+
+export type StorageConnection =
+  | { kind: "connectionString"; connectionString: string }
+  | { kind: "managedIdentity"; accountName: string; clientId?: string };
+
+export interface Config {
+  /** Absent only in the local runtime before it has started its embedded Azurite. */
+  storage: StorageConnection | undefined;
+  rateLimitPerHour: number;
+  appInsightsConnectionString: string | undefined;
+  local: {
+    port: number;
+    dataDir: string;
+    ingestKey: string;
+    queryKey: string;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readString(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function readStorage(env: Env): StorageConnection | undefined {
+  const connectionString = readString(env, appSettingNames.storageConnectionString);
+  if (connectionString !== undefined) return { kind: "connectionString", connectionString };
+  const accountName = readString(env, appSettingNames.storageAccountName);
+  if (accountName === undefined) return undefined;
+  if (!/^[a-z0-9]{3,24}$/.test(accountName)) {
+    throw new ConfigError(`${appSettingNames.storageAccountName} is not a storage account name: "${accountName}"`);
+  }
+  const clientId = readString(env, appSettingNames.storageClientId);
+  return clientId === undefined ? { kind: "managedIdentity", accountName } : { kind: "managedIdentity", accountName, clientId };
+}
+
+/** Reads and validates the environment once; throws `ConfigError` naming the bad setting. */
+export function readConfig(env: Env = process.env): Config {
+  return Object.freeze({
+    storage: readStorage(env),
+    rateLimitPerHour: readInteger(env, appSettingNames.rateLimitPerHour, 120, 1, 1_000_000),
+    appInsightsConnectionString: readString(env, appSettingNames.appInsightsConnectionString),
+    local: Object.freeze({
+      port: readInteger(env, localSettingNames.port, 7071, 0, 65535),
+      dataDir: readString(env, localSettingNames.dataDir) ?? ".data",
+      ingestKey: readString(env, localSettingNames.ingestKey) ?? devKeys.ingest,
+      queryKey: readString(env, localSettingNames.queryKey) ?? devKeys.query,
+    }),
+  });
+}
