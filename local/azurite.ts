@@ -20,6 +20,8 @@ export interface AzuriteOptions {
   queuePort?: number;
   tablePort?: number;
   host?: string;
+  /** Sees every request Azurite serves (the benchmark counts storage round-trips with it). */
+  onRequest?: (service: "blob" | "queue" | "table", method: string, url: string) => void;
 }
 
 export interface EmbeddedAzurite {
@@ -74,6 +76,15 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));
     throw error;
+  }
+  if (options.onRequest !== undefined) {
+    const observe = options.onRequest;
+    const named = [["blob", blob], ["queue", queue], ["table", table]] as const;
+    for (const [service, server] of named) {
+      // Azurite keeps its http.Server in a field; a second "request" listener only watches.
+      const http = (server as unknown as { httpServer: import("node:http").Server }).httpServer;
+      http.on("request", (req: import("node:http").IncomingMessage) => observe(service, req.method ?? "", req.url ?? ""));
+    }
   }
   const blobEndpoint = `${blob.getHttpServerAddress()}/${DEV_ACCOUNT}`;
   const queueEndpoint = `${queue.getHttpServerAddress()}/${DEV_ACCOUNT}`;

@@ -19,7 +19,10 @@ export const storageNames = Object.freeze({
   weeklyStatsTable: "WeeklyStats",
 });
 
-/** App settings this code reads; infra/ sets exactly these (checked by test/infra). */
+/**
+ * App settings this code reads. infra/ sets all of them but the connection-string form,
+ * which is the local alternative to the identity form (checked by test/infra).
+ */
 export const appSettingNames = Object.freeze({
   storageConnectionString: "AzureWebJobsStorage",
   storageAccountName: "AzureWebJobsStorage__accountName",

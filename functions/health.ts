@@ -1,0 +1,21 @@
+import type { HttpResponseInit } from "@azure/functions";
+import { StorageUnavailableError } from "../shared/errors";
+import { jsonResponse, problemResponse } from "../shared/http/problem";
+import { getServices } from "../shared/services";
+import { checkStorage } from "../shared/storage/checkStorage";
+import type { HttpTrigger } from "./trigger";
+
+/** GET /api/health: 200 when storage answers, 503 otherwise. No key, no secrets in the answer. */
+export async function health(): Promise<HttpResponseInit> {
+  const ok = await checkStorage(getServices().clients);
+  return ok ? jsonResponse(200, { status: "ok" }) : problemResponse(new StorageUnavailableError("health check failed", 10));
+}
+
+export const healthTrigger: HttpTrigger = {
+  kind: "http",
+  name: "health",
+  route: "health",
+  methods: ["GET"],
+  key: "none",
+  handler: health,
+};

@@ -1,0 +1,40 @@
+import type { HttpResponseInit, InvocationContext } from "@azure/functions";
+import { ValidationError } from "../shared/errors";
+import { problemResponse } from "../shared/http/problem";
+import { getServices } from "../shared/services";
+import { outcomeOf, type OutcomeRecord } from "../shared/telemetry/outcomes";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The path's docId if it is a UUID: only then is it safe to echo and to log. */
+export function safeDocId(docId: string | undefined): string | undefined {
+  return docId !== undefined && UUID.test(docId) ? docId : undefined;
+}
+
+type RecordFields = Omit<OutcomeRecord, "outcome" | "status" | "durationMs">;
+
+/** Records a submission's outcome through the invocation's logger. */
+export function recordOutcome(context: InvocationContext, started: number, record: Omit<OutcomeRecord, "durationMs">): void {
+  const durationMs = Math.round((performance.now() - started) * 10) / 10;
+  getServices().telemetry.recordOutcome({ ...record, durationMs }, (line) => context.log(line));
+}
+
+/**
+ * The one catch of a submission route: records the outcome the error stands for and answers
+ * with its problem. An error we did not expect is logged by name and stack for the operator.
+ */
+export function failSubmission(context: InvocationContext, started: number, error: unknown, fields: RecordFields): HttpResponseInit {
+  const response = problemResponse(error, fields.docId);
+  const outcome = outcomeOf(error);
+  const errorPaths = error instanceof ValidationError ? error.errors.map((e) => e.path) : undefined;
+  const expected = outcome !== "unavailable" || (error instanceof Error && error.name === "StorageUnavailableError");
+  if (!expected) context.error(`unexpected ${error instanceof Error ? `${error.name}: ${error.stack ?? error.message}` : String(error)}`);
+  recordOutcome(context, started, {
+    ...fields,
+    outcome,
+    status: response.status ?? 500,
+    ...(errorPaths === undefined ? {} : { errorPaths }),
+    ...(expected ? {} : { errorName: error instanceof Error ? error.name : typeof error }),
+  });
+  return response;
+}

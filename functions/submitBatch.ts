@@ -1,0 +1,49 @@
+import type { HttpResponseInit, InvocationContext } from "@azure/functions";
+import { limits } from "../shared/config";
+import { requireMediaType } from "../shared/http/contentType";
+import { jsonResponse } from "../shared/http/problem";
+import { readBody } from "../shared/http/readBody";
+import { submitBatch as judgeBatch } from "../shared/ingestion/submitBatch";
+import { getServices } from "../shared/services";
+import { failSubmission, recordOutcome, safeDocId } from "./httpEdge";
+import type { HttpRequestLike, HttpTrigger } from "./trigger";
+
+const STATUS_OF_LINE = { accepted: 202, duplicate: 200, conflict: 409, invalid: 400 } as const;
+
+/** POST /api/v1/batch: an offline upload, NDJSON envelopes judged line by line. */
+export async function submitBatch(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+  const started = performance.now();
+  const fields = { route: "batch" as const };
+  try {
+    requireMediaType(request.headers.get("content-type"), ["application/x-ndjson", "application/ndjson"]);
+    // The contract caps a batch at 32 MiB decompressed; the wire may carry as much uncompressed.
+    const bytes = await readBody(request.body, {
+      maxWireBytes: limits.maxBatchBytes,
+      maxDecodedBytes: limits.maxBatchBytes,
+      contentEncoding: request.headers.get("content-encoding"),
+      contentLength: request.headers.get("content-length"),
+    });
+    const response = await judgeBatch(bytes, getServices(), (line, outcome) => {
+      recordOutcome(context, started, {
+        ...fields,
+        outcome,
+        status: STATUS_OF_LINE[line.status],
+        batchLine: line.line,
+        docId: safeDocId(line.docId),
+        ...(line.errors === undefined ? {} : { errorPaths: line.errors.map((e) => e.path) }),
+      });
+    });
+    return jsonResponse(200, response);
+  } catch (error) {
+    return failSubmission(context, started, error, fields);
+  }
+}
+
+export const submitBatchTrigger: HttpTrigger = {
+  kind: "http",
+  name: "submitBatch",
+  route: "v1/batch",
+  methods: ["POST"],
+  key: "ingest",
+  handler: submitBatch,
+};

@@ -1,0 +1,8 @@
+import { aggregateUsageTrigger } from "./aggregateUsage";
+import { healthTrigger } from "./health";
+import { submitBatchTrigger } from "./submitBatch";
+import { submitUsageTrigger } from "./submitUsage";
+import type { Trigger } from "./trigger";
+
+/** Every trigger of the app, for the Functions host (functions/index.ts) and the local runtime alike. */
+export const triggers: readonly Trigger[] = [submitUsageTrigger, submitBatchTrigger, healthTrigger, aggregateUsageTrigger];

@@ -1,0 +1,68 @@
+import { triggers as allTriggers } from "../functions/triggers";
+import type { HttpTrigger, QueueTrigger, Trigger } from "../functions/trigger";
+import type { Config } from "../shared/config";
+import { createServices, useServices, type Services } from "../shared/services";
+import { ensureStorage } from "../shared/storage/ensureStorage";
+import { HttpHost, type LocalLog } from "./httpHost";
+import { QueueHost } from "./queueHost";
+import { readHostSettings, type HostSettings } from "./hostSettings";
+
+export interface LocalRuntimeOptions {
+  /** Must name its storage (a connection string). */
+  config: Config;
+  /** Defaults to `config.local.port`; 0 picks a free port. */
+  port?: number;
+  /** Where the runtime's own lines and the functions' logs go. */
+  log?: LocalLog;
+  /** Replaces the trigger list (tests run a subset); defaults to every trigger. */
+  triggers?: readonly Trigger[];
+  /** Overrides host.json's queue settings (tests shorten the back-off). */
+  queueSettings?: Partial<HostSettings["queues"]>;
+  /** Set false to serve HTTP only. */
+  runQueueTriggers?: boolean;
+}
+
+export interface LocalRuntime {
+  url: string;
+  services: Services;
+  queueHost: QueueHost;
+  close(): Promise<void>;
+}
+
+/**
+ * The Functions host in miniature: creates the storage the code uses, then serves the same
+ * trigger list over HTTP and drives its queue triggers. `npm start`, the integration tests
+ * and the benchmark all run the service through this.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log: LocalLog = options.log ?? ((level, message) => console.log(`[${level}] ${message}`));
+  const services = createServices(options.config);
+  useServices(services);
+  await ensureStorage(services.clients);
+  const settings = readHostSettings();
+  const triggers = options.triggers ?? allTriggers;
+  const http = new HttpHost({
+    triggers: triggers.filter((t): t is HttpTrigger => t.kind === "http"),
+    routePrefix: settings.routePrefix,
+    keys: { ingest: options.config.local.ingestKey, query: options.config.local.queryKey },
+    port: options.port ?? options.config.local.port,
+    log,
+  });
+  const queueHost = new QueueHost({
+    triggers: triggers.filter((t): t is QueueTrigger => t.kind === "queue"),
+    queueService: services.clients.queueService,
+    settings: { ...settings.queues, ...options.queueSettings },
+    log,
+  });
+  const url = await http.listen();
+  if (options.runQueueTriggers !== false) queueHost.start();
+  return {
+    url,
+    services,
+    queueHost,
+    async close() {
+      await Promise.all([http.close(), queueHost.stop()]);
+      await services.telemetry.flush();
+    },
+  };
+}

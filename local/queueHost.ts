@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import { InvocationContext } from "@azure/functions";
+import type { DequeuedMessageItem, QueueClient, QueueServiceClient } from "@azure/storage-queue";
+import type { QueueTrigger } from "../functions/trigger";
+import type { HostSettings } from "./hostSettings";
+import type { LocalLog } from "./httpHost";
+
+// The host holds a message invisible for 10 minutes while a function runs on it.
+const PROCESSING_VISIBILITY_SECONDS = 600;
+const MIN_POLL_MS = 100;
+
+export interface QueueHostOptions {
+  triggers: readonly QueueTrigger[];
+  queueService: QueueServiceClient;
+  settings: HostSettings["queues"];
+  log: LocalLog;
+}
+
+/** Decodes a message as the host does with `messageEncoding: base64`: JSON becomes a value, anything else a string. */
+export function decodeQueueMessage(messageText: string): unknown {
+  const text = Buffer.from(messageText, "base64").toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Drives queue triggers with the Functions host's semantics: batches of `batchSize`, a
+ * failed message made visible again after `visibilityTimeout`, and after `maxDequeueCount`
+ * failed attempts moved, unchanged, to `<queue>-poison`. Polling backs off to
+ * `maxPollingInterval` while a queue is empty.
+ */
+export class QueueHost {
+  private stopped = false;
+  private readonly loops: Promise<void>[] = [];
+  private readonly wakers = new Set<() => void>();
+
+  constructor(private readonly options: QueueHostOptions) {}
+
+  start(): void {
+    for (const trigger of this.options.triggers) this.loops.push(this.run(trigger));
+  }
+
+  /** Polls now rather than at the end of the current back-off (tests use this to avoid waiting). */
+  wake(): void {
+    for (const wake of this.wakers) wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await Promise.all(this.loops);
+  }
+
+  private async run(trigger: QueueTrigger): Promise<void> {
+    const queue = this.options.queueService.getQueueClient(trigger.queueName);
+    const poison = this.options.queueService.getQueueClient(`${trigger.queueName}-poison`);
+    let delay = MIN_POLL_MS;
+    while (!this.stopped) {
+      let received: DequeuedMessageItem[] = [];
+      try {
+        const response = await queue.receiveMessages({
+          numberOfMessages: this.options.settings.batchSize,
+          visibilityTimeout: PROCESSING_VISIBILITY_SECONDS,
+        });
+        received = response.receivedMessageItems;
+      } catch (error) {
+        this.options.log("warning", `polling ${trigger.queueName} failed: ${String(error)}`);
+      }
+      if (received.length > 0) {
+        delay = MIN_POLL_MS;
+        await Promise.all(received.map((message) => this.process(trigger, queue, poison, message)));
+        continue;
+      }
+      await this.sleep(delay);
+      delay = Math.min(delay * 2, this.options.settings.maxPollingIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  private async process(trigger: QueueTrigger, queue: QueueClient, poison: QueueClient, message: DequeuedMessageItem): Promise<void> {
+    const context = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: trigger.name,
+      logHandler: (level, ...args) => this.options.log(level, args.map(String).join(" ")),
+      triggerMetadata: {
+        id: message.messageId,
+        dequeueCount: message.dequeueCount,
+        insertionTime: message.insertedOn,
+        expirationTime: message.expiresOn,
+        nextVisibleTime: message.nextVisibleOn,
+        popReceipt: message.popReceipt,
+      },
+    });
+    try {
+      await trigger.handler(decodeQueueMessage(message.messageText), context);
+      await queue.deleteMessage(message.messageId, message.popReceipt);
+    } catch (error) {
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      try {
+        if (message.dequeueCount >= this.options.settings.maxDequeueCount) {
+          this.options.log("warning", `${trigger.name}: message ${message.messageId} failed ${message.dequeueCount} times, moving it to ${poison.name}: ${detail}`);
+          await poison.sendMessage(message.messageText);
+          await queue.deleteMessage(message.messageId, message.popReceipt);
+        } else {
+          this.options.log("warning", `${trigger.name}: message ${message.messageId} failed (attempt ${message.dequeueCount}): ${detail}`);
+          await queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.round(this.options.settings.visibilityTimeoutMs / 1000));
+        }
+      } catch (settleError) {
+        // The message becomes visible again when its processing lease ends; nothing is lost.
+        this.options.log("warning", `${trigger.name}: could not settle message ${message.messageId}: ${String(settleError)}`);
+      }
+    }
+  }
+}
+

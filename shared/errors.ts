@@ -1,0 +1,86 @@
+/**
+ * The typed errors of the domain. Each names the outcome it stands for; `shared/http/problem.ts`
+ * is the one place that turns them into RFC 9457 problem details.
+ */
+import type { DocumentError } from "./validation/validateUsageV1";
+
+export type { DocumentError };
+
+/** Malformed JSON, invalid UTF-8, a schema or a semantic violation: 400 with `errors`. */
+export class ValidationError extends Error {
+  override readonly name: string = "ValidationError";
+  constructor(
+    message: string,
+    readonly errors: DocumentError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Data above the declared collection level: 400 like any invalid document, but a separate
+ * outcome because nothing of the document may be kept or logged.
+ */
+export class ConsentError extends ValidationError {
+  override readonly name = "ConsentError";
+}
+
+/** A different document under a docId that is already used. */
+export class ConflictError extends Error {
+  override readonly name = "ConflictError";
+}
+
+/** Unknown docType/docVersion (and, for queries, an unknown hierarchy). */
+export class NotFoundError extends Error {
+  override readonly name = "NotFoundError";
+}
+
+/** Over a size or count limit; `limit` names it for the client. */
+export class PayloadTooLargeError extends Error {
+  override readonly name = "PayloadTooLargeError";
+  constructor(
+    message: string,
+    readonly limit: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A content type, charset or content encoding this service does not take. */
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = "UnsupportedMediaTypeError";
+}
+
+/** Over the per-hierarchy submission rate. */
+export class RateLimitedError extends Error {
+  override readonly name = "RateLimitedError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Storage did not answer (or answered 5xx); the client should retry later. */
+export class StorageUnavailableError extends Error {
+  override readonly name = "StorageUnavailableError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 30,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A missing or wrong function key (the Functions host does this in Azure; the local runtime here). */
+export class UnauthorizedError extends Error {
+  override readonly name = "UnauthorizedError";
+}
+
+/** Anything thrown that is not an Error becomes one, so callers can rely on `.message`. */
+export function ensureErrorType(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === "string" ? value : `Non-error thrown: ${String(value)}`);
+}

@@ -1,0 +1,124 @@
+import { limits } from "../config";
+import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError, type DocumentError } from "../errors";
+import { outcomeOf, type Outcome } from "../telemetry/outcomes";
+import { parseJsonBody } from "./parseJsonBody";
+import { submitDocument, type IngestionDeps, type Submission } from "./submitDocument";
+
+export type BatchLineStatus = "accepted" | "duplicate" | "conflict" | "invalid";
+
+export interface BatchLineResult {
+  /** 1-based line number in the body. */
+  line: number;
+  docId?: string;
+  status: BatchLineStatus;
+  errors?: DocumentError[];
+}
+
+export interface BatchResponse {
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  results: BatchLineResult[];
+}
+
+/** Called once per line with its outcome, for telemetry. */
+export type BatchLineObserver = (result: BatchLineResult, outcome: Outcome) => void;
+
+// Lines are independent; a few in flight hide storage latency without flooding it.
+const LINE_CONCURRENCY = 8;
+const ENVELOPE_KEYS = new Set(["docType", "docVersion", "docId", "document"]);
+
+/** Splits NDJSON bytes into non-empty lines, keeping their 1-based line numbers. */
+export function splitLines(body: Buffer): { line: number; bytes: Buffer }[] {
+  const lines: { line: number; bytes: Buffer }[] = [];
+  let start = 0;
+  let number = 1;
+  while (start <= body.length) {
+    let end = body.indexOf(0x0a, start);
+    if (end === -1) end = body.length;
+    let stop = end;
+    if (stop > start && body[stop - 1] === 0x0d) stop -= 1; // tolerate CRLF
+    const bytes = body.subarray(start, stop);
+    if (bytes.some((b) => b !== 0x20 && b !== 0x09)) lines.push({ line: number, bytes });
+    start = end + 1;
+    number += 1;
+  }
+  return lines;
+}
+
+function envelopeError(message: string): ValidationError {
+  return new ValidationError(`Line is not a valid envelope: ${message}`, [{ path: "", message: `envelope: ${message}` }]);
+}
+
+/** Reads one line's envelope `{docType, docVersion, docId, document}`. */
+function parseEnvelope(bytes: Buffer): Submission {
+  if (bytes.length > limits.maxDocumentBytes) {
+    throw envelopeError(`line is over the ${limits.maxDocumentBytes} byte document limit`);
+  }
+  const value = parseJsonBody(bytes);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw envelopeError("not a JSON object");
+  const unknown = Object.keys(value).filter((key) => !ENVELOPE_KEYS.has(key));
+  if (unknown.length > 0) throw envelopeError(`unknown member(s) ${unknown.map((k) => JSON.stringify(k)).join(", ")}`);
+  const { docType, docVersion, docId, document } = value as Record<string, unknown>;
+  if (typeof docType !== "string") throw envelopeError("docType must be a string");
+  if (typeof docVersion !== "number" || !Number.isInteger(docVersion)) throw envelopeError("docVersion must be an integer");
+  if (typeof docId !== "string") throw envelopeError("docId must be a string");
+  if (document === undefined) throw envelopeError("document is missing");
+  return { docType, docVersion, docId, document };
+}
+
+function docIdOf(bytes: Buffer): string | undefined {
+  // Only for the result row: a cheap look for the envelope's docId when the line failed early.
+  const match = /"docId"\s*:\s*"([0-9a-fA-F-]{36})"/.exec(bytes.subarray(0, 4096).toString("latin1"));
+  return match?.[1];
+}
+
+/**
+ * Judges every line of an offline upload on its own, with the rules of a single submission.
+ * A bad line never fails the others; an unreachable storage fails the whole batch (503), and
+ * the lines already stored answer `duplicate` when the batch is sent again.
+ */
+export async function submitBatch(body: Buffer, deps: IngestionDeps, observe?: BatchLineObserver): Promise<BatchResponse> {
+  const lines = splitLines(body);
+  if (lines.length > limits.maxBatchLines) {
+    throw new PayloadTooLargeError(`The batch has ${lines.length} lines; at most ${limits.maxBatchLines} are allowed`, `lines:${limits.maxBatchLines}`);
+  }
+  const results = new Array<BatchLineResult>(lines.length);
+  let next = 0;
+  let stopped = false;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < lines.length && !stopped; index = next++) {
+      const { line, bytes } = lines[index]!;
+      let result: BatchLineResult;
+      let outcome: Outcome;
+      try {
+        const submission = parseEnvelope(bytes);
+        const response = await submitDocument(submission, deps);
+        result = { line, docId: submission.docId, status: response.status };
+        outcome = response.status;
+      } catch (error) {
+        outcome = outcomeOf(error);
+        const docId = docIdOf(bytes);
+        const base = docId === undefined ? { line } : { line, docId };
+        if (error instanceof ConflictError) result = { ...base, status: "conflict" };
+        else if (error instanceof ValidationError) result = { ...base, status: "invalid", errors: error.errors };
+        else if (error instanceof NotFoundError) {
+          result = { ...base, status: "invalid", errors: [{ path: "", message: `envelope: ${error.message}` }] };
+        } else {
+          stopped = true; // the batch fails as a whole; no point writing the lines after it
+          throw error;
+        }
+      }
+      results[index] = result;
+      observe?.(result, outcome);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LINE_CONCURRENCY, lines.length) }, worker));
+  const count = (status: BatchLineStatus): number => results.filter((r) => r.status === status).length;
+  return {
+    accepted: count("accepted"),
+    duplicate: count("duplicate"),
+    rejected: count("invalid") + count("conflict"),
+    results,
+  };
+}

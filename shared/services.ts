@@ -1,0 +1,50 @@
+import { ConfigError, readConfig, storageNames, type Config } from "./config";
+import { RateLimiter } from "./ingestion/rateLimiter";
+import type { IngestionDeps } from "./ingestion/submitDocument";
+import { IngestQueue } from "./storage/ingestQueue";
+import { RawArchive } from "./storage/rawArchive";
+import { RejectedStore } from "./storage/rejectedStore";
+import { createStorageClients, credentialFor, type StorageClients } from "./storage/storageClients";
+import { createTelemetry, type Telemetry } from "./telemetry/telemetry";
+
+/** Everything a trigger needs, built once per process from the configuration. */
+export interface Services extends Required<Omit<IngestionDeps, "now">> {
+  config: Config;
+  clients: StorageClients;
+  telemetry: Telemetry;
+}
+
+/** Builds the services from a configuration whose storage is known. */
+export function createServices(config: Config, telemetry?: Telemetry): Services {
+  const { storage } = config;
+  if (storage === undefined) {
+    throw new ConfigError("Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName");
+  }
+  const clients = createStorageClients(storage);
+  telemetry ??= createTelemetry(
+    config.appInsightsConnectionString,
+    storage.kind === "managedIdentity" ? credentialFor(storage) : undefined,
+  );
+  return {
+    config,
+    clients,
+    telemetry,
+    rawArchive: new RawArchive(clients.blobService.getContainerClient(storageNames.rawContainer)),
+    rejectedStore: new RejectedStore(clients.blobService.getContainerClient(storageNames.rejectedContainer)),
+    ingestQueue: new IngestQueue(clients.queueService.getQueueClient(storageNames.ingestQueue)),
+    rateLimiter: new RateLimiter(config.rateLimitPerHour),
+  };
+}
+
+let current: Services | undefined;
+
+/** The process's services: those set with `useServices`, else built from the environment on first use. */
+export function getServices(): Services {
+  current ??= createServices(readConfig());
+  return current;
+}
+
+/** Installs the services the triggers use (the local runtime and the tests call this). */
+export function useServices(services: Services): void {
+  current = services;
+}

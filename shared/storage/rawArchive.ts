@@ -1,0 +1,100 @@
+import type { ContainerClient } from "@azure/storage-blob";
+import type { IsoWeek } from "../isoWeek";
+import { storageCodeOf, storageStatusOf, translateStorageError } from "./storageErrors";
+
+/** What the archive keeps of one accepted document. */
+export interface RawDocument {
+  docType: string;
+  docVersion: number;
+  docId: string;
+  hierarchyId: string;
+  collectedAt: string;
+  week: IsoWeek;
+  receivedAt: string;
+  /** The document as canonical JSON (sorted keys), the bytes that `sha256` hashes. */
+  body: string;
+  sha256: string;
+}
+
+/** `created`, or the hash of the document that already holds this docId. */
+export type PutRawResponse = { created: true } | { created: false; existingSha256: string | undefined };
+
+export interface StoredRawDocument {
+  name: string;
+  body: string;
+  sha256: string | undefined;
+  receivedAt: string | undefined;
+}
+
+/** The blob name for a document: by docId alone, so that the docId is claimed by one atomic create. */
+export function rawBlobName(docType: string, docVersion: number, docId: string): string {
+  return `${docType}/v${docVersion}/${docId}.json`;
+}
+
+/**
+ * The raw archive: one immutable JSON blob per accepted docId. Blob index tags (`week`,
+ * `collectedDate`, `hierarchyId`) make it listable by date and by hierarchy without a
+ * second index to keep in step; docs/raw-archive.md describes the layout.
+ */
+export class RawArchive {
+  constructor(private readonly container: ContainerClient) {}
+
+  /**
+   * Creates the blob only if the docId is new (If-None-Match: *), so that of any number of
+   * concurrent submissions exactly one creates it. One write and no read for a new document.
+   */
+  async put(doc: RawDocument): Promise<PutRawResponse> {
+    const name = rawBlobName(doc.docType, doc.docVersion, doc.docId);
+    const blob = this.container.getBlockBlobClient(name);
+    try {
+      await blob.upload(doc.body, Buffer.byteLength(doc.body), {
+        conditions: { ifNoneMatch: "*" },
+        blobHTTPHeaders: { blobContentType: "application/json; charset=utf-8" },
+        metadata: { sha256: doc.sha256, receivedat: doc.receivedAt },
+        tags: {
+          docType: doc.docType,
+          docVersion: String(doc.docVersion),
+          week: doc.week,
+          collectedDate: doc.collectedAt.slice(0, 10),
+          hierarchyId: doc.hierarchyId,
+        },
+      });
+      return { created: true };
+    } catch (error) {
+      const status = storageStatusOf(error);
+      const taken = status === 409 || status === 412 || storageCodeOf(error) === "BlobAlreadyExists";
+      if (!taken) translateStorageError(error, "storing the raw document");
+    }
+    try {
+      const properties = await blob.getProperties();
+      return { created: false, existingSha256: properties.metadata?.["sha256"] };
+    } catch (error) {
+      translateStorageError(error, "reading the stored document's hash");
+    }
+  }
+
+  /** Reads one archived document; `undefined` when there is no such blob. */
+  async read(name: string): Promise<StoredRawDocument | undefined> {
+    try {
+      // One GET returns both the bytes and the metadata.
+      const response = await this.container.getBlockBlobClient(name).download();
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+      const metadata = response.metadata ?? {};
+      return { name, body: Buffer.concat(chunks).toString("utf8"), sha256: metadata["sha256"], receivedAt: metadata["receivedat"] };
+    } catch (error) {
+      if (storageStatusOf(error) === 404) return undefined;
+      translateStorageError(error, "reading a raw document");
+    }
+  }
+
+  /** Names of the archived documents collected in weeks `from`..`to` (inclusive), via blob index tags. */
+  async *listByWeek(from: IsoWeek, to: IsoWeek): AsyncIterable<string> {
+    const query = `@container='${this.container.containerName}' AND week >= '${from}' AND week <= '${to}'`;
+    try {
+      for await (const item of this.container.findBlobsByTags(query)) yield item.name;
+    } catch (error) {
+      translateStorageError(error, "listing the raw archive");
+    }
+  }
+}

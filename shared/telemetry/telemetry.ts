@@ -1,0 +1,58 @@
+import type { TokenCredential } from "@azure/identity";
+import type { TelemetryClient } from "applicationinsights";
+import { allOutcomes, type Outcome, type OutcomeRecord } from "./outcomes";
+
+/** Where a structured log line goes: the invocation's logger in a function, the console elsewhere. */
+export type LogLine = (line: string) => void;
+
+/**
+ * Records outcomes: always as one structured JSON log line, and through Application Insights
+ * (`UsageSubmission` custom events, with the outcome as a dimension) when a connection
+ * string is configured.
+ */
+export class Telemetry {
+  private readonly counts = new Map<Outcome, number>(allOutcomes.map((o) => [o, 0]));
+
+  constructor(private readonly client: TelemetryClient | undefined) {}
+
+  recordOutcome(record: OutcomeRecord, log: LogLine = console.log): void {
+    this.counts.set(record.outcome, (this.counts.get(record.outcome) ?? 0) + 1);
+    log(JSON.stringify({ event: "submission", ...record }));
+    if (this.client !== undefined) {
+      const properties: Record<string, string> = {};
+      for (const [key, value] of Object.entries(record)) {
+        if (value !== undefined && key !== "durationMs") properties[key] = Array.isArray(value) ? value.join(",") : String(value);
+      }
+      this.client.trackEvent({ name: "UsageSubmission", properties, measurements: { durationMs: record.durationMs ?? 0 } });
+    }
+  }
+
+  /** Outcomes counted by this process since it started. */
+  outcomeCounts(): Record<Outcome, number> {
+    return Object.fromEntries(this.counts) as Record<Outcome, number>;
+  }
+
+  async flush(): Promise<void> {
+    await this.client?.flush();
+  }
+}
+
+/**
+ * Builds the process's telemetry. The Application Insights SDK is loaded only when a
+ * connection string is set: it is large and starts exporters on load. `credential` is for
+ * a resource with local auth disabled (as infra/ deploys it), which refuses unsigned telemetry.
+ */
+export function createTelemetry(connectionString: string | undefined, credential?: TokenCredential): Telemetry {
+  if (connectionString === undefined) return new Telemetry(undefined);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const appInsights = require("applicationinsights") as typeof import("applicationinsights");
+  const setup = appInsights.setup(connectionString);
+  if (credential !== undefined) appInsights.defaultClient.config.aadTokenCredential = credential;
+  setup
+    .setAutoCollectConsole(false)
+    // A function instance may be frozen or recycled at any time; an on-disk retry cache
+    // only delays exit and is not read again by the next instance.
+    .setUseDiskRetryCaching(false)
+    .start();
+  return new Telemetry(appInsights.defaultClient);
+}

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { storageNames } from "../../shared/config";
+import { projectRoot } from "../../local/hostSettings";
+import { dumpStorage, listBlobNames } from "../support/storageScan";
+import { post, startTestRuntime, type TestRuntime } from "../support/testRuntime";
+import { makeUsageDocument } from "../support/usageDocuments";
+
+const NDJSON = { "content-type": "application/x-ndjson" };
+const offlineBatch = readFileSync(join(projectRoot(), "test/fixtures/batch/offline-batch.ndjson"));
+
+function envelope(document: Record<string, unknown>, overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({ docType: "usage", docVersion: 1, docId: document["docId"], document, ...overrides });
+}
+
+function freshDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId: randomUUID(), ...overrides };
+}
+
+interface BatchJson {
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  results: { line: number; docId?: string; status: string; errors?: { path: string }[] }[];
+}
+
+describe("POST /api/v1/batch against Azurite", () => {
+  let t: TestRuntime;
+  before(async () => {
+    t = await startTestRuntime({}, { runQueueTriggers: false });
+  });
+  after(async () => t.close());
+
+  test("an offline upload of four weeks is accepted, and again is four duplicates", async () => {
+    const first = await post(t.url, "/api/v1/batch", offlineBatch, NDJSON);
+    assert.equal(first.status, 200);
+    const json = first.json as unknown as BatchJson;
+    assert.deepEqual([json.accepted, json.duplicate, json.rejected], [4, 0, 0]);
+    assert.deepEqual(json.results.map((r) => [r.line, r.status]), [[1, "accepted"], [2, "accepted"], [3, "accepted"], [4, "accepted"]]);
+    const again = (await post(t.url, "/api/v1/batch", gzipSync(offlineBatch), { ...NDJSON, "content-encoding": "gzip" })).json as unknown as BatchJson;
+    assert.deepEqual([again.accepted, again.duplicate, again.rejected], [0, 4, 0]);
+  });
+
+  test("each line is judged alone: one bad line never fails the others", async () => {
+    const good = freshDocument();
+    const used = freshDocument();
+    assert.equal((await post(t.url, "/api/v1/batch", envelope(used), NDJSON)).status, 200);
+    const consent = freshDocument({ level: "basic", features: { cmPivot: { enabled: true } } });
+    const clients = good["clients"] as Record<string, unknown>;
+    const invalid = freshDocument({ clients: { ...clients, total: Number(clients["total"]) + 5 } });
+    const lines = [
+      envelope(good),
+      "{not json",
+      envelope(invalid),
+      "",
+      envelope({ ...used, collectedAt: "2026-10-05T00:00:00.000Z" }),
+      envelope(consent),
+      envelope(freshDocument(), { docType: "inventory" }),
+      envelope(freshDocument(), { extra: true }),
+    ].join("\n");
+    const response = await post(t.url, "/api/v1/batch", lines, NDJSON);
+    assert.equal(response.status, 200);
+    const json = response.json as unknown as BatchJson;
+    assert.deepEqual(
+      json.results.map((r) => [r.line, r.status]),
+      [[1, "accepted"], [2, "invalid"], [3, "invalid"], [5, "conflict"], [6, "invalid"], [7, "invalid"], [8, "invalid"]],
+    );
+    assert.deepEqual([json.accepted, json.duplicate, json.rejected], [1, 0, 6]);
+    assert.ok(json.results[2]!.errors!.some((e) => e.path.startsWith("/clients")));
+    const everything = (await dumpStorage(t.azurite.connectionString)).join("\n");
+    assert.ok(!everything.includes(String(consent["docId"])), "the consent-violating line left a trace");
+    assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rejectedContainer)).includes(`usage/v1/${String(invalid["docId"])}.json`));
+  });
+
+  test("more than 500 lines is a 413 and nothing of it is stored", async () => {
+    const docs = Array.from({ length: 501 }, () => freshDocument());
+    const response = await post(t.url, "/api/v1/batch", docs.map((d) => envelope(d)).join("\n"), NDJSON);
+    assert.equal(response.status, 413);
+    const raw = await listBlobNames(t.azurite.connectionString, storageNames.rawContainer);
+    assert.ok(!docs.some((d) => raw.includes(`usage/v1/${String(d["docId"])}.json`)));
+  });
+
+  test("over 32 MiB decompressed is a 413", async () => {
+    const response = await post(t.url, "/api/v1/batch", gzipSync(Buffer.alloc(33 * 1024 * 1024, 0x0a)), { ...NDJSON, "content-encoding": "gzip" });
+    assert.equal(response.status, 413);
+  });
+
+  test("a batch needs the NDJSON media type", async () => {
+    const response = await post(t.url, "/api/v1/batch", offlineBatch, { "content-type": "application/json" });
+    assert.equal(response.status, 415);
+  });
+});

@@ -1,0 +1,249 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { storageNames } from "../../shared/config";
+import { dumpStorage, listBlobNames, peekQueue } from "../support/storageScan";
+import { INGEST_KEY, QUERY_KEY, post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
+import { makeUsageDocument } from "../support/usageDocuments";
+
+function freshDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId: randomUUID(), ...overrides };
+}
+
+function submit(t: TestRuntime, doc: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return post(t.url, submitPath(String(doc["docId"])), JSON.stringify(doc), headers);
+}
+
+describe("POST /api/v1/submit against Azurite", () => {
+  let t: TestRuntime;
+  before(async () => {
+    // Aggregation is not under test here; keep the claim checks on the queue to inspect them.
+    t = await startTestRuntime({ RATE_LIMIT_PER_HOUR: "1000" }, { runQueueTriggers: false });
+  });
+  after(async () => t.close());
+
+  test("a new valid document is stored, queued and answered 202", async () => {
+    const doc = freshDocument();
+    const response = await submit(t, doc);
+    assert.equal(response.status, 202);
+    assert.equal(response.json["status"], "accepted");
+    assert.equal(response.json["docId"], doc["docId"]);
+    assert.ok(!Number.isNaN(Date.parse(String(response.json["receivedAt"]))));
+    assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/v1/${String(doc["docId"])}.json`));
+    const messages = await peekQueue(t.azurite.connectionString, storageNames.ingestQueue);
+    assert.ok(messages.some((m) => (m as { docId: string }).docId === doc["docId"]));
+  });
+
+  test("the same document again is a 200 duplicate, whatever its key order, spacing or encoding, and is queued again", async () => {
+    const doc = freshDocument();
+    assert.equal((await submit(t, doc)).status, 202);
+    const reordered = Object.fromEntries(Object.entries(doc).reverse());
+    const again = await post(t.url, submitPath(String(doc["docId"])), JSON.stringify(reordered, null, 2));
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.json, { docId: doc["docId"], status: "duplicate" });
+    const gzipped = await post(t.url, submitPath(String(doc["docId"])), gzipSync(JSON.stringify(doc)), { "content-encoding": "gzip" });
+    assert.equal(gzipped.status, 200);
+    const messages = await peekQueue(t.azurite.connectionString, storageNames.ingestQueue);
+    assert.equal(messages.filter((m) => (m as { docId: string }).docId === doc["docId"]).length, 3);
+  });
+
+  test("a different document under a used docId is a 409, whatever differs", async () => {
+    const doc = freshDocument();
+    assert.equal((await submit(t, doc)).status, 202);
+    const laterDate = { ...doc, collectedAt: "2026-10-01T03:00:00.000Z" };
+    const conflict = await submit(t, laterDate);
+    assert.equal(conflict.status, 409);
+    assert.equal(conflict.headers.get("content-type"), "application/problem+json");
+    assert.equal(conflict.json["docId"], doc["docId"]);
+    assert.equal(conflict.json["status"], 409);
+  });
+
+  test("twenty concurrent submissions of one docId give exactly one 202 and nineteen duplicates", async () => {
+    const doc = freshDocument();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => submit(t, doc)));
+    const statuses = responses.map((r) => r.status).sort();
+    assert.equal(statuses.filter((s) => s === 202).length, 1);
+    assert.equal(statuses.filter((s) => s === 200).length, 19);
+  });
+
+  test("twenty concurrent different documents under one docId give one 202 and nineteen 409s", async () => {
+    const docId = randomUUID();
+    const docs = Array.from({ length: 20 }, (_, i) => freshDocument({ docId, collection: { runtimeSeconds: i, errors: 0 } }));
+    const responses = await Promise.all(docs.map((doc) => submit(t, doc)));
+    const statuses = responses.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 202).length, 1);
+    assert.equal(statuses.filter((s) => s === 409).length, 19);
+  });
+
+  test("an invalid document is a 400 with JSON Pointer errors and is kept among rejected documents", async () => {
+    const doc = freshDocument();
+    const clients = doc["clients"] as Record<string, unknown>;
+    const broken = { ...doc, clients: { ...clients, total: Number(clients["total"]) + 1 } };
+    const response = await submit(t, broken);
+    assert.equal(response.status, 400);
+    const errors = response.json["errors"] as { path: string; message: string }[];
+    assert.ok(errors.some((e) => e.path.startsWith("/clients")), JSON.stringify(errors));
+    const rejected = await listBlobNames(t.azurite.connectionString, storageNames.rejectedContainer);
+    assert.ok(rejected.includes(`usage/v1/${String(doc["docId"])}.json`));
+    assert.ok(!(await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/v1/${String(doc["docId"])}.json`));
+  });
+
+  test("a consent violation is a 400 and leaves no trace in storage or logs", async () => {
+    const marker = "Consent Trap OS 7f3a";
+    const doc = freshDocument({ level: "basic", features: { cmPivot: { enabled: true, uses: 424242 } } });
+    const clients = doc["clients"] as { total: number; byOs: Record<string, number> };
+    const entries = Object.entries(clients.byOs);
+    // Rename the first OS to the marker, keeping its count so the totals still agree.
+    doc["clients"] = { ...clients, byOs: Object.fromEntries([[marker, entries[0]![1]], ...entries.slice(1)]) };
+    const response = await submit(t, doc);
+    assert.equal(response.status, 400);
+    assert.match(String(response.json["type"]), /consent/);
+    const everything = (await dumpStorage(t.azurite.connectionString)).join("\n");
+    for (const needle of [String(doc["docId"]), String(doc["hierarchyId"]), marker, "424242"]) {
+      assert.ok(!everything.includes(needle), `storage holds ${needle}`);
+    }
+    const logs = t.logs.join("\n");
+    for (const needle of [String(doc["hierarchyId"]), marker, "424242"]) assert.ok(!logs.includes(needle), `logs hold ${needle}`);
+  });
+
+  for (const [name, body, expectedPath] of [
+    ["malformed JSON", '{"schemaVersion": 1,', ""],
+    ["a JSON array", "[]", ""],
+    ["1e400 as a count", null, "/clients/total"],
+    ["an unsafe integer", null, "/clients/total"],
+  ] as const) {
+    test(`${name} is a 400 with a path`, async () => {
+      const doc = freshDocument();
+      let text: string = body ?? "";
+      if (name === "1e400 as a count") text = JSON.stringify(doc).replace(/"total":\d+/, '"total":1e400');
+      if (name === "an unsafe integer") text = JSON.stringify(doc).replace(/"total":\d+/, `"total":${2 ** 53}`);
+      const response = await post(t.url, submitPath(String(doc["docId"])), text);
+      assert.equal(response.status, 400);
+      const errors = response.json["errors"] as { path: string }[];
+      assert.ok(errors.some((e) => e.path === expectedPath), JSON.stringify(errors));
+    });
+  }
+
+  test("invalid UTF-8 is a 400", async () => {
+    const doc = freshDocument();
+    const bytes = Buffer.from(JSON.stringify(doc).replace("Windows", "Windows\u0001"));
+    bytes[bytes.indexOf(0x01)] = 0xc3; // a lead byte with no continuation
+    const response = await post(t.url, submitPath(String(doc["docId"])), bytes);
+    assert.equal(response.status, 400);
+    assert.match(JSON.stringify(response.json["errors"]), /UTF-8/);
+  });
+
+  test("100,000 levels of nesting are a 400, not a crash", async () => {
+    const docId = randomUUID();
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const response = await post(t.url, submitPath(docId), `{"schemaVersion":1,"docId":"${docId}","x":${deep}}`);
+    assert.equal(response.status, 400);
+  });
+
+  test("__proto__, constructor and hasOwnProperty are ordinary OS names", async () => {
+    const doc = freshDocument();
+    const clients = doc["clients"] as { total: number; byOs: Record<string, number> };
+    const total = clients.total;
+    const third = Math.floor(total / 3);
+    const text = JSON.stringify({ ...doc, clients: { ...clients, byOs: {} } }).replace(
+      '"byOs":{}',
+      `"byOs":{"__proto__":${third},"constructor":${third},"hasOwnProperty":${total - 2 * third}}`,
+    );
+    const response = await post(t.url, submitPath(String(doc["docId"])), text);
+    assert.equal(response.status, 202, JSON.stringify(response.json));
+    const stored = (await dumpStorage(t.azurite.connectionString)).find((line) => line.includes(`raw/usage/v1/${String(doc["docId"])}`));
+    assert.ok(stored?.includes('"__proto__":'));
+  });
+
+  test("unknown docType or docVersion is a 404 problem", async () => {
+    const doc = freshDocument();
+    for (const [type, version] of [["inventory", "1"], ["usage", "2"], ["usage", "01"]] as const) {
+      const response = await post(t.url, submitPath(String(doc["docId"]), type, version), JSON.stringify(doc));
+      assert.equal(response.status, 404, `${type}/${version}`);
+      assert.equal(response.headers.get("content-type"), "application/problem+json");
+    }
+  });
+
+  test("a docId that is not a UUID is a 400", async () => {
+    const response = await post(t.url, submitPath("not-a-uuid"), JSON.stringify(freshDocument()));
+    assert.equal(response.status, 400);
+  });
+
+  test("other content types, charsets and encodings are 415s", async () => {
+    const doc = freshDocument();
+    const body = JSON.stringify(doc);
+    const refused: Record<string, string>[] = [
+      { "content-type": "text/plain" },
+      { "content-type": "application/json; charset=iso-8859-1" },
+      { "content-type": "application/json", "content-encoding": "br" },
+    ];
+    for (const headers of refused) {
+      const response = await post(t.url, submitPath(String(doc["docId"])), body, headers);
+      assert.equal(response.status, 415, JSON.stringify(headers));
+    }
+    const ok = await post(t.url, submitPath(String(doc["docId"])), body, { "content-type": "application/json; charset=UTF-8" });
+    assert.equal(ok.status, 202);
+  });
+
+  test("over 2 MiB on the wire or 8 MiB decompressed is a 413 naming the limit", async () => {
+    const docId = randomUUID();
+    const wire = await post(t.url, submitPath(docId), Buffer.alloc(3 * 1024 * 1024, 0x20));
+    assert.equal(wire.status, 413);
+    assert.match(String(wire.json["detail"]), /2 MiB/);
+    const inflated = await post(t.url, submitPath(docId), gzipSync(Buffer.alloc(9 * 1024 * 1024, 0x20)), { "content-encoding": "gzip" });
+    assert.equal(inflated.status, 413);
+    assert.match(String(inflated.json["detail"]), /8 MiB/);
+  });
+
+  test("a 200 MB gzip bomb is stopped at the limit with bounded memory", async () => {
+    const bomb = gzipSync(Buffer.alloc(200 * 1024 * 1024, 0x20), { level: 9 });
+    assert.ok(bomb.length < 1024 * 1024, `bomb is ${bomb.length} bytes on the wire`);
+    const before = process.memoryUsage().rss;
+    const response = await post(t.url, submitPath(randomUUID()), bomb, { "content-encoding": "gzip" });
+    const grown = process.memoryUsage().rss - before;
+    assert.equal(response.status, 413);
+    // Inflating it whole would take 200 MB; the limit is 8 MiB plus buffers.
+    assert.ok(grown < 64 * 1024 * 1024, `rss grew by ${grown} bytes`);
+  });
+
+  test("keys: none, a wrong one, or the query key is a 401; ?code= works", async () => {
+    const doc = freshDocument();
+    const body = JSON.stringify(doc);
+    for (const key of [undefined, "wrong", QUERY_KEY]) {
+      const response = await fetch(`${t.url}${submitPath(String(doc["docId"]))}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(key === undefined ? {} : { "x-functions-key": key }) },
+        body,
+      });
+      assert.equal(response.status, 401, String(key));
+    }
+    const viaCode = await fetch(`${t.url}${submitPath(String(doc["docId"]))}?code=${INGEST_KEY}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    assert.equal(viaCode.status, 202);
+  });
+
+  test("every submission records exactly one outcome", async () => {
+    const counts = () => t.runtime.services.telemetry.outcomeCounts();
+    const before = counts();
+    const doc = freshDocument();
+    await submit(t, doc);
+    await submit(t, doc);
+    await submit(t, { ...doc, collectedAt: "2026-10-02T00:00:00.000Z" });
+    await post(t.url, submitPath(randomUUID()), "{");
+    await post(t.url, submitPath(randomUUID()), "{}", { "content-type": "text/plain" });
+    const after = counts();
+    const delta = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof typeof before]]));
+    assert.deepEqual(delta, { accepted: 1, duplicate: 1, conflict: 1, invalid: 1, consent: 0, too_large: 0, unsupported: 1, rate_limited: 0, unavailable: 0 });
+    assert.ok(t.logs.some((line) => line.includes('"event":"submission"') && line.includes('"outcome":"conflict"')));
+  });
+
+  test("GET /api/health answers 200 without a key", async () => {
+    const response = await fetch(`${t.url}/api/health`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: "ok" });
+  });
+});

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { InvocationContext } from "@azure/functions";
+import { QueueServiceClient } from "@azure/storage-queue";
+import type { QueueTrigger } from "../../functions/trigger";
+import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
+import { QueueHost } from "../../local/queueHost";
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("the local queue host against Azurite", () => {
+  let azurite: EmbeddedAzurite;
+  let queues: QueueServiceClient;
+  before(async () => {
+    azurite = await startAzurite();
+    queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  });
+  after(async () => azurite.close());
+
+  async function run(name: string, handler: QueueTrigger["handler"], body: (host: QueueHost) => Promise<void>): Promise<void> {
+    await queues.getQueueClient(name).createIfNotExists();
+    await queues.getQueueClient(`${name}-poison`).createIfNotExists();
+    const host = new QueueHost({
+      triggers: [{ kind: "queue", name, queueName: name, handler }],
+      queueService: queues,
+      settings: { batchSize: 4, newBatchThreshold: 2, maxDequeueCount: 3, visibilityTimeoutMs: 0, maxPollingIntervalMs: 100 },
+      log: () => undefined,
+    });
+    host.start();
+    try {
+      await body(host);
+    } finally {
+      await host.stop();
+    }
+  }
+
+  const count = async (queue: string): Promise<number> =>
+    (await queues.getQueueClient(queue).getProperties()).approximateMessagesCount ?? 0;
+
+  test("a message that always fails is tried maxDequeueCount times, then moved unchanged to -poison", async () => {
+    const seen: number[] = [];
+    await run("always-fails", async (_message, context: InvocationContext) => {
+      seen.push(Number(context.triggerMetadata?.["dequeueCount"]));
+      throw new Error("boom");
+    }, async () => {
+      const text = Buffer.from('{"n":1}').toString("base64");
+      await queues.getQueueClient("always-fails").sendMessage(text);
+      await waitFor(async () => (await count("always-fails-poison")) === 1, "the poison message");
+      const poisoned = await queues.getQueueClient("always-fails-poison").peekMessages();
+      assert.equal(poisoned.peekedMessageItems[0]?.messageText, text);
+      assert.equal(await count("always-fails"), 0);
+    });
+    assert.deepEqual(seen, [1, 2, 3]);
+  });
+
+  test("a message that succeeds on its second try is deleted and never poisoned; JSON arrives decoded", async () => {
+    const received: unknown[] = [];
+    await run("flaky", async (message) => {
+      received.push(message);
+      if (received.length === 1) throw new Error("transient");
+    }, async () => {
+      await queues.getQueueClient("flaky").sendMessage(Buffer.from('{"docId":"x"}').toString("base64"));
+      await waitFor(async () => received.length === 2 && (await count("flaky")) === 0, "the retry");
+    });
+    assert.deepEqual(received, [{ docId: "x" }, { docId: "x" }]);
+    assert.equal(await count("flaky-poison"), 0);
+  });
+});

@@ -1,0 +1,67 @@
+import { readConfig } from "../../shared/config";
+import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "../../local/localRuntime";
+
+export const INGEST_KEY = "test-ingest-key";
+export const QUERY_KEY = "test-query-key";
+
+export interface TestRuntime {
+  url: string;
+  azurite: EmbeddedAzurite;
+  runtime: LocalRuntime;
+  /** Every line the runtime and the functions logged. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real in-memory Azurite on free ports and the local runtime on a free port, as
+ * `npm start` runs them. Settings come through readConfig, as in production.
+ */
+export async function startTestRuntime(
+  env: Record<string, string> = {},
+  options: Pick<LocalRuntimeOptions, "queueSettings" | "runQueueTriggers" | "triggers"> = {},
+): Promise<TestRuntime> {
+  const azurite = await startAzurite();
+  const logs: string[] = [];
+  const config = readConfig({ INGEST_KEY, QUERY_KEY, ...env, AzureWebJobsStorage: azurite.connectionString });
+  const runtime = await startLocalRuntime({
+    config,
+    port: 0,
+    log: (level, message) => logs.push(`[${level}] ${message}`),
+    queueSettings: { maxPollingIntervalMs: 200, visibilityTimeoutMs: 0, ...options.queueSettings },
+    ...(options.runQueueTriggers === undefined ? {} : { runQueueTriggers: options.runQueueTriggers }),
+    ...(options.triggers === undefined ? {} : { triggers: options.triggers }),
+  });
+  return {
+    url: runtime.url,
+    azurite,
+    runtime,
+    logs,
+    async close() {
+      await runtime.close();
+      await azurite.close();
+    },
+  };
+}
+
+/** POSTs a body to the runtime with the ingest key unless headers say otherwise. */
+export async function post(
+  base: string,
+  path: string,
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+  const response = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-functions-key": INGEST_KEY, ...headers },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+/** Path of the submit route for a docId. */
+export function submitPath(docId: string, docType = "usage", docVersion = "1"): string {
+  return `/api/v1/submit/${docType}/${docVersion}/${docId}`;
+}
