@@ -1,0 +1,327 @@
+/**
+ * infra/ and shared/config.ts cannot drift apart: the containers, queues and tables the
+ * Bicep creates are exactly those the code uses, and every app setting the code reads in
+ * Azure is set by the Bicep.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { appSettingNames, readConfig, storageNames } from "../../shared/config";
+import { findProjectRoot, listBicepFiles, readBicepInventory, type BicepInventory, type DeclaredName } from "./bicepInventory";
+
+/** The code's names, by kind of storage resource. */
+const codeNames = {
+  containers: [storageNames.rawContainer, storageNames.rejectedContainer],
+  queues: [storageNames.ingestQueue, storageNames.poisonQueue],
+  tables: [storageNames.hierarchyWeeksTable, storageNames.weeklyStatsTable],
+};
+
+/**
+ * App settings the code reads that Bicep must set. `AzureWebJobsStorage` (a connection
+ * string) is the local alternative to the identity-based settings and must never be set in
+ * Azure.
+ */
+const requiredSettings = Object.values(appSettingNames).filter((name) => name !== appSettingNames.storageConnectionString);
+
+/** Settings the platform reads, not the code: the only others Bicep may set. */
+const platformSettings = [
+  // Makes the host use a managed identity for AzureWebJobsStorage (with __clientId).
+  "AzureWebJobsStorage__credential",
+  // Entra ID authentication of the host's telemetry, since the component has local auth disabled.
+  "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+];
+
+/** Settings Flex Consumption rejects: their job is done by functionAppConfig. */
+const flexRejectedSettings = [
+  "FUNCTIONS_WORKER_RUNTIME",
+  "FUNCTIONS_EXTENSION_VERSION",
+  "WEBSITE_NODE_DEFAULT_VERSION",
+  "WEBSITE_RUN_FROM_PACKAGE",
+  "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+  "WEBSITE_CONTENTSHARE",
+  "SCM_DO_BUILD_DURING_DEPLOYMENT",
+];
+
+/**
+ * The one container Bicep may create under a computed name: Flex Consumption's deployment
+ * package (modules/storage.bicep's `deploymentContainerName` parameter). The platform reads
+ * it, not the code.
+ */
+const deploymentContainerExpression = "deploymentContainerName";
+
+interface NameDiff {
+  /** Names the code uses that the Bicep does not create. */
+  missing: string[];
+  /** Names the Bicep creates that the code does not know. */
+  unexpected: string[];
+}
+
+/** Compares two name lists as sets (order-free, duplicates ignored). */
+function diffNames(code: readonly string[], bicep: readonly string[]): NameDiff {
+  return {
+    missing: [...new Set(code)].filter((name) => !bicep.includes(name)).sort(),
+    unexpected: [...new Set(bicep)].filter((name) => !code.includes(name)).sort(),
+  };
+}
+
+function resolved(names: DeclaredName[]): string[] {
+  return names.flatMap((name) => (name.kind === "resolved" ? [name.value] : []));
+}
+
+function unresolved(names: DeclaredName[]): string[] {
+  return names.flatMap((name) => (name.kind === "unresolved" ? [`${name.expression} (line ${name.line})`] : []));
+}
+
+function mergeInventories(inventories: BicepInventory[]): BicepInventory {
+  const merged: BicepInventory = {
+    containers: [],
+    queues: [],
+    tables: [],
+    appSettings: [],
+    lifecyclePrefixes: [],
+    roleAssignments: [],
+    parameters: [],
+    outputs: [],
+  };
+  for (const inventory of inventories) {
+    for (const key of Object.keys(merged) as (keyof BicepInventory)[]) {
+      (merged[key] as unknown[]).push(...inventory[key]);
+    }
+  }
+  return merged;
+}
+
+const root = findProjectRoot();
+const bicepSources = listBicepFiles(path.join(root, "infra")).map((file) => ({
+  file: path.relative(root, file),
+  source: fs.readFileSync(file, "utf8"),
+}));
+const infra = mergeInventories(bicepSources.map(({ source }) => readBicepInventory(source)));
+
+describe("storage names in infra/ are exactly those of shared/config.ts", () => {
+  test("containers", () => {
+    assert.deepEqual(diffNames(codeNames.containers, resolved(infra.containers)), { missing: [], unexpected: [] });
+    const computed = infra.containers.flatMap((name) => (name.kind === "unresolved" ? [name.expression] : []));
+    assert.deepEqual(
+      computed,
+      [deploymentContainerExpression],
+      "only the Flex deployment container may have a computed name",
+    );
+  });
+
+  test("queues", () => {
+    assert.deepEqual(diffNames(codeNames.queues, resolved(infra.queues)), { missing: [], unexpected: [] });
+    assert.deepEqual(unresolved(infra.queues), [], "queue names must be static for this test to see them");
+  });
+
+  test("tables", () => {
+    assert.deepEqual(diffNames(codeNames.tables, resolved(infra.tables)), { missing: [], unexpected: [] });
+    assert.deepEqual(unresolved(infra.tables), [], "table names must be static for this test to see them");
+  });
+
+  test("the poison queue is the one the Functions host moves failed messages to", () => {
+    // The host names it `<queue>-poison`; pre-creating any other name would leave the real
+    // one to be created on the first failure, unseen by alerts.
+    assert.equal(storageNames.poisonQueue, `${storageNames.ingestQueue}-poison`);
+  });
+
+  test("lifecycle rules cover exactly the raw and rejected containers", () => {
+    assert.deepEqual(unresolved(infra.lifecyclePrefixes), []);
+    const containers = resolved(infra.lifecyclePrefixes).map((prefix) => prefix.split("/")[0] ?? "");
+    assert.deepEqual(diffNames(codeNames.containers, containers), { missing: [], unexpected: [] });
+    for (const prefix of resolved(infra.lifecyclePrefixes)) {
+      assert.ok(prefix.includes("/"), `prefixMatch "${prefix}" must name its container followed by "/"`);
+    }
+  });
+});
+
+describe("app settings in infra/ match what shared/config.ts reads", () => {
+  const bicepSettings = resolved(infra.appSettings);
+
+  test("every setting the code reads in Azure is set", () => {
+    assert.deepEqual(diffNames(requiredSettings, bicepSettings).missing, []);
+  });
+
+  test("no other setting is set, except the platform's own", () => {
+    assert.deepEqual(diffNames([...requiredSettings, ...platformSettings], bicepSettings).unexpected, []);
+    assert.deepEqual(unresolved(infra.appSettings), [], "app setting names must be static for this test to see them");
+  });
+
+  test("no connection string: storage is reached with the managed identity", () => {
+    assert.ok(!bicepSettings.includes(appSettingNames.storageConnectionString));
+    assert.ok(bicepSettings.includes("AzureWebJobsStorage__credential"));
+  });
+
+  test("nothing Flex Consumption rejects", () => {
+    assert.deepEqual(
+      bicepSettings.filter((name) => flexRejectedSettings.includes(name)),
+      [],
+    );
+  });
+});
+
+describe("parameters", () => {
+  const main = readBicepInventory(fs.readFileSync(path.join(root, "infra", "main.bicep"), "utf8")).parameters;
+  const parametersFile = JSON.parse(fs.readFileSync(path.join(root, "infra", "main.parameters.json"), "utf8")) as {
+    parameters: Record<string, { value: unknown }>;
+  };
+
+  test("main.parameters.json sets only parameters main.bicep declares", () => {
+    const declared = main.map((parameter) => parameter.name);
+    assert.deepEqual(diffNames(declared, Object.keys(parametersFile.parameters)).unexpected, []);
+  });
+
+  test("the rate limit defaults to the code's own default everywhere", () => {
+    const codeDefault = readConfig({}).rateLimitPerHour;
+    assert.equal(main.find((parameter) => parameter.name === "rateLimitPerHour")?.defaultText, String(codeDefault));
+    assert.equal(parametersFile.parameters.rateLimitPerHour?.value, `\${RATE_LIMIT_PER_HOUR=${codeDefault}}`);
+  });
+});
+
+describe("role assignments", () => {
+  // Built-in role definition IDs are the same in every tenant.
+  const knownRoles: Record<string, string> = {
+    "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
+    "974c5e8b-45b9-4653-ba55-5f855dd0fb88": "Storage Queue Data Contributor",
+    "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3": "Storage Table Data Contributor",
+    "3913510d-42f4-4e42-8a64-420c390055eb": "Monitoring Metrics Publisher",
+  };
+  const guidLines = bicepSources.flatMap(({ file, source }) =>
+    source.split("\n").flatMap((line, index) => {
+      const match = /'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'/i.exec(line);
+      return match?.[1] === undefined ? [] : [{ where: `${file}:${index + 1}`, guid: match[1].toLowerCase(), line }];
+    }),
+  );
+
+  test("every role GUID has the role's name in a comment beside it", () => {
+    assert.ok(guidLines.length > 0, "no role definition GUID found in infra/");
+    for (const { where, guid, line } of guidLines) {
+      const name = knownRoles[guid];
+      assert.ok(name !== undefined, `${where}: ${guid} is not a role this test knows`);
+      assert.ok(line.includes(`// ${name}`), `${where}: expected the comment "// ${name}"`);
+    }
+  });
+
+  test("blobs get Storage Blob Data Owner, the built-in role that may write and filter by index tags", () => {
+    // Blob Data Contributor has no .../blobs/tags/write nor .../blobs/filter/action: uploads
+    // with tags and Find Blobs by Tags would fail with 403 in Azure, and only there.
+    const roles = guidLines.map(({ guid }) => knownRoles[guid]);
+    assert.ok(roles.includes("Storage Blob Data Owner"));
+    assert.ok(!roles.includes("Storage Blob Data Contributor"));
+    for (const role of ["Storage Queue Data Contributor", "Storage Table Data Contributor", "Monitoring Metrics Publisher"]) {
+      assert.ok(roles.includes(role), `${role} missing`);
+    }
+  });
+});
+
+describe("the drift checks catch drift", () => {
+  // A module that drifted every way at once: a misspelled container, a queue named through
+  // a loop, a table named through a var, a setting typo, and a connection string.
+  const drifted = readBicepInventory(`
+var queueNames = [
+  'usage-ingested'
+]
+var statsTable = 'WeeklyStat'
+param prefix string
+
+resource raw 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'raws'
+}
+resource rejected 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'rejected'
+}
+resource computed 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: '\${prefix}-data'
+}
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in queueNames: {
+  parent: queueService
+  name: queue
+}]
+resource hierarchyWeeks 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: 'HierarchyWeeks'
+}
+resource weeklyStats 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: statsTable
+}
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func'
+  properties: {
+    siteConfig: {
+      appSettings: [
+        {
+          name: 'AzureWebJobsStorage'
+          value: 'DefaultEndpointsProtocol=https;AccountName=x'
+        }
+        {
+          name: 'RATE_LIMIT_PER_HOURS'
+          value: '120'
+        }
+      ]
+    }
+  }
+}
+`);
+
+  test("a misspelled container is both missing and unexpected; a computed one is unresolved", () => {
+    assert.deepEqual(diffNames(codeNames.containers, resolved(drifted.containers)), { missing: ["raw"], unexpected: ["raws"] });
+    assert.deepEqual(
+      drifted.containers.flatMap((name) => (name.kind === "unresolved" ? [name.expression] : [])),
+      ["'${prefix}-data'"],
+    );
+  });
+
+  test("a queue created through a loop is seen, and the missing poison queue is reported", () => {
+    assert.deepEqual(diffNames(codeNames.queues, resolved(drifted.queues)), { missing: ["usage-ingested-poison"], unexpected: [] });
+  });
+
+  test("a table named through a var is resolved and its typo reported", () => {
+    assert.deepEqual(diffNames(codeNames.tables, resolved(drifted.tables)), {
+      missing: ["WeeklyStats"],
+      unexpected: ["WeeklyStat"],
+    });
+  });
+
+  test("a misspelled setting and a connection string are reported", () => {
+    const settings = resolved(drifted.appSettings);
+    assert.deepEqual(diffNames(requiredSettings, settings).missing, [
+      appSettingNames.appInsightsConnectionString,
+      appSettingNames.storageAccountName,
+      appSettingNames.storageClientId,
+      appSettingNames.rateLimitPerHour,
+    ].sort());
+    assert.deepEqual(diffNames([...requiredSettings, ...platformSettings], settings).unexpected, [
+      "AzureWebJobsStorage",
+      "RATE_LIMIT_PER_HOURS",
+    ]);
+  });
+
+  test("an app setting in a sites/config appsettings resource is seen too", () => {
+    const inventory = readBicepInventory(`
+resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    RATE_LIMIT_PER_HOUR: '120'
+    'AzureWebJobsStorage__accountName': storage.name
+  }
+}
+`);
+    assert.deepEqual(resolved(inventory.appSettings), ["RATE_LIMIT_PER_HOUR", "AzureWebJobsStorage__accountName"]);
+  });
+
+  test("an existing resource creates nothing and is not counted", () => {
+    const inventory = readBicepInventory(`
+resource old 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  name: 'legacy'
+}
+`);
+    assert.deepEqual(inventory.containers, []);
+  });
+});
