@@ -4,7 +4,9 @@ import type { IngestionDeps } from "./ingestion/submitDocument";
 import { IngestQueue } from "./storage/ingestQueue";
 import { RawArchive } from "./storage/rawArchive";
 import { RejectedStore } from "./storage/rejectedStore";
+import { HierarchyWeeksTable } from "./storage/hierarchyWeeksTable";
 import { createStorageClients, credentialFor, type StorageClients } from "./storage/storageClients";
+import { WeeklyStatsTable } from "./storage/weeklyStatsTable";
 import { createTelemetry, type Telemetry } from "./telemetry/telemetry";
 
 /** Everything a trigger needs, built once per process from the configuration. */
@@ -12,6 +14,8 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   config: Config;
   clients: StorageClients;
   telemetry: Telemetry;
+  weeklyStats: WeeklyStatsTable;
+  hierarchyWeeks: HierarchyWeeksTable;
 }
 
 /** Builds the services from a configuration whose storage is known. */
@@ -33,6 +37,8 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     rejectedStore: new RejectedStore(clients.blobService.getContainerClient(storageNames.rejectedContainer)),
     ingestQueue: new IngestQueue(clients.queueService.getQueueClient(storageNames.ingestQueue)),
     rateLimiter: new RateLimiter(config.rateLimitPerHour),
+    weeklyStats: new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable)),
+    hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
   };
 }
 

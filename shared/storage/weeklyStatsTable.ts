@@ -1,0 +1,282 @@
+import type { TableClient, TransactionAction } from "@azure/data-tables";
+import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
+import { emptyRollup, mergeRollups, type Contribution, type WeekRollup } from "../aggregation/weekRollup";
+import type { IsoWeek } from "../isoWeek";
+import { fromJsonProperties, int64, toCount, toJsonProperties } from "./jsonProperties";
+import { storageStatusOf, translateStorageError } from "./storageErrors";
+
+/** A hierarchy's snapshot for one week: the document that counts, and what it contributes. */
+export interface WeekSnapshot {
+  hierarchyId: string;
+  hierarchyKey: string;
+  week: IsoWeek;
+  docId: string;
+  collectedAt: string;
+  level: string;
+  version: string;
+  build: string;
+  sites: number;
+  clients: number;
+  contribution: Contribution;
+}
+
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface WeekState {
+  snapshot: Versioned<WeekSnapshot> | undefined;
+  rollup: Versioned<WeekRollup> | undefined;
+  /** A rebuild holds this week; live aggregation must wait. */
+  rebuilding: boolean;
+}
+
+export type CommitResponse = "committed" | "conflict";
+
+/** Row keys inside a week's partition; readable in Storage Explorer. */
+export const rowKeys = {
+  snapshot: (hierarchyKey: string) => `snapshot:${hierarchyKey}`,
+  rollup: (shard: number) => `rollup:${String(shard).padStart(2, "0")}`,
+  rebuildLock: "rebuild-lock",
+} as const;
+
+/** The partition that lists the weeks that have data (one row each). */
+export const WEEK_INDEX_PARTITION = "weeks";
+
+type Entity = Record<string, unknown>;
+
+function snapshotToEntity(s: WeekSnapshot): Entity {
+  return {
+    partitionKey: s.week,
+    rowKey: rowKeys.snapshot(s.hierarchyKey),
+    kind: "snapshot",
+    hierarchyId: s.hierarchyId,
+    docId: s.docId,
+    collectedAt: s.collectedAt,
+    level: s.level,
+    version: s.version,
+    build: s.build,
+    sites: s.sites,
+    clients: int64(s.clients),
+    featureLevel: s.contribution.featureLevel,
+    ...toJsonProperties("os", [...s.contribution.os]),
+    ...toJsonProperties("features", [...s.contribution.features].map(([name, f]) => [name, f.enabled, f.uses])),
+  };
+}
+
+function snapshotFromEntity(e: Entity): WeekSnapshot {
+  const hierarchyKey = String(e["rowKey"]).slice("snapshot:".length);
+  const features = fromJsonProperties<[string, boolean, number][]>(e, "features", []);
+  return {
+    hierarchyId: String(e["hierarchyId"]),
+    hierarchyKey,
+    week: String(e["partitionKey"]) as IsoWeek,
+    docId: String(e["docId"]),
+    collectedAt: String(e["collectedAt"]),
+    level: String(e["level"]),
+    version: String(e["version"]),
+    build: String(e["build"]),
+    sites: toCount(e["sites"]),
+    clients: toCount(e["clients"]),
+    contribution: {
+      clients: toCount(e["clients"]),
+      version: String(e["version"]),
+      featureLevel: e["featureLevel"] === true,
+      os: new Map(fromJsonProperties<[string, number][]>(e, "os", [])),
+      features: new Map(features.map(([name, enabled, uses]) => [name, { enabled, uses }])),
+    },
+  };
+}
+
+function rollupToEntity(week: IsoWeek, shard: number, r: WeekRollup): Entity {
+  return {
+    partitionKey: week,
+    rowKey: rowKeys.rollup(shard),
+    kind: "rollup",
+    hierarchies: r.hierarchies,
+    clients: int64(r.clients),
+    featureHierarchies: r.featureHierarchies,
+    ...toJsonProperties("versions", [...r.versions].map(([v, x]) => [v, x.hierarchies, x.clients])),
+    ...toJsonProperties("os", [...r.os].map(([name, x]) => [name, x.clients, x.named])),
+    ...toJsonProperties("features", [...r.features].map(([name, x]) => [name, x.enabledHierarchies, x.uses, x.named])),
+  };
+}
+
+function rollupFromEntity(e: Entity): WeekRollup {
+  const versions = fromJsonProperties<[string, number, number][]>(e, "versions", []);
+  const os = fromJsonProperties<[string, number, number][]>(e, "os", []);
+  const features = fromJsonProperties<[string, number, number, number][]>(e, "features", []);
+  return {
+    hierarchies: toCount(e["hierarchies"]),
+    clients: toCount(e["clients"]),
+    featureHierarchies: toCount(e["featureHierarchies"]),
+    versions: new Map(versions.map(([v, hierarchies, clients]) => [v, { hierarchies, clients }])),
+    os: new Map(os.map(([name, clients, named]) => [name, { clients, named }])),
+    features: new Map(features.map(([name, enabledHierarchies, uses, named]) => [name, { enabledHierarchies, uses, named }])),
+  };
+}
+
+const rollupRange = (week: IsoWeek) =>
+  `PartitionKey eq '${week}' and RowKey ge '${rowKeys.rollup(0)}' and RowKey le '${rowKeys.rollup(ROLLUP_SHARDS - 1)}'`;
+
+/**
+ * The `WeeklyStats` table. Partition = ISO week. In it, one `snapshot:<hierarchy>` row per
+ * hierarchy (the document that counts) and `rollup:00`..`rollup:07`, the week's statistics
+ * split by hierarchy shard. A snapshot row and its shard's rollup row change together in one
+ * entity group transaction, guarded by ETags: that is the exactly-once argument of
+ * docs/data-model.md.
+ */
+export class WeeklyStatsTable {
+  constructor(readonly table: TableClient) {}
+
+  /** One query: the hierarchy's snapshot row, its shard's rollup row, and the rebuild lock. */
+  async readForUpdate(week: IsoWeek, hierarchyKey: string, shard: number): Promise<WeekState> {
+    const filter =
+      `PartitionKey eq '${week}' and (RowKey eq '${rowKeys.snapshot(hierarchyKey)}' or ` +
+      `RowKey eq '${rowKeys.rollup(shard)}' or RowKey eq '${rowKeys.rebuildLock}')`;
+    const state: WeekState = { snapshot: undefined, rollup: undefined, rebuilding: false };
+    try {
+      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) {
+        if (e.rowKey === rowKeys.rebuildLock) state.rebuilding = true;
+        else if (e.rowKey === rowKeys.rollup(shard)) state.rollup = { value: rollupFromEntity(e), etag: e.etag };
+        else state.snapshot = { value: snapshotFromEntity(e), etag: e.etag };
+      }
+    } catch (error) {
+      translateStorageError(error, "reading a week's statistics");
+    }
+    return state;
+  }
+
+  /**
+   * Writes a snapshot and its shard's rollup atomically, each only if unchanged since it was
+   * read (its ETag) or, when it was absent, only if still absent. `conflict` when another
+   * worker or a rebuild got there first: the caller reads again and recomputes.
+   */
+  async commit(
+    snapshot: WeekSnapshot,
+    snapshotEtag: string | undefined,
+    shard: number,
+    rollup: WeekRollup,
+    rollupEtag: string | undefined,
+  ): Promise<CommitResponse> {
+    const write = (entity: Entity, etag: string | undefined): TransactionAction =>
+      etag === undefined
+        ? ["create", entity as Entity & { partitionKey: string; rowKey: string }]
+        : ["update", entity as Entity & { partitionKey: string; rowKey: string }, "Replace", { etag }];
+    try {
+      await this.table.submitTransaction([
+        write(snapshotToEntity(snapshot), snapshotEtag),
+        write(rollupToEntity(snapshot.week, shard, rollup), rollupEtag),
+      ]);
+      return "committed";
+    } catch (error) {
+      const status = storageStatusOf(error);
+      if (status === 412 || status === 409 || status === 404) return "conflict";
+      translateStorageError(error, "committing a week's statistics");
+    }
+  }
+
+  /** The week's statistics: every shard's rollup row in one range query, merged. Zeros for an empty week. */
+  async readRollup(week: IsoWeek): Promise<WeekRollup> {
+    const parts: WeekRollup[] = [];
+    try {
+      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: rollupRange(week) } })) parts.push(rollupFromEntity(e));
+    } catch (error) {
+      translateStorageError(error, "reading a week's statistics");
+    }
+    return parts.length === 0 ? emptyRollup() : mergeRollups(parts);
+  }
+
+  /** Like readRollup, but only the totals and versions (for trends): the OS and feature maps stay on the server. */
+  async readSummary(week: IsoWeek): Promise<Pick<WeekRollup, "hierarchies" | "clients" | "versions">> {
+    const parts: WeekRollup[] = [];
+    try {
+      const select = ["hierarchies", "clients", "featureHierarchies", "versions", ...Array.from({ length: 8 }, (_, i) => `versions_${i + 1}`)];
+      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: rollupRange(week), select } })) parts.push(rollupFromEntity(e));
+    } catch (error) {
+      translateStorageError(error, "reading a week's statistics");
+    }
+    const merged = mergeRollups(parts);
+    return { hierarchies: merged.hierarchies, clients: merged.clients, versions: merged.versions };
+  }
+
+  /** Records that a week has data (idempotent). */
+  async markWeek(week: IsoWeek): Promise<void> {
+    try {
+      await this.table.upsertEntity({ partitionKey: WEEK_INDEX_PARTITION, rowKey: week }, "Replace");
+    } catch (error) {
+      translateStorageError(error, "indexing a week");
+    }
+  }
+
+  /** Every week that has data, oldest first. */
+  async listWeeks(): Promise<IsoWeek[]> {
+    const weeks: IsoWeek[] = [];
+    try {
+      const filter = `PartitionKey eq '${WEEK_INDEX_PARTITION}'`;
+      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter, select: ["RowKey"] } })) weeks.push(e.rowKey as IsoWeek);
+    } catch (error) {
+      translateStorageError(error, "listing weeks");
+    }
+    return weeks.sort();
+  }
+
+  /** Every snapshot of a week (for a rebuild). */
+  async listSnapshots(week: IsoWeek): Promise<WeekSnapshot[]> {
+    const snapshots: WeekSnapshot[] = [];
+    const filter = `PartitionKey eq '${week}' and RowKey ge 'snapshot:' and RowKey lt 'snapshot;'`;
+    try {
+      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) snapshots.push(snapshotFromEntity(e));
+    } catch (error) {
+      translateStorageError(error, "listing a week's snapshots");
+    }
+    return snapshots;
+  }
+
+  /** Takes a week for a rebuild; live aggregation defers its messages while the lock stands. */
+  async lockWeek(week: IsoWeek, holder: string): Promise<void> {
+    try {
+      await this.table.upsertEntity({ partitionKey: week, rowKey: rowKeys.rebuildLock, holder, since: new Date().toISOString() }, "Replace");
+    } catch (error) {
+      translateStorageError(error, "locking a week");
+    }
+  }
+
+  async unlockWeek(week: IsoWeek): Promise<void> {
+    try {
+      await this.table.deleteEntity(week, rowKeys.rebuildLock);
+    } catch (error) {
+      if (storageStatusOf(error) !== 404) translateStorageError(error, "unlocking a week");
+    }
+  }
+
+  /**
+   * Deletes every snapshot and rollup row of a week, in transactions of up to 100, until a
+   * listing finds none (a worker that read before the lock may still insert a pair).
+   */
+  async clearWeek(week: IsoWeek): Promise<number> {
+    const filter = `PartitionKey eq '${week}' and RowKey ne '${rowKeys.rebuildLock}'`;
+    let deleted = 0;
+    for (;;) {
+      const keys: string[] = [];
+      try {
+        for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter, select: ["RowKey"] } })) if (e.rowKey !== undefined) keys.push(e.rowKey);
+      } catch (error) {
+        translateStorageError(error, "listing a week's rows");
+      }
+      if (keys.length === 0) return deleted;
+      for (let i = 0; i < keys.length; i += 100) {
+        const actions = keys.slice(i, i + 100).map((rowKey): TransactionAction => ["delete", { partitionKey: week, rowKey }]);
+        try {
+          await this.table.submitTransaction(actions);
+          deleted += actions.length;
+        } catch (error) {
+          // A row that vanished meanwhile fails the whole group; the next listing sorts it out.
+          if (storageStatusOf(error) !== 404) translateStorageError(error, "clearing a week");
+        }
+      }
+    }
+  }
+}
+
