@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-extraneous-class -- these mirror classes Azurite ships untyped */
 // Azurite ships no type declarations; these cover the deep imports that local/azurite.ts uses.
 declare module "azurite/dist/src/common/ServerBase" {
   export default class ServerBase {

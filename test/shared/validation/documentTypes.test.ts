@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { documentTypes, findDocumentType } from "../../../shared/validation/documentTypes";
+import { validateUsageV1 } from "../../../shared/validation/validateUsageV1";
+import { makeUsageDocument, testNow } from "../../support/usageDocuments";
+
+test('"1" and 1 both find usage v1', () => {
+  for (const version of ["1", 1]) {
+    const found = findDocumentType("usage", version);
+    assert.ok(found !== undefined);
+    assert.equal(found.docType, "usage");
+    assert.equal(found.docVersion, 1);
+    const document = makeUsageDocument();
+    assert.deepEqual(found.validate(document, { docId: document.docId, docVersion: 1 }, testNow), validateUsageV1(document, { docId: document.docId, docVersion: 1 }, testNow));
+  }
+});
+
+test("anything but the canonical spelling finds nothing", () => {
+  for (const version of ["01", "1.0", " 1", "1 ", "+1", "1e0", "0x1", "", "0", "-1", "2", "١", 0, -1, 1.5, 2, Number.NaN, Number.POSITIVE_INFINITY]) {
+    assert.equal(findDocumentType("usage", version), undefined, JSON.stringify(version));
+  }
+});
+
+test("unknown document types find nothing, prototype names included", () => {
+  for (const docType of ["Usage", "usage ", "", "__proto__", "constructor", "toString", "hasOwnProperty"]) {
+    assert.equal(findDocumentType(docType, 1), undefined, docType);
+  }
+});
+
+test("every registered type validates through the registry", () => {
+  assert.ok(documentTypes.length >= 1);
+  const document = makeUsageDocument();
+  const found = findDocumentType("usage", "1");
+  const result = found?.validate(document, { docId: document.docId, docVersion: 1 }, testNow);
+  assert.equal(result?.ok, true);
+});
+
+test("each docType/docVersion pair is registered once", () => {
+  const keys = documentTypes.map((type) => `${type.docType}/${type.docVersion}`);
+  assert.equal(new Set(keys).size, keys.length);
+});

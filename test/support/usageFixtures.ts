@@ -1,0 +1,69 @@
+/**
+ * The `usage` v1 fixtures in test/fixtures/usage/v1: documents that must pass, documents
+ * that must fail, and what each failing one must produce (expectations.json). The documents
+ * are plain JSON files, so integration tests can POST them as they are.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { findProjectRoot } from "../../scripts/generateTypes";
+
+export interface FailExpectation {
+  kind: "consent" | "invalid";
+  /** Every error path, in order. */
+  paths: string[];
+  /** The docId to submit under, when it must differ from the document's own. */
+  pathDocId?: string;
+}
+
+export interface UsageFixture {
+  name: string;
+  /** The file's exact text, for POSTing. */
+  text: string;
+  document: unknown;
+}
+
+export interface UsageFixtures {
+  /** The clock to validate against: every pass fixture is valid at it and after it. */
+  now: Date;
+  pass: UsageFixture[];
+  fail: (UsageFixture & { expectation: FailExpectation })[];
+}
+
+const fixtureFolder = join(findProjectRoot(__dirname), "test", "fixtures", "usage", "v1");
+
+function readFolder(kind: "pass" | "fail"): UsageFixture[] {
+  const folder = join(fixtureFolder, kind);
+  return readdirSync(folder)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((name) => {
+      const text = readFileSync(join(folder, name), "utf8");
+      return { name, text, document: JSON.parse(text) as unknown };
+    });
+}
+
+/** Loads every fixture; throws if a failing fixture has no expectation or vice versa. */
+export function loadUsageFixtures(): UsageFixtures {
+  const expectations = JSON.parse(readFileSync(join(fixtureFolder, "expectations.json"), "utf8")) as {
+    now: string;
+    fail: Record<string, FailExpectation>;
+  };
+  const fail = readFolder("fail").map((fixture) => {
+    const expectation = Object.hasOwn(expectations.fail, fixture.name) ? expectations.fail[fixture.name] : undefined;
+    if (expectation === undefined) throw new Error(`fail/${fixture.name} has no entry in expectations.json`);
+    return { ...fixture, expectation };
+  });
+  const orphans = Object.keys(expectations.fail).filter((name) => !fail.some((fixture) => fixture.name === name));
+  if (orphans.length > 0) throw new Error(`expectations.json names missing fixtures: ${orphans.join(", ")}`);
+  return { now: new Date(expectations.now), pass: readFolder("pass"), fail };
+}
+
+/** The docId a fixture is submitted under: its pathDocId, else its own docId, else a fixed UUID. */
+export function pathDocIdOf(document: unknown, expectation?: FailExpectation): string {
+  if (expectation?.pathDocId !== undefined) return expectation.pathDocId;
+  if (typeof document === "object" && document !== null && Object.hasOwn(document, "docId")) {
+    const docId = (document as { docId: unknown }).docId;
+    if (typeof docId === "string") return docId;
+  }
+  return "00000000-0000-4000-8000-000000000000";
+}
