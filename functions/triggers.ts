@@ -1,8 +1,23 @@
 import { aggregateUsageTrigger } from "./aggregateUsage";
 import { healthTrigger } from "./health";
+import { hierarchyWeeksTrigger } from "./hierarchyWeeks";
+import { statsFeaturesTrigger } from "./statsFeatures";
+import { statsOsTrigger } from "./statsOs";
+import { statsTrendTrigger } from "./statsTrend";
+import { statsVersionsTrigger } from "./statsVersions";
 import { submitBatchTrigger } from "./submitBatch";
 import { submitUsageTrigger } from "./submitUsage";
 import type { Trigger } from "./trigger";
 
 /** Every trigger of the app, for the Functions host (functions/index.ts) and the local runtime alike. */
-export const triggers: readonly Trigger[] = [submitUsageTrigger, submitBatchTrigger, healthTrigger, aggregateUsageTrigger];
+export const triggers: readonly Trigger[] = [
+  submitUsageTrigger,
+  submitBatchTrigger,
+  healthTrigger,
+  aggregateUsageTrigger,
+  hierarchyWeeksTrigger,
+  statsVersionsTrigger,
+  statsOsTrigger,
+  statsFeaturesTrigger,
+  statsTrendTrigger,
+];

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { ReadableStream } from "node:stream/web";
 import { InvocationContext, type HttpResponseInit } from "@azure/functions";
 import type { HttpRequestLike, HttpTrigger, KeyRole } from "../functions/trigger";
-import { NotFoundError, UnauthorizedError } from "../shared/errors";
+import { InvalidParameterError, NotFoundError, UnauthorizedError } from "../shared/errors";
 import { problemResponse } from "../shared/http/problem";
 
 export type LocalLog = (level: string, message: string) => void;
@@ -135,7 +135,14 @@ export class HttpHost {
           return;
         }
       }
-      const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      let params: Record<string, string>;
+      try {
+        params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      } catch {
+        // A malformed %-escape: the host answers 400 before any function runs.
+        await send(res, req, problemResponse(new InvalidParameterError("The URL has a malformed percent-encoding")));
+        return;
+      }
       const request: HttpRequestLike = {
         method,
         url: url.toString(),

@@ -30,6 +30,21 @@ export class ConflictError extends Error {
   override readonly name = "ConflictError";
 }
 
+/**
+ * A query route's parameter (path or query string) that is missing, malformed or out of
+ * range: 400. `parameter` names it (`week`, `from`, `id`…); undefined when the parameters
+ * only fail together (`from` after `to`, a range that is too long).
+ */
+export class InvalidParameterError extends Error {
+  override readonly name = "InvalidParameterError";
+  constructor(
+    message: string,
+    readonly parameter?: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Unknown docType/docVersion (and, for queries, an unknown hierarchy). */
 export class NotFoundError extends Error {
   override readonly name = "NotFoundError";

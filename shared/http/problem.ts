@@ -2,6 +2,7 @@ import type { HttpResponseInit } from "@azure/functions";
 import {
   ConflictError,
   ConsentError,
+  InvalidParameterError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -11,6 +12,7 @@ import {
   ValidationError,
   type DocumentError,
 } from "../errors";
+import { toJsonPointer } from "../validation/jsonPointer";
 
 /** RFC 9457 problem details, as contract section 2 lists their members. */
 export interface Problem {
@@ -26,6 +28,7 @@ export interface Problem {
 /** Problem types are relative URI references documented in docs/api.md. */
 const problemTypes = {
   invalid: "/problems/invalid-document",
+  invalidParameter: "/problems/invalid-parameter",
   consent: "/problems/consent-violation",
   conflict: "/problems/docid-conflict",
   notFound: "/problems/not-found",
@@ -49,6 +52,12 @@ export function toProblem(error: unknown, docId?: string): Problem {
   }
   if (error instanceof ValidationError) {
     return withDoc({ type: problemTypes.invalid, title: "Invalid document", status: 400, detail: error.message, errors: error.errors });
+  }
+  if (error instanceof InvalidParameterError) {
+    // `path` points into the request's parameters taken as one object ({id, week, from, to}),
+    // so that clients read one `errors` shape for documents and queries alike.
+    const path = error.parameter === undefined ? "" : toJsonPointer([error.parameter]);
+    return { type: problemTypes.invalidParameter, title: "Invalid parameter", status: 400, detail: error.message, errors: [{ path, message: error.message }] };
   }
   if (error instanceof ConflictError) {
     return withDoc({ type: problemTypes.conflict, title: "docId already used by a different document", status: 409, detail: error.message });

@@ -1,0 +1,31 @@
+import type { HttpResponseInit, InvocationContext } from "@azure/functions";
+import { InvalidParameterError, NotFoundError, StorageUnavailableError } from "../shared/errors";
+import { prefersCsv } from "../shared/http/accept";
+import { csvResponse, toCsv, type CsvTable } from "../shared/http/csv";
+import { jsonResponse, problemResponse } from "../shared/http/problem";
+import type { HttpRequestLike } from "./trigger";
+
+/** What a query route answers: the JSON body, and its CSV form, built only when asked for. */
+export interface QueryAnswer<T> {
+  body: T;
+  csvTable: (body: T) => CsvTable;
+}
+
+// The same URL answers JSON or CSV, so a cache must key on Accept too.
+const VARY = { Vary: "Accept" };
+
+/**
+ * The one try/catch of the query routes: runs the query, answers in the form the Accept
+ * header prefers, and turns a typed error into its problem. Queries record no submission
+ * outcome; an error we did not expect is logged by name and stack for the operator.
+ */
+export async function answerQuery<T>(request: HttpRequestLike, context: InvocationContext, run: () => Promise<QueryAnswer<T>>): Promise<HttpResponseInit> {
+  try {
+    const answer = await run();
+    return prefersCsv(request.headers.get("accept")) ? csvResponse(200, toCsv(answer.csvTable(answer.body)), VARY) : jsonResponse(200, answer.body, VARY);
+  } catch (error) {
+    const expected = error instanceof InvalidParameterError || error instanceof NotFoundError || error instanceof StorageUnavailableError;
+    if (!expected) context.error(`unexpected ${error instanceof Error ? `${error.name}: ${error.stack ?? error.message}` : String(error)}`);
+    return problemResponse(error);
+  }
+}

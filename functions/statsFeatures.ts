@@ -1,0 +1,23 @@
+import type { HttpResponseInit, InvocationContext } from "@azure/functions";
+import { featureStats, featureStatsCsv } from "../shared/query/featureStats";
+import { readWeek } from "../shared/query/weekParameters";
+import { getServices } from "../shared/services";
+import { answerQuery } from "./queryEdge";
+import type { HttpRequestLike, HttpTrigger } from "./trigger";
+
+/** GET /api/v1/stats/features?week=: feature adoption over the snapshots at enhanced or full. */
+export async function statsFeatures(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+  return answerQuery(request, context, async () => {
+    const week = readWeek(request.query);
+    return { body: featureStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: featureStatsCsv };
+  });
+}
+
+export const statsFeaturesTrigger: HttpTrigger = {
+  kind: "http",
+  name: "statsFeatures",
+  route: "v1/stats/features",
+  methods: ["GET"],
+  key: "query",
+  handler: statsFeatures,
+};

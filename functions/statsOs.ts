@@ -1,0 +1,23 @@
+import type { HttpResponseInit, InvocationContext } from "@azure/functions";
+import { osStats, osStatsCsv } from "../shared/query/osStats";
+import { readWeek } from "../shared/query/weekParameters";
+import { getServices } from "../shared/services";
+import { answerQuery } from "./queryEdge";
+import type { HttpRequestLike, HttpTrigger } from "./trigger";
+
+/** GET /api/v1/stats/os?week=: clients per operating system, most first. */
+export async function statsOs(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+  return answerQuery(request, context, async () => {
+    const week = readWeek(request.query);
+    return { body: osStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: osStatsCsv };
+  });
+}
+
+export const statsOsTrigger: HttpTrigger = {
+  kind: "http",
+  name: "statsOs",
+  route: "v1/stats/os",
+  methods: ["GET"],
+  key: "query",
+  handler: statsOs,
+};

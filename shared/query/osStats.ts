@@ -1,0 +1,35 @@
+import type { WeekRollup } from "../aggregation/weekRollup";
+import type { CsvTable } from "../http/csv";
+import type { IsoWeek } from "../isoWeek";
+import { largestFirstThenByName } from "./ordering";
+
+/** One operating system in a week: its clients over all snapshots. */
+export interface OsCount {
+  name: string;
+  clients: number;
+}
+
+/** The body of `GET /api/v1/stats/os`. */
+export interface OsStats {
+  week: IsoWeek;
+  clients: number;
+  /** Most clients first, then by name. */
+  os: OsCount[];
+}
+
+/**
+ * The OS statistics of a week from its rollup. An OS named by any snapshot is listed, with
+ * 0 clients if that is what they report. Output is an array built from the rollup's Map:
+ * any name, `__proto__` and `constructor` included, is only ever a value here, never a key.
+ */
+export function osStats(week: IsoWeek, rollup: Pick<WeekRollup, "clients" | "os">): OsStats {
+  const os: OsCount[] = [];
+  for (const [name, entry] of rollup.os) if (entry.named > 0) os.push({ name, clients: entry.clients });
+  os.sort(largestFirstThenByName((entry) => entry.clients));
+  return { week, clients: rollup.clients, os };
+}
+
+/** The CSV form: `name,clients`. */
+export function osStatsCsv(stats: OsStats): CsvTable {
+  return { header: ["name", "clients"], rows: stats.os.map((entry) => [entry.name, entry.clients]) };
+}

@@ -1,0 +1,35 @@
+import type { WeekRollup } from "../aggregation/weekRollup";
+import type { CsvTable } from "../http/csv";
+import type { IsoWeek } from "../isoWeek";
+import { newestVersionFirst } from "./ordering";
+
+/** One product version in a week: how many snapshots report it, and their clients. */
+export interface VersionCount {
+  version: string;
+  hierarchies: number;
+  clients: number;
+}
+
+/** The body of `GET /api/v1/stats/versions`. */
+export interface VersionStats {
+  week: IsoWeek;
+  hierarchies: number;
+  /** Sum of `clients.total` over the week's snapshots. */
+  clients: number;
+  /** Newest version first. */
+  versions: VersionCount[];
+}
+
+/** The versions statistics of a week from its rollup; an empty rollup gives zeros and no versions. */
+export function versionStats(week: IsoWeek, rollup: Pick<WeekRollup, "hierarchies" | "clients" | "versions">): VersionStats {
+  const versions: VersionCount[] = [];
+  // The rollup drops a version when its last snapshot leaves; the filter keeps a damaged row from showing one.
+  for (const [version, v] of rollup.versions) if (v.hierarchies > 0) versions.push({ version, hierarchies: v.hierarchies, clients: v.clients });
+  versions.sort((a, b) => newestVersionFirst(a.version, b.version));
+  return { week, hierarchies: rollup.hierarchies, clients: rollup.clients, versions };
+}
+
+/** The CSV form: `version,hierarchies,clients`, one row per version (the week and totals are in the request and the JSON form). */
+export function versionStatsCsv(stats: VersionStats): CsvTable {
+  return { header: ["version", "hierarchies", "clients"], rows: stats.versions.map((v) => [v.version, v.hierarchies, v.clients]) };
+}

@@ -1,0 +1,132 @@
+import type { WeekRollup } from "../aggregation/weekRollup";
+import { InvalidParameterError } from "../errors";
+import type { CsvTable } from "../http/csv";
+import { mondayOf, nextIsoWeek, type IsoWeek } from "../isoWeek";
+import type { WeeklyStatsTable } from "../storage/weeklyStatsTable";
+import { newestVersionFirst } from "./ordering";
+import type { WeekRange } from "./weekParameters";
+
+/**
+ * The most weeks one trend covers: ten years. Each week costs one storage query, so an
+ * unbounded range (`from=2015-W01&to=2099-W52`) would let one request cost thousands.
+ */
+export const MAX_TREND_WEEKS = 520;
+
+/** Storage queries a trend keeps in flight at once: fast enough, and gentle on the table's partition servers. */
+export const TREND_READ_CONCURRENCY = 8;
+
+/** What a trend needs of a week: the totals and the hierarchies per version. */
+export type WeekSummary = Pick<WeekRollup, "hierarchies" | "clients" | "versions">;
+
+/** One week of the trend. */
+export interface TrendWeek {
+  week: IsoWeek;
+  hierarchies: number;
+  clients: number;
+  /** Hierarchies per version, `{"2409": n}`; only versions the week has. */
+  versions: Record<string, number>;
+}
+
+/** The body of `GET /api/v1/stats/trend`. */
+export interface WeekTrend {
+  /** Every week of the range, oldest first. */
+  weeks: TrendWeek[];
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * The range a trend covers: `from` and `to` as given, an open end at the first or last week
+ * with data. Undefined when that leaves nothing to cover: no data at all, or an open end
+ * that falls on the wrong side of the given one (`from` after the last week with data).
+ */
+export function resolveTrendRange(range: WeekRange, weeksWithData: readonly IsoWeek[]): Required<WeekRange> | undefined {
+  const from = range.from ?? weeksWithData[0];
+  const to = range.to ?? weeksWithData[weeksWithData.length - 1];
+  if (from === undefined || to === undefined || from > to) return undefined;
+  return { from, to };
+}
+
+/**
+ * Every week from `from` to `to` inclusive, oldest first. InvalidParameterError beyond
+ * MAX_TREND_WEEKS, checked before a single week is listed.
+ */
+export function weeksOf(range: Required<WeekRange>): IsoWeek[] {
+  const count = Math.round((mondayOf(range.to).getTime() - mondayOf(range.from).getTime()) / WEEK_MS) + 1;
+  if (count > MAX_TREND_WEEKS) {
+    throw new InvalidParameterError(`${range.from} to ${range.to} is ${count} weeks; a trend covers at most ${MAX_TREND_WEEKS}: give from and to closer together`);
+  }
+  const weeks: IsoWeek[] = [];
+  for (let week = range.from; week <= range.to; week = nextIsoWeek(week)) weeks.push(week);
+  return weeks;
+}
+
+/**
+ * The trend over `weeks` (in order) from their summaries; a week without one has zero counts.
+ * `versions` is built with Object.fromEntries, which defines properties rather than assigning
+ * them, so no key can reach a prototype setter (versions are digits anyway).
+ */
+export function weekTrend(weeks: readonly IsoWeek[], summaries: ReadonlyMap<IsoWeek, WeekSummary>): WeekTrend {
+  return {
+    weeks: weeks.map((week) => {
+      const summary = summaries.get(week);
+      if (summary === undefined) return { week, hierarchies: 0, clients: 0, versions: {} };
+      const versions = [...summary.versions].filter(([, v]) => v.hierarchies > 0).sort(([a], [b]) => newestVersionFirst(a, b));
+      return {
+        week,
+        hierarchies: summary.hierarchies,
+        clients: summary.clients,
+        versions: Object.fromEntries(versions.map(([version, v]) => [version, v.hierarchies])),
+      };
+    }),
+  };
+}
+
+/**
+ * The CSV form: `week,hierarchies,clients`, then one column per version seen anywhere in the
+ * range, newest first, holding that week's hierarchies on it (0 where it has none).
+ */
+export function weekTrendCsv(trend: WeekTrend): CsvTable {
+  const seen = new Set<string>();
+  for (const w of trend.weeks) for (const version of Object.keys(w.versions)) seen.add(version);
+  const versions = [...seen].sort(newestVersionFirst);
+  return {
+    header: ["week", "hierarchies", "clients", ...versions],
+    // Object.hasOwn: a version column must never read an inherited property.
+    rows: trend.weeks.map((w) => [w.week, w.hierarchies, w.clients, ...versions.map((v) => (Object.hasOwn(w.versions, v) ? (w.versions[v] ?? 0) : 0))]),
+  };
+}
+
+/** Runs `read` over `items` with at most `limit` calls in flight; rejects with the first failure and starts no more. */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, read: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await read(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * The trend of a range: the week index (one query) only when an end is open, then one
+ * summary query per week, TREND_READ_CONCURRENCY at a time. Every week of the range is read,
+ * not only the indexed ones, so an explicit range does not depend on the index being current.
+ */
+export async function readWeekTrend(table: Pick<WeeklyStatsTable, "listWeeks" | "readSummary">, range: WeekRange): Promise<WeekTrend> {
+  const open = range.from === undefined || range.to === undefined;
+  const resolved = resolveTrendRange(range, open ? await table.listWeeks() : []);
+  if (resolved === undefined) return { weeks: [] };
+  const weeks = weeksOf(resolved);
+  const summaries = await mapWithConcurrency(weeks, TREND_READ_CONCURRENCY, (week) => table.readSummary(week));
+  return weekTrend(weeks, new Map(weeks.map((week, i) => [week, summaries[i]!])));
+}

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { InvocationContext } from "@azure/functions";
+import { InvalidParameterError } from "../../shared/errors";
+import { answerQuery } from "../../functions/queryEdge";
+import type { HttpRequestLike } from "../../functions/trigger";
+
+function request(accept?: string): HttpRequestLike {
+  const headers = new Headers(accept === undefined ? {} : { accept });
+  return { method: "GET", url: "http://localhost/api/v1/stats/os", headers, query: new URLSearchParams(), params: {}, body: null };
+}
+
+function context(logged: string[]): InvocationContext {
+  return new InvocationContext({ invocationId: "test", functionName: "statsOs", logHandler: (level, ...args) => logged.push(`${level} ${args.map(String).join(" ")}`) });
+}
+
+const answer = async () => ({ body: { os: [{ name: "a,b", clients: 1 }] }, csvTable: (b: { os: { name: string; clients: number }[] }) => ({ header: ["name", "clients"], rows: b.os.map((o) => [o.name, o.clients]) }) });
+
+test("JSON by default and CSV when preferred, both with Vary: Accept", async () => {
+  const json = await answerQuery(request(), context([]), answer);
+  assert.deepEqual(json.headers, { "Content-Type": "application/json; charset=utf-8", Vary: "Accept" });
+  assert.equal(json.body, '{"os":[{"name":"a,b","clients":1}]}');
+  const csv = await answerQuery(request("text/csv"), context([]), answer);
+  assert.deepEqual(csv.headers, { "Content-Type": "text/csv; charset=utf-8", Vary: "Accept" });
+  assert.equal(csv.body, 'name,clients\r\n"a,b",1\r\n');
+});
+
+test("an expected error is its problem and no log line; an unexpected one is a 503 that is logged", async () => {
+  const logged: string[] = [];
+  const invalid = await answerQuery(request(), context(logged), async () => {
+    throw new InvalidParameterError("week is required", "week");
+  });
+  assert.equal(invalid.status, 400);
+  assert.deepEqual(logged, []);
+  const broken = await answerQuery(request("text/csv"), context(logged), async () => {
+    throw new TypeError("boom");
+  });
+  assert.equal(broken.status, 503);
+  assert.equal((broken.headers as Record<string, string>)["Content-Type"], "application/problem+json");
+  assert.equal(logged.length, 1);
+  assert.match(logged[0]!, /^error unexpected TypeError: [^]*boom/);
+});

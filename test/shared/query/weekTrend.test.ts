@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { InvalidParameterError, StorageUnavailableError } from "../../../shared/errors";
+import type { IsoWeek } from "../../../shared/isoWeek";
+import {
+  MAX_TREND_WEEKS,
+  TREND_READ_CONCURRENCY,
+  readWeekTrend,
+  resolveTrendRange,
+  weekTrend,
+  weekTrendCsv,
+  weeksOf,
+  type WeekSummary,
+} from "../../../shared/query/weekTrend";
+
+function summary(versions: [string, number, number][]): WeekSummary {
+  return {
+    hierarchies: versions.reduce((sum, [, h]) => sum + h, 0),
+    clients: versions.reduce((sum, [, , c]) => sum + c, 0),
+    versions: new Map(versions.map(([v, hierarchies, clients]) => [v, { hierarchies, clients }])),
+  };
+}
+
+/** A stand-in for WeeklyStatsTable that records what it was asked. */
+function fakeTable(data: Record<string, WeekSummary>, options: { failOn?: IsoWeek; delayMs?: number } = {}) {
+  const reads: IsoWeek[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let listed = 0;
+  return {
+    reads,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    get listed() {
+      return listed;
+    },
+    async listWeeks(): Promise<IsoWeek[]> {
+      listed++;
+      return (Object.keys(data) as IsoWeek[]).sort();
+    },
+    async readSummary(week: IsoWeek): Promise<WeekSummary> {
+      reads.push(week);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 1));
+      inFlight--;
+      if (week === options.failOn) throw new StorageUnavailableError("down");
+      return data[week] ?? summary([]);
+    },
+  };
+}
+
+test("weeksOf lists every week inclusive, across year ends with 52 and 53 weeks", () => {
+  const cases: [IsoWeek, IsoWeek, IsoWeek[]][] = [
+    ["2026-W47", "2026-W47", ["2026-W47"]],
+    ["2026-W52", "2027-W02", ["2026-W52", "2026-W53", "2027-W01", "2027-W02"]], // 2026 has 53 weeks
+    ["2025-W51", "2026-W01", ["2025-W51", "2025-W52", "2026-W01"]], // 2025 has 52
+  ];
+  for (const [from, to, weeks] of cases) assert.deepEqual(weeksOf({ from, to }), weeks, `${from}..${to}`);
+});
+
+test("weeksOf allows MAX_TREND_WEEKS and refuses one more", () => {
+  // 2015 and 2020 have 53 ISO weeks, so 2015-W01..2024-W52 is 522 weeks.
+  const longest = weeksOf({ from: "2015-W03", to: "2024-W52" });
+  assert.equal(longest.length, MAX_TREND_WEEKS);
+  assert.equal(longest[0], "2015-W03");
+  assert.equal(longest[MAX_TREND_WEEKS - 1], "2024-W52");
+  assert.throws(() => weeksOf({ from: "2015-W02", to: "2024-W52" }), (e: unknown) => e instanceof InvalidParameterError && /521 weeks/.test(e.message));
+});
+
+test("resolveTrendRange: open ends default to the first and last week with data", () => {
+  const data: IsoWeek[] = ["2026-W40", "2026-W44", "2026-W47"];
+  const cases: [string, { from?: IsoWeek; to?: IsoWeek }, readonly IsoWeek[], { from: IsoWeek; to: IsoWeek } | undefined][] = [
+    ["both open", {}, data, { from: "2026-W40", to: "2026-W47" }],
+    ["both given, no data needed", { from: "2026-W01", to: "2026-W02" }, [], { from: "2026-W01", to: "2026-W02" }],
+    ["from only", { from: "2026-W42" }, data, { from: "2026-W42", to: "2026-W47" }],
+    ["to only", { to: "2026-W45" }, data, { from: "2026-W40", to: "2026-W45" }],
+    ["from after the last week with data", { from: "2026-W48" }, data, undefined],
+    ["to before the first week with data", { to: "2026-W39" }, data, undefined],
+    ["no data, both open", {}, [], undefined],
+    ["no data, from only", { from: "2026-W01" }, [], undefined],
+  ];
+  for (const [name, range, weeks, expected] of cases) assert.deepEqual(resolveTrendRange(range, weeks), expected, name);
+});
+
+test("weekTrend fills gaps with zeros, keeps week order, and counts hierarchies per version", () => {
+  const trend = weekTrend(
+    ["2026-W45", "2026-W46", "2026-W47"],
+    new Map<IsoWeek, WeekSummary>([
+      ["2026-W47", summary([["2409", 2, 300], ["2403", 1, 50]])],
+      ["2026-W45", summary([["2403", 4, 80]])],
+    ]),
+  );
+  assert.deepEqual(trend, {
+    weeks: [
+      { week: "2026-W45", hierarchies: 4, clients: 80, versions: { "2403": 4 } },
+      { week: "2026-W46", hierarchies: 0, clients: 0, versions: {} },
+      { week: "2026-W47", hierarchies: 3, clients: 350, versions: { "2409": 2, "2403": 1 } },
+    ],
+  });
+});
+
+test("trend versions are own data properties, whatever the key", () => {
+  const odd = new Map([["__proto__", { hierarchies: 1, clients: 1 }]]);
+  const trend = weekTrend(["2026-W47"], new Map<IsoWeek, WeekSummary>([["2026-W47", { hierarchies: 1, clients: 1, versions: odd }]]));
+  const versions = trend.weeks[0]!.versions;
+  assert.ok(Object.hasOwn(versions, "__proto__"));
+  assert.equal(Object.getPrototypeOf(versions), Object.prototype);
+  assert.equal(JSON.stringify(versions), '{"__proto__":1}');
+});
+
+test("trend CSV: one column per version seen in the range, newest first, 0 where absent", () => {
+  const trend = weekTrend(
+    ["2026-W45", "2026-W46", "2026-W47"],
+    new Map<IsoWeek, WeekSummary>([
+      ["2026-W45", summary([["2403", 4, 80]])],
+      ["2026-W47", summary([["2409", 2, 300], ["2310", 1, 5]])],
+    ]),
+  );
+  assert.deepEqual(weekTrendCsv(trend), {
+    header: ["week", "hierarchies", "clients", "2409", "2403", "2310"],
+    rows: [
+      ["2026-W45", 4, 80, 0, 4, 0],
+      ["2026-W46", 0, 0, 0, 0, 0],
+      ["2026-W47", 3, 305, 2, 0, 1],
+    ],
+  });
+  assert.deepEqual(weekTrendCsv({ weeks: [] }), { header: ["week", "hierarchies", "clients"], rows: [] });
+});
+
+test("readWeekTrend without a range covers first to last week with data and reads each week once", async () => {
+  const table = fakeTable({ "2026-W44": summary([["2403", 1, 10]]), "2026-W47": summary([["2409", 2, 20]]) });
+  const trend = await readWeekTrend(table, {});
+  assert.deepEqual(trend.weeks.map((w) => [w.week, w.hierarchies]), [["2026-W44", 1], ["2026-W45", 0], ["2026-W46", 0], ["2026-W47", 2]]);
+  assert.deepEqual([...table.reads].sort(), ["2026-W44", "2026-W45", "2026-W46", "2026-W47"]);
+  assert.equal(table.listed, 1);
+});
+
+test("readWeekTrend with both ends reads no index, and an empty store gives no weeks", async () => {
+  const table = fakeTable({});
+  const trend = await readWeekTrend(table, { from: "2026-W46", to: "2026-W47" });
+  assert.deepEqual(trend.weeks, [
+    { week: "2026-W46", hierarchies: 0, clients: 0, versions: {} },
+    { week: "2026-W47", hierarchies: 0, clients: 0, versions: {} },
+  ]);
+  assert.equal(table.listed, 0);
+  assert.deepEqual(await readWeekTrend(fakeTable({}), {}), { weeks: [] });
+});
+
+test("readWeekTrend keeps at most TREND_READ_CONCURRENCY reads in flight", async () => {
+  const table = fakeTable({}, { delayMs: 3 });
+  const trend = await readWeekTrend(table, { from: "2026-W01", to: "2026-W40" });
+  assert.equal(trend.weeks.length, 40);
+  assert.equal(table.reads.length, 40);
+  assert.equal(table.maxInFlight, TREND_READ_CONCURRENCY);
+});
+
+test("readWeekTrend fails with the storage error and starts no more reads after it", async () => {
+  const table = fakeTable({}, { failOn: "2026-W02", delayMs: 2 });
+  await assert.rejects(readWeekTrend(table, { from: "2026-W01", to: "2026-W52" }), StorageUnavailableError);
+  assert.ok(table.reads.length < 52, `read ${table.reads.length} weeks`);
+});
+
+test("readWeekTrend refuses a range over the cap before reading anything", async () => {
+  const table = fakeTable({});
+  await assert.rejects(readWeekTrend(table, { from: "2015-W01", to: "2026-W47" }), InvalidParameterError);
+  assert.equal(table.reads.length, 0);
+});
