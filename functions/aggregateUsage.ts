@@ -1,17 +1,32 @@
 import type { InvocationContext } from "@azure/functions";
-import { storageNames } from "../shared/config";
-import { decodeClaimCheck } from "../shared/storage/claimCheck";
+import { ingestQueueSettings, storageNames } from "../shared/config";
+import { aggregateDocument, PermanentAggregationError } from "../shared/aggregation/aggregateDocument";
+import { ensureErrorType } from "../shared/errors";
+import { getServices } from "../shared/services";
+import { ClaimCheckFormatError, decodeClaimCheck } from "../shared/storage/claimCheck";
 import type { QueueTrigger } from "./trigger";
 
 /**
- * Queue trigger for accepted documents. Until aggregation lands (issue 3) it checks the
- * claim check's shape and acknowledges it; a malformed message throws, so the host retries
- * it and finally moves it to the poison queue.
+ * Queue trigger: one claim check, one document aggregated. A message that cannot succeed
+ * (malformed, its document missing or altered), or that fails on its last allowed attempt,
+ * is moved to the poison queue here, with the reason, and completes; anything else throws
+ * so the host makes it visible again after host.json's visibilityTimeout.
  */
-// eslint-disable-next-line @typescript-eslint/require-await -- the aggregation issue gives it storage work
 export async function aggregateUsage(message: unknown, context: InvocationContext): Promise<void> {
-  const claim = decodeClaimCheck(message);
-  context.log(JSON.stringify({ event: "aggregation", status: "acknowledged", docId: claim.docId }));
+  const services = getServices();
+  const attempts = Number(context.triggerMetadata?.["dequeueCount"] ?? 1);
+  try {
+    const claim = decodeClaimCheck(message);
+    const result = await aggregateDocument(claim, services);
+    context.log(JSON.stringify({ event: "aggregation", status: result.status, docId: result.docId, week: result.week, attempts }));
+  } catch (thrown) {
+    const error = ensureErrorType(thrown);
+    const permanent = error instanceof PermanentAggregationError || error instanceof ClaimCheckFormatError;
+    if (!permanent && attempts < ingestQueueSettings.maxDequeueCount) throw error;
+    const reason = `${error.name}: ${error.message}`;
+    await services.poisonQueue.send({ reason, attempts, message });
+    context.warn(JSON.stringify({ event: "aggregation", status: "poisoned", reason, attempts }));
+  }
 }
 
 export const aggregateUsageTrigger: QueueTrigger = {

@@ -47,6 +47,17 @@ export const limits = Object.freeze({
   maxBatchLines: 500,
 });
 
+/**
+ * Queue behaviour the code relies on. `maxDequeueCount` must equal host.json's (a test
+ * checks): on the last attempt the trigger moves a failing message to the poison queue
+ * itself, with the reason, instead of letting the host move it without one.
+ */
+export const ingestQueueSettings = Object.freeze({
+  maxDequeueCount: 5,
+  /** How long a message waits while a rebuild holds its week. */
+  rebuildDeferSeconds: 60,
+});
+
 /** Documented development defaults for the local runtime's function keys. */
 export const devKeys = Object.freeze({ ingest: "dev-ingest-key", query: "dev-query-key" });
 

@@ -2,6 +2,7 @@ import { ConfigError, readConfig, storageNames, type Config } from "./config";
 import { RateLimiter } from "./ingestion/rateLimiter";
 import type { IngestionDeps } from "./ingestion/submitDocument";
 import { IngestQueue } from "./storage/ingestQueue";
+import { PoisonQueue } from "./storage/poisonQueue";
 import { RawArchive } from "./storage/rawArchive";
 import { RejectedStore } from "./storage/rejectedStore";
 import { HierarchyWeeksTable } from "./storage/hierarchyWeeksTable";
@@ -16,6 +17,9 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   telemetry: Telemetry;
   weeklyStats: WeeklyStatsTable;
   hierarchyWeeks: HierarchyWeeksTable;
+  poisonQueue: PoisonQueue;
+  /** Weeks this process has recorded in the week index (see aggregateDocument). */
+  indexedWeeks: Set<string>;
 }
 
 /** Builds the services from a configuration whose storage is known. */
@@ -39,6 +43,8 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     rateLimiter: new RateLimiter(config.rateLimitPerHour),
     weeklyStats: new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable)),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
+    poisonQueue: new PoisonQueue(clients.queueService.getQueueClient(storageNames.poisonQueue)),
+    indexedWeeks: new Set(),
   };
 }
 

@@ -6,10 +6,10 @@ import { translateStorageError } from "./storageErrors";
 export class IngestQueue {
   constructor(private readonly queue: QueueClient) {}
 
-  /** Enqueues a claim check. One write. */
-  async send(claim: ClaimCheck): Promise<void> {
+  /** Enqueues a claim check, visible at once or after `delaySeconds`. One write. */
+  async send(claim: ClaimCheck, delaySeconds = 0): Promise<void> {
     try {
-      await this.queue.sendMessage(encodeClaimCheck(claim));
+      await this.queue.sendMessage(encodeClaimCheck(claim), delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {});
     } catch (error) {
       translateStorageError(error, "queueing the document for aggregation");
     }

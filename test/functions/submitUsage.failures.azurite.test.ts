@@ -6,8 +6,7 @@ import { submitDocument } from "../../shared/ingestion/submitDocument";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
 import { peekQueue } from "../support/storageScan";
 import { post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { hierarchyIdOf } from "../support/ids";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { base64Sha256Of, makeUsageDocument } from "../support/usageDocuments";
 
 function freshDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId: randomUUID(), ...overrides };
@@ -26,7 +25,7 @@ describe("submission failure paths against Azurite", () => {
   after(async () => t.close());
 
   test("a first attempt that died after storing but before queuing is queued by the retry (200 duplicate)", async () => {
-    const doc = freshDocument({ hierarchyId: hierarchyIdOf("retry") });
+    const doc = freshDocument({ hierarchyId: base64Sha256Of("retry") });
     const services = t.runtime.services;
     // The first attempt's queue write fails for real: the queue it names does not exist.
     const missingQueue = new IngestQueue(services.clients.queueService.getQueueClient("queue-that-does-not-exist"));
@@ -44,7 +43,7 @@ describe("submission failure paths against Azurite", () => {
   });
 
   test("over RATE_LIMIT_PER_HOUR for one hierarchy is a 429 with Retry-After; other hierarchies go on", async () => {
-    const hierarchyId = hierarchyIdOf("ratelimited");
+    const hierarchyId = base64Sha256Of("ratelimited");
     for (let i = 0; i < 3; i++) {
       const response = await submit(freshDocument({ hierarchyId }));
       assert.equal(response.status, 202, `submission ${i + 1}`);
@@ -53,13 +52,13 @@ describe("submission failure paths against Azurite", () => {
     assert.equal(limited.status, 429);
     const retryAfter = Number(limited.headers.get("retry-after"));
     assert.ok(retryAfter > 0 && retryAfter <= 3600, `Retry-After ${retryAfter}`);
-    const other = await submit(freshDocument({ hierarchyId: hierarchyIdOf("other") }));
+    const other = await submit(freshDocument({ hierarchyId: base64Sha256Of("other") }));
     assert.equal(other.status, 202);
   });
 
   test("with storage gone, submissions and health answer 503 with Retry-After", async () => {
     await t.azurite.close();
-    const response = await submit(freshDocument({ hierarchyId: hierarchyIdOf("outage") }));
+    const response = await submit(freshDocument({ hierarchyId: base64Sha256Of("outage") }));
     assert.equal(response.status, 503);
     assert.ok(Number(response.headers.get("retry-after")) > 0);
     assert.equal(response.headers.get("content-type"), "application/problem+json");

@@ -1,0 +1,129 @@
+import { ingestQueueSettings } from "../config";
+import { sha256Hex } from "../ingestion/canonicalJson";
+import { isoWeekOf, type IsoWeek } from "../isoWeek";
+import type { ClaimCheck } from "../storage/claimCheck";
+import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
+import type { IngestQueue } from "../storage/ingestQueue";
+import type { RawArchive } from "../storage/rawArchive";
+import type { WeeklyStatsTable, WeekSnapshot } from "../storage/weeklyStatsTable";
+import type { UsageV1 } from "../validation/usageV1";
+import { shardOf, toHierarchyKey } from "./hierarchyKey";
+import { applyContribution, compareSnapshots, contributionOf, emptyRollup } from "./weekRollup";
+
+/** Points where a test may make aggregation "crash" (throw), to prove redelivery is safe. */
+export type FaultPoint = "afterRead" | "beforeCommit" | "afterCommit" | "afterHistory";
+
+export interface AggregationDeps {
+  rawArchive: RawArchive;
+  weeklyStats: WeeklyStatsTable;
+  hierarchyWeeks: HierarchyWeeksTable;
+  ingestQueue: IngestQueue;
+  /** Weeks this process has already recorded in the week index; saves a write per document. */
+  indexedWeeks?: Set<string>;
+  faults?: (point: FaultPoint) => void;
+}
+
+export interface AggregateOptions {
+  /** Set by a rebuild, which holds the week's lock itself. */
+  ignoreRebuildLock?: boolean;
+}
+
+/** `counted`: the document became its hierarchy's snapshot; `unchanged`: a later one (or itself) already is; `deferred`: a rebuild holds the week. */
+export type AggregateStatus = "counted" | "unchanged" | "deferred";
+
+export interface AggregateResponse {
+  status: AggregateStatus;
+  docId: string;
+  week: IsoWeek;
+}
+
+/** A message that no retry can fix (its document is missing or not what was accepted): it goes straight to the poison queue. */
+export class PermanentAggregationError extends Error {
+  override readonly name = "PermanentAggregationError";
+}
+
+// Concurrent workers on one week's shard retry on ETag conflicts; this many is far beyond
+// what batchSize 16 per instance produces, and a message that still fails is retried by the queue.
+const MAX_COMMIT_ATTEMPTS = 25;
+
+/** The snapshot a validated document makes. */
+export function snapshotOf(doc: UsageV1): WeekSnapshot {
+  return {
+    hierarchyId: doc.hierarchyId,
+    hierarchyKey: toHierarchyKey(doc.hierarchyId),
+    week: isoWeekOf(new Date(doc.collectedAt)),
+    docId: doc.docId.toLowerCase(),
+    collectedAt: doc.collectedAt,
+    level: doc.level,
+    version: doc.product.version,
+    build: doc.product.build,
+    sites: doc.sites.length,
+    clients: doc.clients.total,
+    contribution: contributionOf(doc),
+  };
+}
+
+async function loadDocument(claim: ClaimCheck, rawArchive: RawArchive): Promise<UsageV1> {
+  const stored = await rawArchive.read(claim.blobName);
+  if (stored === undefined) throw new PermanentAggregationError(`raw document ${claim.blobName} is missing`);
+  if (sha256Hex(stored.body) !== claim.sha256) {
+    throw new PermanentAggregationError(`raw document ${claim.blobName} does not hash to the accepted document's SHA-256`);
+  }
+  try {
+    return JSON.parse(stored.body) as UsageV1;
+  } catch {
+    throw new PermanentAggregationError(`raw document ${claim.blobName} is not JSON`);
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Makes one accepted document count in its week's statistics, exactly once.
+ *
+ * The hierarchy's snapshot row and its shard's rollup row change in one entity group
+ * transaction, each guarded by the ETag it was read with (or by being absent). The snapshot
+ * row says which document is counted, and the rollup row always equals the sum of the
+ * snapshots of its shard, so: a duplicate or an older document finds its snapshot at or past
+ * itself and changes nothing; a crash before the commit leaves nothing done, and one after
+ * it leaves the snapshot already in place; two workers racing on a row cannot both commit.
+ * The history row and the week index are written after the commit, idempotently, on every
+ * delivery, so a crash between the steps is repaired by the retry.
+ */
+export async function aggregateDocument(claim: ClaimCheck, deps: AggregationDeps, options: AggregateOptions = {}): Promise<AggregateResponse> {
+  const doc = await loadDocument(claim, deps.rawArchive);
+  const next = snapshotOf(doc);
+  const shard = shardOf(next.hierarchyKey);
+  deps.faults?.("afterRead");
+  let status: AggregateStatus | undefined;
+  for (let attempt = 0; status === undefined; attempt++) {
+    if (attempt === MAX_COMMIT_ATTEMPTS) throw new Error(`gave up after ${attempt} conflicting commits on ${next.week}`);
+    const state = await deps.weeklyStats.readForUpdate(next.week, next.hierarchyKey, shard);
+    if (state.rebuilding && options.ignoreRebuildLock !== true) {
+      await deps.ingestQueue.send(claim, ingestQueueSettings.rebuildDeferSeconds);
+      return { status: "deferred", docId: next.docId, week: next.week };
+    }
+    const current = state.snapshot?.value;
+    if (current !== undefined && compareSnapshots(current, next) >= 0) {
+      status = "unchanged";
+      break;
+    }
+    const rollup = state.rollup?.value ?? emptyRollup();
+    if (current !== undefined) applyContribution(rollup, current.contribution, -1);
+    applyContribution(rollup, next.contribution, 1);
+    deps.faults?.("beforeCommit");
+    if ((await deps.weeklyStats.commit(next, state.snapshot?.etag, shard, rollup, state.rollup?.etag)) === "committed") {
+      status = "counted";
+    } else {
+      await pause(Math.random() * 20 * Math.min(attempt + 1, 5)); // jitter, so racers spread out
+    }
+  }
+  deps.faults?.("afterCommit");
+  await deps.hierarchyWeeks.record({ ...next });
+  deps.faults?.("afterHistory");
+  if (deps.indexedWeeks?.has(next.week) !== true) {
+    await deps.weeklyStats.markWeek(next.week);
+    deps.indexedWeeks?.add(next.week);
+  }
+  return { status, docId: next.docId, week: next.week };
+}

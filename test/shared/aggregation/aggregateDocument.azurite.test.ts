@@ -1,0 +1,251 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import fc from "fast-check";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { QueueServiceClient } from "@azure/storage-queue";
+import { TableClient } from "@azure/data-tables";
+import { aggregateDocument, type AggregationDeps, type FaultPoint } from "../../../shared/aggregation/aggregateDocument";
+import { shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
+import { canonicalJson, sha256Hex } from "../../../shared/ingestion/canonicalJson";
+import { isoWeekOf, type IsoWeek } from "../../../shared/isoWeek";
+import type { ClaimCheck } from "../../../shared/storage/claimCheck";
+import { HierarchyWeeksTable } from "../../../shared/storage/hierarchyWeeksTable";
+import { IngestQueue } from "../../../shared/storage/ingestQueue";
+import { RawArchive, rawBlobName } from "../../../shared/storage/rawArchive";
+import { WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
+import type { UsageV1 } from "../../../shared/validation/usageV1";
+import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
+import { referenceModel, type Model } from "../../support/referenceModel";
+import { arbitraryUsageDocument, base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
+
+let azurite: EmbeddedAzurite;
+let rawArchive: RawArchive;
+let ingestQueue: IngestQueue;
+let tableCount = 0;
+
+/** Fresh, empty tables for one scenario, on the shared Azurite. */
+async function freshTables(): Promise<{ weeklyStats: WeeklyStatsTable; hierarchyWeeks: HierarchyWeeksTable }> {
+  tableCount += 1;
+  const make = async (name: string) => {
+    const client = TableClient.fromConnectionString(azurite.connectionString, `${name}${tableCount}`, { allowInsecureConnection: true });
+    await client.createTable();
+    return client;
+  };
+  return { weeklyStats: new WeeklyStatsTable(await make("Stats")), hierarchyWeeks: new HierarchyWeeksTable(await make("History")) };
+}
+
+/** Stores a document in the raw archive as ingestion does and returns its claim check. */
+async function archive(doc: UsageV1): Promise<ClaimCheck> {
+  const body = canonicalJson(doc);
+  const sha256 = sha256Hex(body);
+  await rawArchive.put({
+    docType: "usage",
+    docVersion: 1,
+    docId: doc.docId,
+    hierarchyId: doc.hierarchyId,
+    collectedAt: doc.collectedAt,
+    week: isoWeekOf(new Date(doc.collectedAt)),
+    receivedAt: new Date().toISOString(),
+    body,
+    sha256,
+  });
+  return { v: 1, docType: "usage", docVersion: 1, docId: doc.docId, blobName: rawBlobName("usage", 1, doc.docId), sha256 };
+}
+
+/** Asserts that the tables hold exactly what the reference model says. */
+async function assertMatchesModel(tables: Awaited<ReturnType<typeof freshTables>>, model: Model): Promise<void> {
+  assert.deepEqual(await tables.weeklyStats.listWeeks(), [...model.weeks.keys()].sort());
+  for (const [week, expected] of model.weeks) {
+    const actual = await tables.weeklyStats.readRollup(week as IsoWeek);
+    assert.equal(actual.hierarchies, expected.hierarchies, `${week} hierarchies`);
+    assert.equal(actual.clients, expected.clients, `${week} clients`);
+    assert.equal(actual.featureHierarchies, expected.featureHierarchies, `${week} featureHierarchies`);
+    assert.deepEqual(new Map([...actual.versions].sort()), new Map([...expected.versions].sort()), `${week} versions`);
+    assert.deepEqual(new Map([...actual.os].map(([n, o]) => [n, o.clients] as const).sort()), new Map([...expected.os].sort()), `${week} os`);
+    assert.deepEqual(
+      new Map([...actual.features].map(([n, f]) => [n, { enabledHierarchies: f.enabledHierarchies, uses: f.uses }] as const).sort()),
+      new Map([...expected.features].sort()),
+      `${week} features`,
+    );
+    const snapshots = await tables.weeklyStats.listSnapshots(week as IsoWeek);
+    const bySnapshot = new Map(snapshots.map((s) => [s.hierarchyId, s.docId]));
+    const byModel = new Map([...model.snapshots.get(week)!].map(([h, d]) => [h, d.docId.toLowerCase()]));
+    assert.deepEqual(bySnapshot, byModel, `${week} snapshots`);
+    for (const [hierarchyId, doc] of model.snapshots.get(week)!) {
+      const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId), week as IsoWeek, week as IsoWeek);
+      assert.equal(history.length, 1);
+      assert.equal(history[0]!.docId, doc.docId.toLowerCase(), `${week} history of ${hierarchyId}`);
+      assert.equal(history[0]!.clients, doc.clients.total);
+    }
+  }
+}
+
+/** A small deterministic PRNG, so that a failing fast-check run replays exactly. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Crash extends Error {}
+
+/** `count` hierarchy ids that fall in the same rollup shard. */
+function sameShardHierarchies(count: number): string[] {
+  const found: string[] = [];
+  for (let i = 0; found.length < count; i++) {
+    const id = base64Sha256Of(`property hierarchy ${i}`);
+    if (shardOf(toHierarchyKey(id)) === 0) found.push(id);
+  }
+  return found;
+}
+
+/**
+ * Delivers claims the way a queue does: in the given order, each at least once, to
+ * `workers` concurrent workers; a worker "crashes" (throws at a fault point) with
+ * probability `crashRate`, and then the message is delivered again and the worker starts
+ * afresh (a new process: its week-index cache is empty).
+ */
+async function deliver(claims: ClaimCheck[], tables: Awaited<ReturnType<typeof freshTables>>, workers: number, crashRate: number, random: () => number): Promise<number> {
+  const pending = [...claims];
+  let crashes = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      let deps: AggregationDeps = { rawArchive, ingestQueue, ...tables, indexedWeeks: new Set() };
+      const faults = (point: FaultPoint) => {
+        if (random() < crashRate) throw new Crash(point);
+      };
+      for (let claim = pending.shift(); claim !== undefined; claim = pending.shift()) {
+        try {
+          await aggregateDocument(claim, { ...deps, faults });
+        } catch (error) {
+          if (!(error instanceof Crash)) throw error;
+          crashes += 1;
+          pending.push(claim);
+          deps = { rawArchive, ingestQueue, ...tables, indexedWeeks: new Set() };
+        }
+      }
+    }),
+  );
+  return crashes;
+}
+
+describe("aggregation against Azurite", () => {
+  before(async () => {
+    azurite = await startAzurite();
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("raw");
+    await container.createIfNotExists();
+    rawArchive = new RawArchive(container);
+    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient("usage-ingested");
+    await queue.createIfNotExists();
+    ingestQueue = new IngestQueue(queue);
+  });
+  after(async () => azurite.close());
+
+  test("property: duplicates, any order, concurrent workers and crashes at any step end in the reference model's statistics", async () => {
+    // Three hierarchies of one rollup shard, so that workers race on its row, not only on snapshots.
+    const hierarchies = sameShardHierarchies(3);
+    // Two adjacent weeks and one a year and a half earlier (a late offline upload).
+    const weekStarts = [Date.parse("2026-11-16T00:00:00Z"), Date.parse("2026-11-09T00:00:00Z"), Date.parse("2025-03-03T00:00:00Z")];
+    const arbitraryDelivery = fc.record({
+      docs: fc.array(
+        fc.record({
+          doc: arbitraryUsageDocument,
+          hierarchy: fc.integer({ min: 0, max: 2 }),
+          week: fc.integer({ min: 0, max: 2 }),
+          // Few distinct instants, so that ties (decided by docId) happen.
+          slot: fc.constantFrom(0, 1, 1, 2, 3),
+          fraction: fc.constantFrom("", ".5", ".1234567"),
+        }),
+        { minLength: 1, maxLength: 8 },
+      ),
+      copies: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 8, maxLength: 8 }),
+      seed: fc.integer(),
+      workers: fc.integer({ min: 1, max: 4 }),
+      crashRate: fc.constantFrom(0, 0.1, 0.3),
+    });
+    let totalCrashes = 0;
+    await fc.assert(
+      fc.asyncProperty(arbitraryDelivery, async ({ docs, copies, seed, workers, crashRate }) => {
+        const random = prng(seed);
+        const documents = docs.map(({ doc, hierarchy, week, slot, fraction }) => {
+          const at = new Date(weekStarts[week]! + slot * 36 * 3_600_000).toISOString().slice(0, 19);
+          return { ...doc, docId: randomUUID(), hierarchyId: hierarchies[hierarchy]!, collectedAt: `${at}${fraction}Z` };
+        });
+        const claims = await Promise.all(documents.map(archive));
+        const deliveries = claims.flatMap((claim, i) => Array.from({ length: copies[i] ?? 1 }, () => claim));
+        for (let i = deliveries.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
+        }
+        const tables = await freshTables();
+        totalCrashes += await deliver(deliveries, tables, workers, crashRate, random);
+        await assertMatchesModel(tables, referenceModel(documents));
+      }),
+      { numRuns: 25 },
+    );
+    assert.ok(totalCrashes > 0, "no crash was ever injected: the property did not test redelivery");
+  });
+
+  test("twenty hierarchies of one shard aggregated at once are all counted (no lost update on the shared rollup row)", async () => {
+    const tables = await freshTables();
+    const docs = sameShardHierarchies(20).map((hierarchyId) => makeUsageDocument({ hierarchyId }));
+    const claims = await Promise.all(docs.map(archive));
+    const results = await Promise.all(claims.map((claim) => aggregateDocument(claim, { rawArchive, ingestQueue, ...tables })));
+    assert.deepEqual(new Set(results.map((r) => r.status)), new Set(["counted"]));
+    const rollup = await tables.weeklyStats.readRollup(isoWeekOf(new Date(docs[0]!.collectedAt)));
+    assert.equal(rollup.hierarchies, 20);
+    assert.equal(rollup.clients, docs.reduce((sum, d) => sum + d.clients.total, 0));
+  });
+
+  test("__proto__, constructor and hasOwnProperty as OS and feature names are counted like any other", async () => {
+    const tables = await freshTables();
+    const doc = makeUsageDocument({ level: "enhanced" });
+    const total = doc.clients.total;
+    const byOs = Object.fromEntries([["__proto__", 1], ["constructor", 2], ["hasOwnProperty", total - 3]]) as Record<string, number>;
+    const features = Object.fromEntries([["constructor", { enabled: true, uses: 4 }], ["hasOwnProperty", { enabled: false }]]) as UsageV1["features"];
+    const trap = { ...doc, clients: { ...doc.clients, byOs }, features };
+    await aggregateDocument(await archive(trap), { rawArchive, ingestQueue, ...tables });
+    const rollup = await tables.weeklyStats.readRollup(isoWeekOf(new Date(doc.collectedAt)));
+    assert.deepEqual([...rollup.os].map(([n, o]) => [n, o.clients]).sort(), [["__proto__", 1], ["constructor", 2], ["hasOwnProperty", total - 3]]);
+    assert.deepEqual(rollup.features.get("constructor"), { enabledHierarchies: 1, uses: 4, named: 1 });
+    assert.deepEqual(rollup.features.get("hasOwnProperty"), { enabledHierarchies: 0, uses: 0, named: 1 });
+    assert.equal(Object.getPrototypeOf(rollup.os), Map.prototype);
+  });
+
+  test("a late document for an old week counts there, and a later one of the same week replaces it", async () => {
+    const tables = await freshTables();
+    const hierarchyId = base64Sha256Of("late hierarchy");
+    const recent = makeUsageDocument({ hierarchyId, collectedAt: "2026-11-18T03:00:00.000Z" });
+    const old = makeUsageDocument({ hierarchyId, collectedAt: "2025-02-04T03:00:00.000Z", product: { ...recent.product, version: "2403" } });
+    const older = makeUsageDocument({ hierarchyId, collectedAt: "2025-02-03T03:00:00.000Z", product: { ...recent.product, version: "2309" } });
+    const deps = { rawArchive, ingestQueue, ...tables };
+    assert.equal((await aggregateDocument(await archive(recent), deps)).status, "counted");
+    assert.equal((await aggregateDocument(await archive(old), deps)).status, "counted");
+    assert.equal((await aggregateDocument(await archive(older), deps)).status, "unchanged");
+    const oldWeek = await tables.weeklyStats.readRollup("2025-W06");
+    assert.deepEqual([...oldWeek.versions.keys()], ["2403"]);
+    const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId));
+    assert.deepEqual(history.map((h) => [h.week, h.version]), [["2025-W06", "2403"], ["2026-W47", "2409"]]);
+    assert.deepEqual(await tables.weeklyStats.listWeeks(), ["2025-W06", "2026-W47"]);
+  });
+
+  test("while a rebuild holds the week, a message is deferred back to the queue, not counted", async () => {
+    const tables = await freshTables();
+    const doc = makeUsageDocument();
+    const week = isoWeekOf(new Date(doc.collectedAt));
+    await tables.weeklyStats.lockWeek(week, "test");
+    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient("usage-ingested");
+    const before = (await queue.getProperties()).approximateMessagesCount ?? 0;
+    const claim = await archive(doc);
+    assert.equal((await aggregateDocument(claim, { rawArchive, ingestQueue, ...tables })).status, "deferred");
+    assert.equal((await queue.getProperties()).approximateMessagesCount, before + 1);
+    assert.equal((await tables.weeklyStats.readRollup(week)).hierarchies, 0);
+    assert.equal((await aggregateDocument(claim, { rawArchive, ingestQueue, ...tables }, { ignoreRebuildLock: true })).status, "counted");
+  });
+});
