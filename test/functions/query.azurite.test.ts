@@ -7,10 +7,9 @@ import { isoWeekOf } from "../../shared/isoWeek";
 import type { Feature, Level, UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { startLocalRuntime, type LocalRuntime } from "../../local/localRuntime";
-import { base64Sha256Of as hierarchyIdOf } from "../support/usageDocuments";
 import { seedWeeks } from "../support/seedWeeks";
 import { INGEST_KEY, QUERY_KEY, startTestRuntime, type TestRuntime } from "../support/testRuntime";
-import { clientsForTotal, makeUsageDocument } from "../support/usageDocuments";
+import { base64Sha256Of as hierarchyIdOf, clientsForTotal, makeUsageDocument } from "../support/usageDocuments";
 
 interface Got {
   status: number;
