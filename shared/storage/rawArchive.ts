@@ -88,6 +88,15 @@ export class RawArchive {
     }
   }
 
+  /** Deletes an archived document (a deletion request; a lifecycle rule does this at 365 days). */
+  async remove(name: string): Promise<void> {
+    try {
+      await this.container.getBlockBlobClient(name).deleteIfExists();
+    } catch (error) {
+      translateStorageError(error, "deleting a raw document");
+    }
+  }
+
   /** Names of the archived documents collected in weeks `from`..`to` (inclusive), via blob index tags. */
   async *listByWeek(from: IsoWeek, to: IsoWeek): AsyncIterable<string> {
     const query = `@container='${this.container.containerName}' AND week >= '${from}' AND week <= '${to}'`;

@@ -2,84 +2,19 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
-import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { TableClient } from "@azure/data-tables";
 import { aggregateDocument, type AggregationDeps, type FaultPoint } from "../../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
-import { canonicalJson, sha256Hex } from "../../../shared/ingestion/canonicalJson";
-import { isoWeekOf, type IsoWeek } from "../../../shared/isoWeek";
+import { isoWeekOf } from "../../../shared/isoWeek";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
-import { HierarchyWeeksTable } from "../../../shared/storage/hierarchyWeeksTable";
-import { IngestQueue } from "../../../shared/storage/ingestQueue";
-import { RawArchive, rawBlobName } from "../../../shared/storage/rawArchive";
-import { WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
-import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
-import { referenceModel, type Model } from "../../support/referenceModel";
+import { AggregationHarness, assertMatchesModel, type Tables } from "../../support/aggregationHarness";
+import { referenceModel } from "../../support/referenceModel";
 import { arbitraryUsageDocument, base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
 
-let azurite: EmbeddedAzurite;
-let rawArchive: RawArchive;
-let ingestQueue: IngestQueue;
-let tableCount = 0;
-
-/** Fresh, empty tables for one scenario, on the shared Azurite. */
-async function freshTables(): Promise<{ weeklyStats: WeeklyStatsTable; hierarchyWeeks: HierarchyWeeksTable }> {
-  tableCount += 1;
-  const make = async (name: string) => {
-    const client = TableClient.fromConnectionString(azurite.connectionString, `${name}${tableCount}`, { allowInsecureConnection: true });
-    await client.createTable();
-    return client;
-  };
-  return { weeklyStats: new WeeklyStatsTable(await make("Stats")), hierarchyWeeks: new HierarchyWeeksTable(await make("History")) };
-}
-
-/** Stores a document in the raw archive as ingestion does and returns its claim check. */
-async function archive(doc: UsageV1): Promise<ClaimCheck> {
-  const body = canonicalJson(doc);
-  const sha256 = sha256Hex(body);
-  await rawArchive.put({
-    docType: "usage",
-    docVersion: 1,
-    docId: doc.docId,
-    hierarchyId: doc.hierarchyId,
-    collectedAt: doc.collectedAt,
-    week: isoWeekOf(new Date(doc.collectedAt)),
-    receivedAt: new Date().toISOString(),
-    body,
-    sha256,
-  });
-  return { v: 1, docType: "usage", docVersion: 1, docId: doc.docId, blobName: rawBlobName("usage", 1, doc.docId), sha256 };
-}
-
-/** Asserts that the tables hold exactly what the reference model says. */
-async function assertMatchesModel(tables: Awaited<ReturnType<typeof freshTables>>, model: Model): Promise<void> {
-  assert.deepEqual(await tables.weeklyStats.listWeeks(), [...model.weeks.keys()].sort());
-  for (const [week, expected] of model.weeks) {
-    const actual = await tables.weeklyStats.readRollup(week as IsoWeek);
-    assert.equal(actual.hierarchies, expected.hierarchies, `${week} hierarchies`);
-    assert.equal(actual.clients, expected.clients, `${week} clients`);
-    assert.equal(actual.featureHierarchies, expected.featureHierarchies, `${week} featureHierarchies`);
-    assert.deepEqual(new Map([...actual.versions].sort()), new Map([...expected.versions].sort()), `${week} versions`);
-    assert.deepEqual(new Map([...actual.os].map(([n, o]) => [n, o.clients] as const).sort()), new Map([...expected.os].sort()), `${week} os`);
-    assert.deepEqual(
-      new Map([...actual.features].map(([n, f]) => [n, { enabledHierarchies: f.enabledHierarchies, uses: f.uses }] as const).sort()),
-      new Map([...expected.features].sort()),
-      `${week} features`,
-    );
-    const snapshots = await tables.weeklyStats.listSnapshots(week as IsoWeek);
-    const bySnapshot = new Map(snapshots.map((s) => [s.hierarchyId, s.docId]));
-    const byModel = new Map([...model.snapshots.get(week)!].map(([h, d]) => [h, d.docId.toLowerCase()]));
-    assert.deepEqual(bySnapshot, byModel, `${week} snapshots`);
-    for (const [hierarchyId, doc] of model.snapshots.get(week)!) {
-      const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId), week as IsoWeek, week as IsoWeek);
-      assert.equal(history.length, 1);
-      assert.equal(history[0]!.docId, doc.docId.toLowerCase(), `${week} history of ${hierarchyId}`);
-      assert.equal(history[0]!.clients, doc.clients.total);
-    }
-  }
-}
+let harness: AggregationHarness;
+const archive = (doc: UsageV1) => harness.archive(doc);
+const freshTables = () => harness.freshTables();
 
 /** A small deterministic PRNG, so that a failing fast-check run replays exactly. */
 function prng(seed: number): () => number {
@@ -111,12 +46,12 @@ function sameShardHierarchies(count: number): string[] {
  * probability `crashRate`, and then the message is delivered again and the worker starts
  * afresh (a new process: its week-index cache is empty).
  */
-async function deliver(claims: ClaimCheck[], tables: Awaited<ReturnType<typeof freshTables>>, workers: number, crashRate: number, random: () => number): Promise<number> {
+async function deliver(claims: ClaimCheck[], tables: Tables, workers: number, crashRate: number, random: () => number): Promise<number> {
   const pending = [...claims];
   let crashes = 0;
   await Promise.all(
     Array.from({ length: workers }, async () => {
-      let deps: AggregationDeps = { rawArchive, ingestQueue, ...tables, indexedWeeks: new Set() };
+      let deps: AggregationDeps = harness.deps(tables);
       const faults = (point: FaultPoint) => {
         if (random() < crashRate) throw new Crash(point);
       };
@@ -127,7 +62,7 @@ async function deliver(claims: ClaimCheck[], tables: Awaited<ReturnType<typeof f
           if (!(error instanceof Crash)) throw error;
           crashes += 1;
           pending.push(claim);
-          deps = { rawArchive, ingestQueue, ...tables, indexedWeeks: new Set() };
+          deps = harness.deps(tables);
         }
       }
     }),
@@ -137,15 +72,9 @@ async function deliver(claims: ClaimCheck[], tables: Awaited<ReturnType<typeof f
 
 describe("aggregation against Azurite", () => {
   before(async () => {
-    azurite = await startAzurite();
-    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("raw");
-    await container.createIfNotExists();
-    rawArchive = new RawArchive(container);
-    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient("usage-ingested");
-    await queue.createIfNotExists();
-    ingestQueue = new IngestQueue(queue);
+    harness = await AggregationHarness.start();
   });
-  after(async () => azurite.close());
+  after(async () => harness.close());
 
   test("property: duplicates, any order, concurrent workers and crashes at any step end in the reference model's statistics", async () => {
     // Three hierarchies of one rollup shard, so that workers race on its row, not only on snapshots.
@@ -196,7 +125,7 @@ describe("aggregation against Azurite", () => {
     const tables = await freshTables();
     const docs = sameShardHierarchies(20).map((hierarchyId) => makeUsageDocument({ hierarchyId }));
     const claims = await Promise.all(docs.map(archive));
-    const results = await Promise.all(claims.map((claim) => aggregateDocument(claim, { rawArchive, ingestQueue, ...tables })));
+    const results = await Promise.all(claims.map((claim) => aggregateDocument(claim, harness.deps(tables))));
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set(["counted"]));
     const rollup = await tables.weeklyStats.readRollup(isoWeekOf(new Date(docs[0]!.collectedAt)));
     assert.equal(rollup.hierarchies, 20);
@@ -210,7 +139,7 @@ describe("aggregation against Azurite", () => {
     const byOs = Object.fromEntries([["__proto__", 1], ["constructor", 2], ["hasOwnProperty", total - 3]]) as Record<string, number>;
     const features = Object.fromEntries([["constructor", { enabled: true, uses: 4 }], ["hasOwnProperty", { enabled: false }]]) as UsageV1["features"];
     const trap = { ...doc, clients: { ...doc.clients, byOs }, features };
-    await aggregateDocument(await archive(trap), { rawArchive, ingestQueue, ...tables });
+    await aggregateDocument(await archive(trap), harness.deps(tables));
     const rollup = await tables.weeklyStats.readRollup(isoWeekOf(new Date(doc.collectedAt)));
     assert.deepEqual([...rollup.os].map(([n, o]) => [n, o.clients]).sort(), [["__proto__", 1], ["constructor", 2], ["hasOwnProperty", total - 3]]);
     assert.deepEqual(rollup.features.get("constructor"), { enabledHierarchies: 1, uses: 4, named: 1 });
@@ -224,7 +153,7 @@ describe("aggregation against Azurite", () => {
     const recent = makeUsageDocument({ hierarchyId, collectedAt: "2026-11-18T03:00:00.000Z" });
     const old = makeUsageDocument({ hierarchyId, collectedAt: "2025-02-04T03:00:00.000Z", product: { ...recent.product, version: "2403" } });
     const older = makeUsageDocument({ hierarchyId, collectedAt: "2025-02-03T03:00:00.000Z", product: { ...recent.product, version: "2309" } });
-    const deps = { rawArchive, ingestQueue, ...tables };
+    const deps = harness.deps(tables);
     assert.equal((await aggregateDocument(await archive(recent), deps)).status, "counted");
     assert.equal((await aggregateDocument(await archive(old), deps)).status, "counted");
     assert.equal((await aggregateDocument(await archive(older), deps)).status, "unchanged");
@@ -240,12 +169,12 @@ describe("aggregation against Azurite", () => {
     const doc = makeUsageDocument();
     const week = isoWeekOf(new Date(doc.collectedAt));
     await tables.weeklyStats.lockWeek(week, "test");
-    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient("usage-ingested");
+    const queue = QueueServiceClient.fromConnectionString(harness.azurite.connectionString).getQueueClient("usage-ingested");
     const before = (await queue.getProperties()).approximateMessagesCount ?? 0;
     const claim = await archive(doc);
-    assert.equal((await aggregateDocument(claim, { rawArchive, ingestQueue, ...tables })).status, "deferred");
+    assert.equal((await aggregateDocument(claim, harness.deps(tables))).status, "deferred");
     assert.equal((await queue.getProperties()).approximateMessagesCount, before + 1);
     assert.equal((await tables.weeklyStats.readRollup(week)).hierarchies, 0);
-    assert.equal((await aggregateDocument(claim, { rawArchive, ingestQueue, ...tables }, { ignoreRebuildLock: true })).status, "counted");
+    assert.equal((await aggregateDocument(claim, harness.deps(tables), { ignoreRebuildLock: true })).status, "counted");
   });
 });

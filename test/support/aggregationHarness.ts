@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { TableClient } from "@azure/data-tables";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { QueueServiceClient } from "@azure/storage-queue";
+import type { AggregationDeps } from "../../shared/aggregation/aggregateDocument";
+import { toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
+import { storageNames } from "../../shared/config";
+import { canonicalJson, sha256Hex } from "../../shared/ingestion/canonicalJson";
+import { isoWeekOf, type IsoWeek } from "../../shared/isoWeek";
+import type { ClaimCheck } from "../../shared/storage/claimCheck";
+import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
+import { IngestQueue } from "../../shared/storage/ingestQueue";
+import { RawArchive, rawBlobName } from "../../shared/storage/rawArchive";
+import { WeeklyStatsTable } from "../../shared/storage/weeklyStatsTable";
+import type { UsageV1 } from "../../shared/validation/usageV1";
+import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
+import type { Model } from "./referenceModel";
+
+export interface Tables {
+  weeklyStats: WeeklyStatsTable;
+  hierarchyWeeks: HierarchyWeeksTable;
+}
+
+/**
+ * A real in-memory Azurite with the raw container and the ingest queue, and fresh tables on
+ * demand, so that each scenario (each fast-check run) starts from empty statistics.
+ */
+export class AggregationHarness {
+  private tableCount = 0;
+
+  private constructor(
+    readonly azurite: EmbeddedAzurite,
+    readonly rawArchive: RawArchive,
+    readonly ingestQueue: IngestQueue,
+  ) {}
+
+  static async start(): Promise<AggregationHarness> {
+    const azurite = await startAzurite();
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(storageNames.rawContainer);
+    await container.createIfNotExists();
+    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(storageNames.ingestQueue);
+    await queue.createIfNotExists();
+    return new AggregationHarness(azurite, new RawArchive(container), new IngestQueue(queue));
+  }
+
+  async close(): Promise<void> {
+    await this.azurite.close();
+  }
+
+  /** Fresh, empty tables for one scenario. */
+  async freshTables(): Promise<Tables> {
+    this.tableCount += 1;
+    const make = async (name: string) => {
+      const client = TableClient.fromConnectionString(this.azurite.connectionString, `${name}${this.tableCount}`, { allowInsecureConnection: true });
+      await client.createTable();
+      return client;
+    };
+    return { weeklyStats: new WeeklyStatsTable(await make("Stats")), hierarchyWeeks: new HierarchyWeeksTable(await make("History")) };
+  }
+
+  /** What aggregateDocument needs, over the given tables. */
+  deps(tables: Tables): AggregationDeps {
+    return { rawArchive: this.rawArchive, ingestQueue: this.ingestQueue, ...tables, indexedWeeks: new Set() };
+  }
+
+  /** Stores a document in the raw archive as ingestion does and returns its claim check. */
+  async archive(doc: UsageV1): Promise<ClaimCheck> {
+    const body = canonicalJson(doc);
+    const sha256 = sha256Hex(body);
+    await this.rawArchive.put({
+      docType: "usage",
+      docVersion: 1,
+      docId: doc.docId,
+      hierarchyId: doc.hierarchyId,
+      collectedAt: doc.collectedAt,
+      week: isoWeekOf(new Date(doc.collectedAt)),
+      receivedAt: new Date().toISOString(),
+      body,
+      sha256,
+    });
+    return { v: 1, docType: "usage", docVersion: 1, docId: doc.docId, blobName: rawBlobName("usage", 1, doc.docId), sha256 };
+  }
+}
+
+/** Asserts that the tables hold exactly what the reference model says: rollups, snapshots, history, week index. */
+export async function assertMatchesModel(tables: Tables, model: Model): Promise<void> {
+  assert.deepEqual(await tables.weeklyStats.listWeeks(), [...model.weeks.keys()].sort());
+  for (const [week, expected] of model.weeks) {
+    const actual = await tables.weeklyStats.readRollup(week as IsoWeek);
+    assert.equal(actual.hierarchies, expected.hierarchies, `${week} hierarchies`);
+    assert.equal(actual.clients, expected.clients, `${week} clients`);
+    assert.equal(actual.featureHierarchies, expected.featureHierarchies, `${week} featureHierarchies`);
+    assert.deepEqual(new Map([...actual.versions].sort()), new Map([...expected.versions].sort()), `${week} versions`);
+    assert.deepEqual(new Map([...actual.os].map(([n, o]) => [n, o.clients] as const).sort()), new Map([...expected.os].sort()), `${week} os`);
+    assert.deepEqual(
+      new Map([...actual.features].map(([n, f]) => [n, { enabledHierarchies: f.enabledHierarchies, uses: f.uses }] as const).sort()),
+      new Map([...expected.features].sort()),
+      `${week} features`,
+    );
+    const snapshots = await tables.weeklyStats.listSnapshots(week as IsoWeek);
+    const expectedSnapshots = model.snapshots.get(week) ?? new Map<string, UsageV1>();
+    assert.deepEqual(
+      new Map(snapshots.map((s) => [s.hierarchyId, s.docId])),
+      new Map([...expectedSnapshots].map(([h, d]) => [h, d.docId.toLowerCase()])),
+      `${week} snapshots`,
+    );
+    for (const [hierarchyId, doc] of expectedSnapshots) {
+      const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId), week as IsoWeek, week as IsoWeek);
+      assert.equal(history.length, 1, `${week} history rows of ${hierarchyId}`);
+      assert.equal(history[0]!.docId, doc.docId.toLowerCase(), `${week} history of ${hierarchyId}`);
+      assert.equal(history[0]!.clients, doc.clients.total);
+    }
+  }
+}
