@@ -10,6 +10,18 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** How long a child may take to print its ready line. */
+const READY_TIMEOUT_MS = 60_000;
+/** How long a child may take to exit on SIGTERM before it is killed. */
+const STOP_TIMEOUT_MS = 10_000;
+
+// Every child still running; killed when this process exits, however it exits, so that a
+// failed or interrupted benchmark never leaves an Azurite or a runtime behind.
+const live = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
 /**
  * Starts a compiled script of this project in its own process and waits for a line of its
  * output to match `ready`. Separate processes give storage, service and load generator
@@ -21,24 +33,41 @@ export async function startChild(script: string, args: string[], env: Record<str
     env,
     stdio: ["ignore", "pipe", "inherit"],
   });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
   const lines = createInterface({ input: child.stdout });
-  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
-    lines.on("line", (line) => {
-      const found = ready.exec(line);
-      if (found !== null) resolve(found);
+  let timer: NodeJS.Timeout | undefined;
+  let match: RegExpExecArray;
+  try {
+    match = await new Promise<RegExpExecArray>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("exit", (code, signal) => reject(new Error(`${script} exited with ${code ?? signal} before it was ready`)));
+      timer = setTimeout(() => reject(new Error(`${script} printed nothing matching ${String(ready)} within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      lines.on("line", (line) => {
+        const found = ready.exec(line);
+        if (found !== null) resolve(found);
+      });
     });
-  });
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   return {
     process: child,
     match,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
+        if (child.exitCode !== null || child.signalCode !== null) {
           resolve();
           return;
         }
-        child.once("exit", () => resolve());
+        const kill = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+        child.once("exit", () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill("SIGTERM");
       }),
   };

@@ -11,7 +11,7 @@ import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rawBlobName } from "../shared/storage/rawArchive";
 import { startAzurite } from "../local/azurite";
 import { makeUsageDocument } from "../test/support/usageDocuments";
-import { startChild } from "./children";
+import { startChild, type Child } from "./children";
 import { fmt, median, throughput } from "./measure";
 
 const CONCURRENCY = 16;
@@ -35,13 +35,23 @@ function documents(count: number): { docId: string; body: string; doc: Record<st
 export async function benchIngestionThroughput(): Promise<string[]> {
   const azurite = await startChild("local/azuriteServer.js", ["--in-memory", "--ports", "0"], {}, /"connectionString":"([^"]+)"/);
   const connectionString = azurite.match[1]!;
-  const runtime = await startChild(
-    "local/start.js",
-    ["--no-queue-triggers"],
-    { AzureWebJobsStorage: connectionString, PORT: "0", INGEST_KEY: KEY, RATE_LIMIT_PER_HOUR: "1000000" },
-    /listening on (http:\/\/\S+)/,
-  );
-  const url = runtime.match[1]!;
+  let runtime: Child | undefined;
+  try {
+    runtime = await startChild(
+      "local/start.js",
+      ["--no-queue-triggers"],
+      { AzureWebJobsStorage: connectionString, PORT: "0", INGEST_KEY: KEY, RATE_LIMIT_PER_HOUR: "1000000" },
+      /listening on (http:\/\/\S+)/,
+    );
+    return await compareIngestion(connectionString, runtime.match[1]!);
+  } finally {
+    // Whatever failed, neither child outlives the stage.
+    await runtime?.stop();
+    await azurite.stop();
+  }
+}
+
+async function compareIngestion(connectionString: string, url: string): Promise<string[]> {
   const blobs = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(storageNames.rawContainer);
   const queue = QueueServiceClient.fromConnectionString(connectionString).getQueueClient(storageNames.ingestQueue);
 
@@ -68,26 +78,21 @@ export async function benchIngestionThroughput(): Promise<string[]> {
       if (response.status !== 202) throw new Error(`expected 202, got ${response.status}`);
     });
 
-  try {
-    await floor(documents(200)); // warm-up both paths
-    await viaRuntime(documents(200));
-    const floorRates: number[] = [];
-    const runtimeRates: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      floorRates.push(await floor(documents(PER_ROUND)));
-      runtimeRates.push(await viaRuntime(documents(PER_ROUND)));
-    }
-    const ratio = median(runtimeRates) / median(floorRates);
-    return [
-      `(b) accepted submissions/s at concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${PER_ROUND}, Azurite and runtime in their own processes:`,
-      `    SDK floor (blob create + queue send): ${floorRates.map((r) => fmt(r, 0)).join(", ")}  median ${fmt(median(floorRates), 0)}/s`,
-      `    local runtime (HTTP, validate, store, queue): ${runtimeRates.map((r) => fmt(r, 0)).join(", ")}  median ${fmt(median(runtimeRates), 0)}/s`,
-      `    ratio runtime/floor: ${fmt(ratio, 2)}x (target >= 0.7x)`,
-    ];
-  } finally {
-    await runtime.stop();
-    await azurite.stop();
+  await floor(documents(200)); // warm-up both paths
+  await viaRuntime(documents(200));
+  const floorRates: number[] = [];
+  const runtimeRates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    floorRates.push(await floor(documents(PER_ROUND)));
+    runtimeRates.push(await viaRuntime(documents(PER_ROUND)));
   }
+  const ratio = median(runtimeRates) / median(floorRates);
+  return [
+    `(b) accepted submissions/s at concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${PER_ROUND}, Azurite and runtime in their own processes:`,
+    `    SDK floor (blob create + queue send): ${floorRates.map((r) => fmt(r, 0)).join(", ")}  median ${fmt(median(floorRates), 0)}/s`,
+    `    local runtime (HTTP, validate, store, queue): ${runtimeRates.map((r) => fmt(r, 0)).join(", ")}  median ${fmt(median(runtimeRates), 0)}/s`,
+    `    ratio runtime/floor: ${fmt(ratio, 2)}x (target >= 0.7x)`,
+  ];
 }
 
 /** (c) Storage requests per new document, per duplicate and per conflict, counted as Azurite serves them. */

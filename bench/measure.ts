@@ -22,3 +22,15 @@ export function median(values: number[]): number {
 export function fmt(value: number, digits = 1): string {
   return value.toFixed(digits);
 }
+
+/** The p-th percentile (0..100) by nearest rank: a value that was actually measured. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
+}
+
+/** Seconds since `started` (a performance.now() reading), for "took" lines. */
+export function secondsSince(started: number): number {
+  return (performance.now() - started) / 1000;
+}

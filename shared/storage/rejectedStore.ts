@@ -68,6 +68,18 @@ export class RejectedStore {
     }
   }
 
+  /**
+   * Deletes a kept rejected document (a replay stored it in `raw`, or it must not be kept).
+   * One write. `false` when it was already gone.
+   */
+  async remove(name: string): Promise<boolean> {
+    try {
+      return (await this.container.getBlockBlobClient(name).deleteIfExists()).succeeded;
+    } catch (error) {
+      translateStorageError(error, "removing a rejected document");
+    }
+  }
+
   /** Names of the documents rejected on days `from`..`to` (YYYY-MM-DD, inclusive). */
   async *listByReceivedDate(from: string, to: string): AsyncIterable<string> {
     const query = `@container='${this.container.containerName}' AND receivedDate >= '${from}' AND receivedDate <= '${to}'`;
