@@ -34,3 +34,29 @@ export function percentile(values: number[], p: number): number {
 export function secondsSince(started: number): number {
   return (performance.now() - started) / 1000;
 }
+
+/**
+ * Records the storage requests Azurite serves between start() and stop(), each as
+ * `table GET WeeklyStats(…)`; pass `observe` as startAzurite's `onRequest`.
+ */
+export function requestCounter(): { start(): void; stop(): string[]; observe: (service: string, method: string, url: string) => void } {
+  let counting = false;
+  let seen: string[] = [];
+  return {
+    start() {
+      seen = [];
+      counting = true;
+    },
+    stop() {
+      counting = false;
+      return seen;
+    },
+    observe(service, method, url) {
+      if (!counting) return;
+      // `/devstoreaccount1/WeeklyStats()?$filter=…` → `WeeklyStats()`; blob names shortened.
+      const path = decodeURIComponent(url.split("?")[0] ?? "").split("/").slice(2).join("/");
+      const what = service === "blob" ? path.replace(/\/v1\/.*$/, "/v1/{docId}.json") : path.replace(/\(.*\)$/, "(…)");
+      seen.push(`${service} ${method} ${what}`);
+    },
+  };
+}

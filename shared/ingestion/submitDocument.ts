@@ -27,8 +27,8 @@ export interface Submission {
 }
 
 export type SubmitResponse =
-  | { status: "accepted"; docId: string; receivedAt: string }
-  | { status: "duplicate"; docId: string };
+  | { docId: string; status: "accepted"; receivedAt: string }
+  | { docId: string; status: "duplicate" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -111,5 +111,5 @@ export async function submitDocument(submission: Submission, deps: IngestionDeps
     blobName: rawBlobName(type.docType, type.docVersion, docId),
     sha256,
   });
-  return put.created ? { status: "accepted", docId, receivedAt } : { status: "duplicate", docId };
+  return put.created ? { docId, status: "accepted", receivedAt } : { docId, status: "duplicate" };
 }
