@@ -78,8 +78,14 @@ async function loadDocument(claim: ClaimCheck, rawArchive: RawArchive): Promise<
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What counting a snapshot needs (no raw archive: the snapshot is already made). */
+export type CountDeps = Pick<AggregationDeps, "weeklyStats" | "hierarchyWeeks" | "indexedWeeks" | "faults">;
+
+/** `locked`: a rebuild holds the week and nothing was done. */
+export type CountStatus = Exclude<AggregateStatus, "deferred"> | "locked";
+
 /**
- * Makes one accepted document count in its week's statistics, exactly once.
+ * Makes a snapshot count in its week's statistics, exactly once.
  *
  * The hierarchy's snapshot row and its shard's rollup row change in one entity group
  * transaction, each guarded by the ETag it was read with (or by being absent). The snapshot
@@ -88,21 +94,16 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * itself and changes nothing; a crash before the commit leaves nothing done, and one after
  * it leaves the snapshot already in place; two workers racing on a row cannot both commit.
  * The history row and the week index are written after the commit, idempotently, on every
- * delivery, so a crash between the steps is repaired by the retry.
+ * delivery, so a crash between the steps is repaired by the retry. docs/data-model.md has
+ * the whole argument.
  */
-export async function aggregateDocument(claim: ClaimCheck, deps: AggregationDeps, options: AggregateOptions = {}): Promise<AggregateResponse> {
-  const doc = await loadDocument(claim, deps.rawArchive);
-  const next = snapshotOf(doc);
+export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options: AggregateOptions = {}): Promise<CountStatus> {
   const shard = shardOf(next.hierarchyKey);
-  deps.faults?.("afterRead");
-  let status: AggregateStatus | undefined;
+  let status: CountStatus | undefined;
   for (let attempt = 0; status === undefined; attempt++) {
     if (attempt === MAX_COMMIT_ATTEMPTS) throw new Error(`gave up after ${attempt} conflicting commits on ${next.week}`);
     const state = await deps.weeklyStats.readForUpdate(next.week, next.hierarchyKey, shard);
-    if (state.rebuilding && options.ignoreRebuildLock !== true) {
-      await deps.ingestQueue.send(claim, ingestQueueSettings.rebuildDeferSeconds);
-      return { status: "deferred", docId: next.docId, week: next.week };
-    }
+    if (state.rebuilding && options.ignoreRebuildLock !== true) return "locked";
     const current = state.snapshot?.value;
     if (current !== undefined && compareSnapshots(current, next) >= 0) {
       status = "unchanged";
@@ -119,11 +120,27 @@ export async function aggregateDocument(claim: ClaimCheck, deps: AggregationDeps
     }
   }
   deps.faults?.("afterCommit");
-  await deps.hierarchyWeeks.record({ ...next });
+  await deps.hierarchyWeeks.record(next);
   deps.faults?.("afterHistory");
   if (deps.indexedWeeks?.has(next.week) !== true) {
     await deps.weeklyStats.markWeek(next.week);
     deps.indexedWeeks?.add(next.week);
+  }
+  return status;
+}
+
+/**
+ * Makes one accepted document count in its week's statistics, exactly once: loads it from
+ * the raw archive (checking it is what was accepted) and counts its snapshot. While a
+ * rebuild holds the week, the claim check goes back on the queue with a delay instead.
+ */
+export async function aggregateDocument(claim: ClaimCheck, deps: AggregationDeps, options: AggregateOptions = {}): Promise<AggregateResponse> {
+  const next = snapshotOf(await loadDocument(claim, deps.rawArchive));
+  deps.faults?.("afterRead");
+  const status = await countSnapshot(next, deps, options);
+  if (status === "locked") {
+    await deps.ingestQueue.send(claim, ingestQueueSettings.rebuildDeferSeconds);
+    return { status: "deferred", docId: next.docId, week: next.week };
   }
   return { status, docId: next.docId, week: next.week };
 }

@@ -1,22 +1,11 @@
 import { NotFoundError } from "../errors";
 import type { CsvTable } from "../http/csv";
-import type { IsoWeek } from "../isoWeek";
 import type { HierarchyWeek, HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
 import { compareCodeUnits } from "./ordering";
 import type { WeekRange } from "./weekParameters";
 
-/** One week of a hierarchy: the snapshot that counts for it. */
-export interface HierarchyWeekEntry {
-  week: IsoWeek;
-  docId: string;
-  collectedAt: string;
-  level: string;
-  version: string;
-  build: string;
-  /** How many sites the snapshot lists. */
-  sites: number;
-  clients: number;
-}
+/** One week of a hierarchy: the snapshot that counts for it (`sites` is how many sites it lists). */
+export type HierarchyWeekEntry = Omit<HierarchyWeek, "hierarchyId" | "hierarchyKey">;
 
 /** The body of `GET /api/v1/hierarchies/{id}/weeks`. */
 export interface HierarchyWeeks {

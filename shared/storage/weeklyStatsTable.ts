@@ -2,21 +2,12 @@ import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
 import { emptyRollup, mergeRollups, type Contribution, type WeekRollup } from "../aggregation/weekRollup";
 import type { IsoWeek } from "../isoWeek";
+import type { HierarchyWeek } from "./hierarchyWeeksTable";
 import { fromJsonProperties, int64, toCount, toJsonProperties } from "./jsonProperties";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
 
-/** A hierarchy's snapshot for one week: the document that counts, and what it contributes. */
-export interface WeekSnapshot {
-  hierarchyId: string;
-  hierarchyKey: string;
-  week: IsoWeek;
-  docId: string;
-  collectedAt: string;
-  level: string;
-  version: string;
-  build: string;
-  sites: number;
-  clients: number;
+/** A hierarchy's snapshot for one week: its history row, plus what the document contributes. */
+export interface WeekSnapshot extends HierarchyWeek {
   contribution: Contribution;
 }
 
