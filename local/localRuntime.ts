@@ -62,7 +62,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queueHost,
     async close() {
       await Promise.all([http.close(), queueHost.stop()]);
-      await services.telemetry.flush();
+      await services.telemetry.shutdown();
     },
   };
 }

@@ -35,6 +35,11 @@ export class Telemetry {
   async flush(): Promise<void> {
     await this.client?.flush();
   }
+
+  /** Flushes and stops the exporters, so that a process can exit promptly. */
+  async shutdown(): Promise<void> {
+    await this.client?.shutdown();
+  }
 }
 
 /**
@@ -50,6 +55,9 @@ export function createTelemetry(connectionString: string | undefined, credential
   if (credential !== undefined) appInsights.defaultClient.config.aadTokenCredential = credential;
   setup
     .setAutoCollectConsole(false)
+    // Live Metrics holds a connection open to a global endpoint; the outcome events and the
+    // Functions host's own telemetry are what operators use here.
+    .setSendLiveMetrics(false)
     // A function instance may be frozen or recycled at any time; an on-disk retry cache
     // only delays exit and is not read again by the next instance.
     .setUseDiskRetryCaching(false)
