@@ -42,7 +42,8 @@ export class PoisonQueue {
     const message = original.length > MAX_KEPT_CHARS ? `${original.slice(0, MAX_KEPT_CHARS)}… (truncated)` : entry.message;
     const body: PoisonedMessage = { poisoned: 1, poisonedAt: new Date().toISOString(), ...entry, message };
     try {
-      await this.queue.sendMessage(Buffer.from(JSON.stringify(body), "utf8").toString("base64"));
+      // Never expires: the queue default (7 days) would drop a message an operator has not seen yet.
+      await this.queue.sendMessage(Buffer.from(JSON.stringify(body), "utf8").toString("base64"), { messageTimeToLive: -1 });
     } catch (error) {
       translateStorageError(error, "moving a message to the poison queue");
     }

@@ -26,9 +26,12 @@ export interface StoredRawDocument {
   receivedAt: string | undefined;
 }
 
-/** The blob name for a document: by docId alone, so that the docId is claimed by one atomic create. */
+/**
+ * The blob name for a document: by docId alone, so that the docId is claimed by one atomic
+ * create; lower case, so that one UUID in two spellings cannot claim two blobs.
+ */
 export function rawBlobName(docType: string, docVersion: number, docId: string): string {
-  return `${docType}/v${docVersion}/${docId}.json`;
+  return `${docType}/v${docVersion}/${docId.toLowerCase()}.json`;
 }
 
 /**

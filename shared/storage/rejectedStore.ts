@@ -15,7 +15,7 @@ export interface RejectedDocument {
 
 /** Blob name of a rejected document: by docId, the latest rejection replacing earlier ones. */
 export function rejectedBlobName(docType: string, docVersion: number, docId: string): string {
-  return `${docType}/v${docVersion}/${docId}.json`;
+  return `${docType}/v${docVersion}/${docId.toLowerCase()}.json`;
 }
 
 /**

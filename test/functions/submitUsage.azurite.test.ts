@@ -59,6 +59,16 @@ describe("POST /api/v1/submit against Azurite", () => {
     assert.equal(conflict.json["status"], 409);
   });
 
+  test("a docId claims one blob whatever its letter case", async () => {
+    const upper = freshDocument();
+    upper["docId"] = String(upper["docId"]).toUpperCase();
+    assert.equal((await submit(t, upper)).status, 202);
+    const names = await listBlobNames(t.azurite.connectionString, storageNames.rawContainer);
+    assert.ok(names.includes(`usage/v1/${String(upper["docId"]).toLowerCase()}.json`));
+    const lower = { ...upper, docId: String(upper["docId"]).toLowerCase() };
+    assert.equal((await submit(t, lower)).status, 409);
+  });
+
   test("twenty concurrent submissions of one docId give exactly one 202 and nineteen duplicates", async () => {
     const doc = freshDocument();
     const responses = await Promise.all(Array.from({ length: 20 }, () => submit(t, doc)));
