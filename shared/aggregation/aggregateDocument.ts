@@ -8,7 +8,7 @@ import type { RawArchive } from "../storage/rawArchive";
 import type { WeeklyStatsTable, WeekSnapshot } from "../storage/weeklyStatsTable";
 import type { UsageV1 } from "../validation/usageV1";
 import { shardOf, toHierarchyKey } from "./hierarchyKey";
-import { applyContribution, compareSnapshots, contributionOf, emptyRollup } from "./weekRollup";
+import { addContribution, compareSnapshots, contributionOf, emptyRollup, noPlacement, removeContribution } from "./weekRollup";
 
 /** Points where a test may make aggregation "crash" (throw), to prove redelivery is safe. */
 export type FaultPoint = "afterRead" | "beforeCommit" | "afterCommit" | "afterHistory";
@@ -60,6 +60,7 @@ export function snapshotOf(doc: UsageV1): WeekSnapshot {
     sites: doc.sites.length,
     clients: doc.clients.total,
     contribution: contributionOf(doc),
+    placement: { ...noPlacement, os: [], features: [] },
   };
 }
 
@@ -110,10 +111,10 @@ export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options
       break;
     }
     const rollup = state.rollup?.value ?? emptyRollup();
-    if (current !== undefined) applyContribution(rollup, current.contribution, -1);
-    applyContribution(rollup, next.contribution, 1);
+    if (current !== undefined) removeContribution(rollup, current.contribution, current.placement);
+    const placed: WeekSnapshot = { ...next, placement: addContribution(rollup, next.contribution) };
     deps.faults?.("beforeCommit");
-    if ((await deps.weeklyStats.commit(next, state.snapshot?.etag, shard, rollup, state.rollup?.etag)) === "committed") {
+    if ((await deps.weeklyStats.commit(placed, state.snapshot?.etag, shard, rollup, state.rollup?.etag)) === "committed") {
       status = "counted";
     } else {
       await pause(Math.random() * 20 * Math.min(attempt + 1, 5)); // jitter, so racers spread out

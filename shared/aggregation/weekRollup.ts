@@ -25,6 +25,31 @@ export interface WeekRollup {
   features: Map<string, { enabledHierarchies: number; uses: number; named: number }>;
 }
 
+/**
+ * The name that collects versions, OS names and features a full rollup row has no room for.
+ * Versions ("YYMM") and feature names (`^[a-z]…`) can never be spelled like it.
+ */
+export const OTHER_NAME = "(other)";
+
+/**
+ * Distinct entries one rollup row keeps before new names fold into OTHER_NAME. An entity
+ * holds at most 1 MiB (strings count two bytes a character) and a transaction 4 MiB: at
+ * these counts, with names at their longest (128 characters), a row stays near 650 KB.
+ * Real fleets report a few hundred OS names; the limit is there so that made-up names from
+ * a key holder cannot make a week's row unwritable, which would stop it counting anything.
+ */
+export const rollupCapacity = Object.freeze({ versions: 500, os: 1_500, features: 1_000 });
+export type RollupCapacity = { readonly [K in keyof typeof rollupCapacity]: number };
+
+/** Which of a snapshot's entries were counted under OTHER_NAME, so that removing it takes them from there. */
+export interface Placement {
+  version: boolean;
+  os: string[];
+  features: string[];
+}
+
+export const noPlacement: Readonly<Placement> = Object.freeze({ version: false, os: [], features: [] });
+
 /** The statistics of no snapshot at all. */
 export function emptyRollup(): WeekRollup {
   return { hierarchies: 0, clients: 0, featureHierarchies: 0, versions: new Map(), os: new Map(), features: new Map() };
@@ -45,31 +70,78 @@ export function contributionOf(doc: Pick<UsageV1, "clients" | "product" | "level
   };
 }
 
-/** Adds `sign` (+1 or -1) times a contribution to a rollup, in place; entries that reach zero are dropped. */
-export function applyContribution(rollup: WeekRollup, c: Contribution, sign: 1 | -1): void {
+/**
+ * The key an entry is counted under: its own, or OTHER_NAME when the map (with the names
+ * this contribution has already added, `added`) is full and does not know it yet.
+ */
+function placeKey<V>(map: Map<string, V>, name: string, capacity: number, added: Set<string>, folded: string[]): string {
+  if (map.has(name) || added.has(name)) return name;
+  if (map.size + added.size < capacity) {
+    added.add(name);
+    return name;
+  }
+  folded.push(name);
+  return OTHER_NAME;
+}
+
+/**
+ * Adds a contribution to a rollup (in place) and returns where its entries went; new names
+ * that find their map full are counted under OTHER_NAME. Totals stay exact either way.
+ */
+export function addContribution(rollup: WeekRollup, c: Contribution, capacity: RollupCapacity = rollupCapacity): Placement {
+  const placement: Placement = { version: false, os: [], features: [] };
+  const versionFolds: string[] = [];
+  const versionKey = placeKey(rollup.versions, c.version, capacity.versions, new Set(), versionFolds);
+  placement.version = versionFolds.length > 0;
+  const newOs = new Set<string>();
+  const osKeys = [...c.os.keys()].map((name) => placeKey(rollup.os, name, capacity.os, newOs, placement.os));
+  const newFeatures = new Set<string>();
+  const featureKeys = [...c.features.keys()].map((name) => placeKey(rollup.features, name, capacity.features, newFeatures, placement.features));
+  changeRollup(rollup, c, 1, versionKey, osKeys, featureKeys);
+  return placement;
+}
+
+/** Takes a contribution out of a rollup (in place), from where `addContribution` put it. */
+export function removeContribution(rollup: WeekRollup, c: Contribution, placement: Readonly<Placement> = noPlacement): void {
+  const foldedOs = new Set(placement.os);
+  const foldedFeatures = new Set(placement.features);
+  changeRollup(
+    rollup,
+    c,
+    -1,
+    placement.version ? OTHER_NAME : c.version,
+    [...c.os.keys()].map((name) => (foldedOs.has(name) ? OTHER_NAME : name)),
+    [...c.features.keys()].map((name) => (foldedFeatures.has(name) ? OTHER_NAME : name)),
+  );
+}
+
+/** Adds `sign` times a contribution under the given keys; entries that reach zero are dropped. */
+function changeRollup(rollup: WeekRollup, c: Contribution, sign: 1 | -1, versionKey: string, osKeys: string[], featureKeys: string[]): void {
   rollup.hierarchies += sign;
   rollup.clients += sign * c.clients;
   if (c.featureLevel) rollup.featureHierarchies += sign;
-  const version = rollup.versions.get(c.version) ?? { hierarchies: 0, clients: 0 };
+  const version = rollup.versions.get(versionKey) ?? { hierarchies: 0, clients: 0 };
   version.hierarchies += sign;
   version.clients += sign * c.clients;
-  if (version.hierarchies === 0) rollup.versions.delete(c.version);
-  else rollup.versions.set(c.version, version);
-  for (const [name, clients] of c.os) {
-    const os = rollup.os.get(name) ?? { clients: 0, named: 0 };
+  if (version.hierarchies === 0) rollup.versions.delete(versionKey);
+  else rollup.versions.set(versionKey, version);
+  [...c.os.values()].forEach((clients, i) => {
+    const key = osKeys[i]!;
+    const os = rollup.os.get(key) ?? { clients: 0, named: 0 };
     os.clients += sign * clients;
     os.named += sign;
-    if (os.named === 0) rollup.os.delete(name);
-    else rollup.os.set(name, os);
-  }
-  for (const [name, f] of c.features) {
-    const feature = rollup.features.get(name) ?? { enabledHierarchies: 0, uses: 0, named: 0 };
+    if (os.named === 0) rollup.os.delete(key);
+    else rollup.os.set(key, os);
+  });
+  [...c.features.values()].forEach((f, i) => {
+    const key = featureKeys[i]!;
+    const feature = rollup.features.get(key) ?? { enabledHierarchies: 0, uses: 0, named: 0 };
     feature.enabledHierarchies += f.enabled ? sign : 0;
     feature.uses += sign * f.uses;
     feature.named += sign;
-    if (feature.named === 0) rollup.features.delete(name);
-    else rollup.features.set(name, feature);
-  }
+    if (feature.named === 0) rollup.features.delete(key);
+    else rollup.features.set(key, feature);
+  });
 }
 
 /** The sum of several rollups (a week's shards). */

@@ -8,8 +8,15 @@ const CHUNK = 30_000;
 /** Properties holding `value` as JSON under `name`. */
 export function toJsonProperties(name: string, value: unknown): Record<string, string> {
   const text = JSON.stringify(value);
-  const properties: Record<string, string> = { [name]: text.slice(0, CHUNK) };
-  for (let i = 1; i * CHUNK < text.length; i++) properties[`${name}_${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
+  const properties: Record<string, string> = {};
+  for (let start = 0, i = 0; start < text.length || i === 0; i++) {
+    let end = Math.min(start + CHUNK, text.length);
+    // Never between the two halves of a surrogate pair: a lone half is not valid UTF-16 to the service.
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    properties[i === 0 ? name : `${name}_${i}`] = text.slice(start, end);
+    start = end;
+  }
   return properties;
 }
 

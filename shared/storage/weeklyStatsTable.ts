@@ -1,14 +1,15 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
-import { emptyRollup, mergeRollups, type Contribution, type WeekRollup } from "../aggregation/weekRollup";
+import { emptyRollup, mergeRollups, noPlacement, type Contribution, type Placement, type WeekRollup } from "../aggregation/weekRollup";
 import type { IsoWeek } from "../isoWeek";
 import type { HierarchyWeek } from "./hierarchyWeeksTable";
 import { fromJsonProperties, int64, toCount, toJsonProperties } from "./jsonProperties";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
 
-/** A hierarchy's snapshot for one week: its history row, plus what the document contributes. */
+/** A hierarchy's snapshot for one week: its history row, plus what the document contributes and where it was counted. */
 export interface WeekSnapshot extends HierarchyWeek {
   contribution: Contribution;
+  placement: Placement;
 }
 
 export interface Versioned<T> {
@@ -53,6 +54,8 @@ function snapshotToEntity(s: WeekSnapshot): Entity {
     featureLevel: s.contribution.featureLevel,
     ...toJsonProperties("os", [...s.contribution.os]),
     ...toJsonProperties("features", [...s.contribution.features].map(([name, f]) => [name, f.enabled, f.uses])),
+    // Only when something was folded into "(other)" (a full rollup row): most rows never carry it.
+    ...(s.placement.version || s.placement.os.length > 0 || s.placement.features.length > 0 ? toJsonProperties("folded", s.placement) : {}),
   };
 }
 
@@ -77,6 +80,7 @@ function snapshotFromEntity(e: Entity): WeekSnapshot {
       os: new Map(fromJsonProperties<[string, number][]>(e, "os", [])),
       features: new Map(features.map(([name, enabled, uses]) => [name, { enabled, uses }])),
     },
+    placement: fromJsonProperties<Placement>(e, "folded", { ...noPlacement, os: [], features: [] }),
   };
 }
 
@@ -183,7 +187,8 @@ export class WeeklyStatsTable {
   async readSummary(week: IsoWeek): Promise<Pick<WeekRollup, "hierarchies" | "clients" | "versions">> {
     const parts: WeekRollup[] = [];
     try {
-      const select = ["hierarchies", "clients", "featureHierarchies", "versions", ...Array.from({ length: 8 }, (_, i) => `versions_${i + 1}`)];
+      // Versions are at most rollupCapacity.versions short entries: never more than one property.
+      const select = ["hierarchies", "clients", "versions"];
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: rollupRange(week), select } })) parts.push(rollupFromEntity(e));
     } catch (error) {
       translateStorageError(error, "reading a week's statistics");

@@ -5,7 +5,9 @@ import fc from "fast-check";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { aggregateDocument, type AggregationDeps, type FaultPoint } from "../../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
+import { OTHER_NAME } from "../../../shared/aggregation/weekRollup";
 import { isoWeekOf } from "../../../shared/isoWeek";
+import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { AggregationHarness, assertMatchesModel, type Tables } from "../../support/aggregationHarness";
@@ -130,6 +132,30 @@ describe("aggregation against Azurite", () => {
     const rollup = await tables.weeklyStats.readRollup(isoWeekOf(new Date(docs[0]!.collectedAt)));
     assert.equal(rollup.hierarchies, 20);
     assert.equal(rollup.clients, docs.reduce((sum, d) => sum + d.clients.total, 0));
+  });
+
+  test("made-up OS names cannot grow a week's rollup row past the 1 MiB entity limit; totals stay exact", async () => {
+    const tables = await freshTables();
+    const hierarchies = sameShardHierarchies(12);
+    const docs = hierarchies.map((hierarchyId, i) => {
+      const byOs = Object.fromEntries(Array.from({ length: 500 }, (_, j) => [`${i}-${j} `.padEnd(128, "x"), 2]));
+      return makeUsageDocument({ hierarchyId, clients: { total: 1000, byClientBuild: { "5.00.9132.1000": 1000 }, byOs } });
+    });
+    for (const doc of docs) await aggregateDocument(await archive(doc), harness.deps(tables));
+    const week = isoWeekOf(new Date(docs[0]!.collectedAt));
+    const entity = await tables.weeklyStats.table.getEntity(week, rowKeys.rollup(0));
+    // Azure's accounting: strings are UTF-16 (2 bytes a character) plus per-property overhead.
+    const size = Object.entries(entity).reduce((sum, [name, value]) => sum + 8 + name.length * 2 + (typeof value === "string" ? 4 + value.length * 2 : 8), 4);
+    assert.ok(size < 1_000_000, `the rollup row is ${size} bytes`);
+    const rollup = await tables.weeklyStats.readRollup(week);
+    assert.equal(rollup.hierarchies, 12);
+    assert.equal([...rollup.os.values()].reduce((sum, o) => sum + o.clients, 0), 12 * 1000);
+    assert.ok((rollup.os.get(OTHER_NAME)?.clients ?? 0) > 0, "nothing was folded: the test did not reach the row's capacity");
+    // Replacing a snapshot whose names were folded takes them back out of (other).
+    const replacement = makeUsageDocument({ hierarchyId: hierarchies[11]!, collectedAt: "2026-11-19T03:00:00.000Z" });
+    await aggregateDocument(await archive(replacement), harness.deps(tables));
+    const after = await tables.weeklyStats.readRollup(week);
+    assert.equal([...after.os.values()].reduce((sum, o) => sum + o.clients, 0), 11 * 1000 + replacement.clients.total);
   });
 
   test("__proto__, constructor and hasOwnProperty as OS and feature names are counted like any other", async () => {

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { applyContribution, contributionOf, emptyRollup } from "../../../shared/aggregation/weekRollup";
+import { addContribution, contributionOf, emptyRollup } from "../../../shared/aggregation/weekRollup";
 import { featureStats, featureStatsCsv } from "../../../shared/query/featureStats";
 import type { Feature, Level } from "../../../shared/validation/usageV1";
 import { makeUsageDocument } from "../../support/usageDocuments";
 
 function rollupOf(snapshots: { level: Level; features?: Record<string, Feature> }[]) {
   const rollup = emptyRollup();
-  for (const s of snapshots) applyContribution(rollup, contributionOf(makeUsageDocument({ level: s.level, features: s.features })), 1);
+  for (const s of snapshots) addContribution(rollup, contributionOf(makeUsageDocument({ level: s.level, features: s.features })));
   return rollup;
 }
 

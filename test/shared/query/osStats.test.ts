@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { applyContribution, contributionOf, emptyRollup, type WeekRollup } from "../../../shared/aggregation/weekRollup";
+import { addContribution, contributionOf, emptyRollup, type WeekRollup } from "../../../shared/aggregation/weekRollup";
 import { osStats, osStatsCsv } from "../../../shared/query/osStats";
 import { clientsForTotal, makeUsageDocument } from "../../support/usageDocuments";
 
@@ -36,7 +36,7 @@ test("__proto__, constructor and hasOwnProperty are names like any other", () =>
   ]);
   const doc = makeUsageDocument({ clients: { ...clientsForTotal(100), byOs } });
   const rollup = emptyRollup();
-  applyContribution(rollup, contributionOf(doc), 1);
+  addContribution(rollup, contributionOf(doc));
   const stats = osStats("2026-W47", rollup);
   assert.deepEqual(stats.os, [
     { name: "Windows 11", clients: 40 },
@@ -57,8 +57,8 @@ test("an empty week gives zero clients and no OS", () => {
 
 test("two snapshots add up per OS; an OS named by one snapshot only is still listed", () => {
   const rollup = emptyRollup();
-  applyContribution(rollup, contributionOf(makeUsageDocument({ clients: { ...clientsForTotal(30), byOs: { A: 20, B: 10 } } })), 1);
-  applyContribution(rollup, contributionOf(makeUsageDocument({ clients: { ...clientsForTotal(5), byOs: { A: 5, C: 0 } } })), 1);
+  addContribution(rollup, contributionOf(makeUsageDocument({ clients: { ...clientsForTotal(30), byOs: { A: 20, B: 10 } } })));
+  addContribution(rollup, contributionOf(makeUsageDocument({ clients: { ...clientsForTotal(5), byOs: { A: 5, C: 0 } } })));
   assert.deepEqual(osStats("2026-W47", rollup), {
     week: "2026-W47",
     clients: 35,
