@@ -120,7 +120,8 @@ export class HttpHost {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+    // A fixed base: the Host header is the client's to garble, and routing needs only the path.
+    const url = new URL(req.url ?? "/", "http://localhost");
     const method = (req.method ?? "GET").toUpperCase();
     for (const route of this.routes) {
       const match = route.pattern.exec(url.pathname);

@@ -7,8 +7,8 @@
  */
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
-import { parseIsoWeek } from "../shared/isoWeek";
-import { rebuildWeeks, weeksBetween } from "../shared/operations/rebuildWeeks";
+import { parseIsoWeek, weeksBetween } from "../shared/isoWeek";
+import { rebuildWeeks } from "../shared/operations/rebuildWeeks";
 import { createScriptServices } from "./scriptServices";
 
 const USAGE = "usage: npm run reaggregate -- --from <YYYY-Www> --to <YYYY-Www> [--force] [--dry-run]";

@@ -38,3 +38,22 @@ export function parseIsoWeek(text: string): IsoWeek | undefined {
 export function nextIsoWeek(week: IsoWeek): IsoWeek {
   return isoWeekOf(new Date(mondayOf(week).getTime() + 7 * DAY_MS));
 }
+
+/** Whole weeks from `from` to `to` (negative when `to` is earlier). */
+export function weekCount(from: IsoWeek, to: IsoWeek): number {
+  return Math.round((mondayOf(to).getTime() - mondayOf(from).getTime()) / (7 * DAY_MS));
+}
+
+/**
+ * Every week from `from` to `to` inclusive, oldest first; empty when `to` is earlier. Counts
+ * rather than compares, and never steps past `to`, so 9999-W52 is a valid end.
+ */
+export function weeksBetween(from: IsoWeek, to: IsoWeek): IsoWeek[] {
+  const weeks: IsoWeek[] = [];
+  const count = weekCount(from, to);
+  for (let i = 0, week = from; i <= count; i++) {
+    weeks.push(week);
+    if (i < count) week = nextIsoWeek(week);
+  }
+  return weeks;
+}

@@ -3,8 +3,9 @@
  * (`/` is forbidden in PartitionKey and RowKey). Inside the service and in URLs they are
  * Base64url without padding: 43 characters.
  */
-const BASE64URL_ID = /^[A-Za-z0-9_-]{43}$/;
-const BASE64_ID = /^[A-Za-z0-9+/]{43}=$/;
+// The last character holds 2 zero padding bits: only 16 letters are canonical there.
+const BASE64URL_ID = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+const BASE64_ID = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
 /** `KNvX…x4U=` to `KNvX…x4U`: the key used in tables and URLs. */
 export function toHierarchyKey(hierarchyId: string): string {

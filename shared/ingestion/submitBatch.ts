@@ -75,8 +75,9 @@ function docIdOf(bytes: Buffer): string | undefined {
 
 /**
  * Judges every line of an offline upload on its own, with the rules of a single submission.
- * A bad line never fails the others; an unreachable storage fails the whole batch (503), and
- * the lines already stored answer `duplicate` when the batch is sent again.
+ * A bad line never fails the others; an unreachable storage fails the whole batch (503): the
+ * lines in flight finish, no new one starts, and those already stored answer `duplicate`
+ * when the batch is sent again.
  */
 export async function submitBatch(body: Buffer, deps: IngestionDeps, observe?: BatchLineObserver): Promise<BatchResponse> {
   const lines = splitLines(body);
@@ -113,7 +114,11 @@ export async function submitBatch(body: Buffer, deps: IngestionDeps, observe?: B
       observe?.(result, outcome);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(LINE_CONCURRENCY, lines.length) }, worker));
+  // Wait for every worker, not just the first failure: a line in flight finishes (and records
+  // its outcome) before the batch answers, so nothing is written after the 503 goes out.
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(LINE_CONCURRENCY, lines.length) }, worker));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
   const count = (status: BatchLineStatus): number => results.filter((r) => r.status === status).length;
   return {
     accepted: count("accepted"),

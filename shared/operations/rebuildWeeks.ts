@@ -1,6 +1,6 @@
 import { aggregateDocument, type AggregateStatus, type AggregationDeps } from "../aggregation/aggregateDocument";
 import { sha256Hex } from "../ingestion/canonicalJson";
-import { nextIsoWeek, type IsoWeek } from "../isoWeek";
+import { weeksBetween, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
 
 export interface RebuildOptions {
@@ -25,13 +25,6 @@ export interface WeekRebuild {
   counted: number;
   unchanged: number;
   seconds: number;
-}
-
-/** The weeks from `from` to `to`, inclusive. */
-export function weeksBetween(from: IsoWeek, to: IsoWeek): IsoWeek[] {
-  const weeks: IsoWeek[] = [];
-  for (let week = from; week <= to; week = nextIsoWeek(week)) weeks.push(week);
-  return weeks;
 }
 
 const RAW_NAME = /^([a-z]+)\/v(\d+)\/([0-9a-fA-F-]{36})\.json$/;

@@ -1,7 +1,7 @@
 import type { WeekRollup } from "../aggregation/weekRollup";
 import { InvalidParameterError } from "../errors";
 import type { CsvTable } from "../http/csv";
-import { mondayOf, nextIsoWeek, type IsoWeek } from "../isoWeek";
+import { weekCount, weeksBetween, type IsoWeek } from "../isoWeek";
 import type { WeeklyStatsTable } from "../storage/weeklyStatsTable";
 import { newestVersionFirst } from "./ordering";
 import type { WeekRange } from "./weekParameters";
@@ -33,7 +33,6 @@ export interface WeekTrend {
   weeks: TrendWeek[];
 }
 
-const WEEK_MS = 7 * 86_400_000;
 
 /**
  * The range a trend covers: `from` and `to` as given, an open end at the first or last week
@@ -52,13 +51,11 @@ export function resolveTrendRange(range: WeekRange, weeksWithData: readonly IsoW
  * MAX_TREND_WEEKS, checked before a single week is listed.
  */
 export function weeksOf(range: Required<WeekRange>): IsoWeek[] {
-  const count = Math.round((mondayOf(range.to).getTime() - mondayOf(range.from).getTime()) / WEEK_MS) + 1;
+  const count = weekCount(range.from, range.to) + 1;
   if (count > MAX_TREND_WEEKS) {
     throw new InvalidParameterError(`${range.from} to ${range.to} is ${count} weeks; a trend covers at most ${MAX_TREND_WEEKS}: give from and to closer together`);
   }
-  const weeks: IsoWeek[] = [];
-  for (let week = range.from; week <= range.to; week = nextIsoWeek(week)) weeks.push(week);
-  return weeks;
+  return weeksBetween(range.from, range.to);
 }
 
 /**
@@ -71,7 +68,9 @@ export function weekTrend(weeks: readonly IsoWeek[], summaries: ReadonlyMap<IsoW
     weeks: weeks.map((week) => {
       const summary = summaries.get(week);
       if (summary === undefined) return { week, hierarchies: 0, clients: 0, versions: {} };
-      const versions = [...summary.versions].filter(([, v]) => v.hierarchies > 0).sort(([a], [b]) => newestVersionFirst(a, b));
+      // No sort: an object writes integer-like keys ("2409") in ascending order whatever the
+      // order they were added in. The CSV form orders its version columns newest first.
+      const versions = [...summary.versions].filter(([, v]) => v.hierarchies > 0);
       return {
         week,
         hierarchies: summary.hierarchies,

@@ -317,6 +317,13 @@ describe("query routes against Azurite", () => {
       assert.deepEqual((await get(t.url, "/api/v1/stats/trend?from=2027-W01")).json(), { weeks: [] });
     });
 
+    test("the last weeks a week parameter can name are a range like any other", async () => {
+      const response = await get(t.url, "/api/v1/stats/trend?from=9999-W51&to=9999-W52");
+      assert.equal(response.status, 200, response.text);
+      const zero = (week: string) => ({ week, hierarchies: 0, clients: 0, versions: {} });
+      assert.deepEqual(response.json(), { weeks: [zero("9999-W51"), zero("9999-W52")] });
+    });
+
     test("CSV: one column per version in the range, newest first, 0 where absent", async () => {
       const response = await get(t.url, "/api/v1/stats/trend", csv);
       assert.equal(response.contentType, "text/csv; charset=utf-8");

@@ -251,6 +251,20 @@ describe("POST /api/v1/submit against Azurite", () => {
     assert.ok(t.logs.some((line) => line.includes('"event":"submission"') && line.includes('"outcome":"conflict"')));
   });
 
+  test("a garbled Host header does not trouble routing", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${t.url}/api/health`);
+      request({ host: url.hostname, port: url.port, path: "/api/health", headers: { host: "a b" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on("error", reject)
+        .end();
+    });
+    assert.equal(status, 200);
+  });
+
   test("GET /api/health answers 200 without a key", async () => {
     const response = await fetch(`${t.url}/api/health`);
     assert.equal(response.status, 200);

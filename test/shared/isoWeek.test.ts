@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { isoWeekOf, mondayOf, nextIsoWeek, parseIsoWeek } from "../../shared/isoWeek";
+import { isoWeekOf, mondayOf, nextIsoWeek, parseIsoWeek, weekCount, weeksBetween } from "../../shared/isoWeek";
 
 test("ISO weeks of known dates, including year boundaries", () => {
   const cases: [string, string][] = [
@@ -36,4 +36,11 @@ test("every day of a week maps back to it, and weeks follow each other", () => {
       assert.equal(mondayOf(nextIsoWeek(week)).getTime() - monday.getTime(), 7 * 86_400_000);
     }),
   );
+});
+
+test("weeksBetween counts weeks, also up to the last week there is", () => {
+  assert.deepEqual(weeksBetween("9999-W51", "9999-W52"), ["9999-W51", "9999-W52"]);
+  assert.deepEqual(weeksBetween("2020-W52", "2021-W01"), ["2020-W52", "2020-W53", "2021-W01"]);
+  assert.deepEqual(weeksBetween("2026-W47", "2026-W46"), []);
+  assert.equal(weekCount("2015-W01", "2026-W47"), weeksBetween("2015-W01", "2026-W47").length - 1);
 });

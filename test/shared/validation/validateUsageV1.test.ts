@@ -256,3 +256,13 @@ test("now defaults to the real clock", () => {
   const tooLate = makeUsageDocument({ collectedAt: new Date(Date.now() + 25 * 3_600_000).toISOString() });
   assert.deepEqual(pathsOf(validateUsageV1(tooLate, { docId: tooLate.docId, docVersion: 1 })), ["/collectedAt"]);
 });
+
+test("a hash has one spelling: non-zero padding bits in the last Base64 character are refused", () => {
+  const doc = makeUsageDocument();
+  const canonical = doc.hierarchyId; // from a real SHA-256, so canonical
+  const sibling = `${canonical.slice(0, 42)}${String.fromCharCode(canonical.charCodeAt(42) + 1)}=`; // same 32 bytes, other spelling
+  assert.equal(Buffer.from(sibling, "base64").equals(Buffer.from(canonical, "base64")), true);
+  const result = validateUsageV1({ ...doc, hierarchyId: sibling }, { docId: doc.docId, docVersion: 1 }, testNow);
+  assert.equal(result.ok, false);
+  assert.ok(!result.ok && result.errors.some((e) => e.path === "/hierarchyId"), JSON.stringify(result));
+});
