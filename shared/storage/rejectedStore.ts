@@ -18,6 +18,13 @@ export function rejectedBlobName(docType: string, docVersion: number, docId: str
   return `${docType}/v${docVersion}/${docId.toLowerCase()}.json`;
 }
 
+/** The document's hierarchyId when it reads as one (an invalid document may carry anything there). */
+function hierarchyTagOf(document: unknown): string | undefined {
+  if (typeof document !== "object" || document === null || !Object.hasOwn(document, "hierarchyId")) return undefined;
+  const id = (document as { hierarchyId: unknown }).hierarchyId;
+  return typeof id === "string" && /^[A-Za-z0-9+/]{43}=$/.test(id) ? id : undefined;
+}
+
 /**
  * JSON of a rejected document. One nested deeper than JSON.stringify's recursion allows
  * (JSON.parse takes far deeper input) is kept with its errors but without the document:
@@ -43,6 +50,7 @@ export class RejectedStore {
   async keep(rejected: RejectedDocument): Promise<void> {
     const body = serialize(rejected);
     const name = rejectedBlobName(rejected.docType, rejected.docVersion, rejected.docId);
+    const hierarchyId = hierarchyTagOf(rejected.document);
     try {
       await this.container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
         blobHTTPHeaders: { blobContentType: "application/json; charset=utf-8" },
@@ -50,6 +58,8 @@ export class RejectedStore {
           docType: rejected.docType,
           docVersion: String(rejected.docVersion),
           receivedDate: rejected.receivedAt.slice(0, 10),
+          // So that a deletion request finds a hierarchy's rejected documents too.
+          ...(hierarchyId === undefined ? {} : { hierarchyId }),
         },
       });
     } catch (error) {

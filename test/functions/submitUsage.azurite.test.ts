@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { gzipSync } from "node:zlib";
+import { once } from "node:events";
+import { createGzip, gzipSync } from "node:zlib";
 import { storageNames } from "../../shared/config";
+import { useServices } from "../../shared/services";
 import { dumpStorage, listBlobNames, peekQueue } from "../support/storageScan";
 import { INGEST_KEY, QUERY_KEY, post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import { makeUsageDocument } from "../support/usageDocuments";
@@ -96,25 +98,41 @@ describe("POST /api/v1/submit against Azurite", () => {
     assert.ok(errors.some((e) => e.path.startsWith("/clients")), JSON.stringify(errors));
     const rejected = await listBlobNames(t.azurite.connectionString, storageNames.rejectedContainer);
     assert.ok(rejected.includes(`usage/v1/${String(doc["docId"])}.json`));
+    // Tagged with its hierarchy, so that a deletion request finds it.
+    const found: string[] = [];
+    const container = t.runtime.services.clients.blobService.getContainerClient(storageNames.rejectedContainer);
+    for await (const blob of container.findBlobsByTags(`hierarchyId = '${String(doc["hierarchyId"])}'`)) found.push(blob.name);
+    assert.deepEqual(found, [`usage/v1/${String(doc["docId"])}.json`]);
     assert.ok(!(await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/v1/${String(doc["docId"])}.json`));
   });
 
   test("a consent violation is a 400 and leaves no trace in storage or logs", async () => {
-    const marker = "Consent Trap OS 7f3a";
-    const doc = freshDocument({ level: "basic", features: { cmPivot: { enabled: true, uses: 424242 } } });
-    const clients = doc["clients"] as { total: number; byOs: Record<string, number> };
-    const entries = Object.entries(clients.byOs);
-    // Rename the first OS to the marker, keeping its count so the totals still agree.
-    doc["clients"] = { ...clients, byOs: Object.fromEntries([[marker, entries[0]![1]], ...entries.slice(1)]) };
-    const response = await submit(t, doc);
-    assert.equal(response.status, 400);
-    assert.match(String(response.json["type"]), /consent/);
-    const everything = (await dumpStorage(t.azurite.connectionString)).join("\n");
-    for (const needle of [String(doc["docId"]), String(doc["hierarchyId"]), marker, "424242"]) {
-      assert.ok(!everything.includes(needle), `storage holds ${needle}`);
+    // A runtime of its own, so that its storage starts empty and every blob, message and
+    // entity in it afterwards can be listed: there must be none at all.
+    const own = await startTestRuntime({}, { runQueueTriggers: false });
+    try {
+      const marker = "Consent Trap OS 7f3a";
+      const doc = freshDocument({ level: "basic", features: { cmPivot: { enabled: true, uses: 424242 } } });
+      const clients = doc["clients"] as { total: number; byOs: Record<string, number> };
+      const entries = Object.entries(clients.byOs);
+      // Rename the first OS to the marker, keeping its count so the totals still agree.
+      doc["clients"] = { ...clients, byOs: Object.fromEntries([[marker, entries[0]![1]], ...entries.slice(1)]) };
+      const response = await submit(own, doc);
+      assert.equal(response.status, 400);
+      assert.match(String(response.json["type"]), /consent/);
+      const batch = await post(own.url, "/api/v1/batch", JSON.stringify({ docType: "usage", docVersion: 1, docId: doc["docId"], document: doc }), {
+        "content-type": "application/x-ndjson",
+      });
+      assert.equal((batch.json["results"] as { status: string }[])[0]?.status, "invalid");
+      assert.deepEqual(await dumpStorage(own.azurite.connectionString), []);
+      const logs = own.logs.join("\n");
+      assert.ok(logs.includes('"outcome":"consent"'), "the outcome was not logged");
+      for (const needle of [String(doc["hierarchyId"]), marker, "424242", "cmPivot"]) assert.ok(!logs.includes(needle), `logs hold ${needle}`);
+    } finally {
+      await own.close();
+      // The triggers read the process's services; hand them back to this suite's runtime.
+      useServices(t.runtime.services);
     }
-    const logs = t.logs.join("\n");
-    for (const needle of [String(doc["hierarchyId"]), marker, "424242"]) assert.ok(!logs.includes(needle), `logs hold ${needle}`);
   });
 
   for (const [name, body, expectedPath] of [
@@ -207,7 +225,17 @@ describe("POST /api/v1/submit against Azurite", () => {
   });
 
   test("a 200 MB gzip bomb is stopped at the limit with bounded memory", async () => {
-    const bomb = gzipSync(Buffer.alloc(200 * 1024 * 1024, 0x20), { level: 9 });
+    // Built from one reused 1 MiB buffer, so that no 200 MB buffer exists to be collected
+    // mid-request and hide what the request itself allocated.
+    const gzip = createGzip({ level: 9 });
+    const parts: Buffer[] = [];
+    gzip.on("data", (chunk: Buffer) => parts.push(chunk));
+    const ended = once(gzip, "end");
+    const spaces = Buffer.alloc(1024 * 1024, 0x20);
+    for (let i = 0; i < 200; i++) if (!gzip.write(spaces)) await once(gzip, "drain");
+    gzip.end();
+    await ended;
+    const bomb = Buffer.concat(parts);
     assert.ok(bomb.length < 1024 * 1024, `bomb is ${bomb.length} bytes on the wire`);
     const before = process.memoryUsage().rss;
     const response = await post(t.url, submitPath(randomUUID()), bomb, { "content-encoding": "gzip" });

@@ -4,7 +4,23 @@
  * statistics must be. Maps only, never objects keyed by names.
  */
 import type { UsageV1 } from "../../shared/validation/usageV1";
-import { isoWeekOf } from "../../shared/isoWeek";
+
+const DAY = 86_400_000;
+
+/**
+ * The ISO week of an instant, by walking: week 1 starts on the Monday on or before 4
+ * January; count whole weeks from there. Deliberately not shared/isoWeek.ts, so that a bug
+ * there cannot hide in the model too.
+ */
+function isoWeekOf(instant: Date): string {
+  const day = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
+  for (const year of [instant.getUTCFullYear() + 1, instant.getUTCFullYear(), instant.getUTCFullYear() - 1]) {
+    const jan4 = Date.UTC(year, 0, 4);
+    const week1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY;
+    if (day >= week1) return `${year}-W${String(Math.floor((day - week1) / (7 * DAY)) + 1).padStart(2, "0")}`;
+  }
+  throw new RangeError(`no ISO week for ${instant.toISOString()}`);
+}
 
 export interface ModelWeek {
   hierarchies: number;
