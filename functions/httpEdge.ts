@@ -1,17 +1,22 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { ValidationError } from "../shared/errors";
+import { StorageUnavailableError, ValidationError } from "../shared/errors";
 import { problemResponse } from "../shared/http/problem";
 import { getServices } from "../shared/services";
 import { outcomeOf, type OutcomeRecord } from "../shared/telemetry/outcomes";
+import { isUuid } from "../shared/isUuid";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The path's docId if it is a UUID: only then is it safe to echo and to log. */
 export function safeDocId(docId: string | undefined): string | undefined {
-  return docId !== undefined && UUID.test(docId) ? docId : undefined;
+  return docId !== undefined && isUuid(docId) ? docId : undefined;
 }
 
 type RecordFields = Omit<OutcomeRecord, "outcome" | "status" | "durationMs">;
+
+/** Logs an error nobody expected by name and stack, for the operator; clients get a plain 503. */
+export function logUnexpected(context: InvocationContext, error: unknown): void {
+  context.error(`unexpected ${error instanceof Error ? `${error.name}: ${error.stack ?? error.message}` : String(error)}`);
+}
 
 /** Records a submission's outcome through the invocation's logger. */
 export function recordOutcome(context: InvocationContext, started: number, record: Omit<OutcomeRecord, "durationMs">): void {
@@ -27,8 +32,8 @@ export function failSubmission(context: InvocationContext, started: number, erro
   const response = problemResponse(error, fields.docId);
   const outcome = outcomeOf(error);
   const errorPaths = error instanceof ValidationError ? error.errors.map((e) => e.path) : undefined;
-  const expected = outcome !== "unavailable" || (error instanceof Error && error.name === "StorageUnavailableError");
-  if (!expected) context.error(`unexpected ${error instanceof Error ? `${error.name}: ${error.stack ?? error.message}` : String(error)}`);
+  const expected = outcome !== "unavailable" || error instanceof StorageUnavailableError;
+  if (!expected) logUnexpected(context, error);
   recordOutcome(context, started, {
     ...fields,
     outcome,

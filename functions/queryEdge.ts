@@ -4,6 +4,7 @@ import { prefersCsv } from "../shared/http/accept";
 import { csvResponse, toCsv, type CsvTable } from "../shared/http/csv";
 import { jsonResponse, problemResponse } from "../shared/http/problem";
 import type { HttpRequestLike } from "./trigger";
+import { logUnexpected } from "./httpEdge";
 
 /** What a query route answers: the JSON body, and its CSV form, built only when asked for. */
 export interface QueryAnswer<T> {
@@ -25,7 +26,7 @@ export async function answerQuery<T>(request: HttpRequestLike, context: Invocati
     return prefersCsv(request.headers.get("accept")) ? csvResponse(200, toCsv(answer.csvTable(answer.body)), VARY) : jsonResponse(200, answer.body, VARY);
   } catch (error) {
     const expected = error instanceof InvalidParameterError || error instanceof NotFoundError || error instanceof StorageUnavailableError;
-    if (!expected) context.error(`unexpected ${error instanceof Error ? `${error.name}: ${error.stack ?? error.message}` : String(error)}`);
+    if (!expected) logUnexpected(context, error);
     return problemResponse(error);
   }
 }

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { compile } from "json-schema-to-typescript";
 import { inlineSchemaRefs } from "../shared/validation/inlineSchemaRefs";
+import { isRecord } from "../shared/isRecord";
 
 type JsonSchema = Parameters<typeof compile>[0];
 
@@ -35,10 +36,6 @@ export function findProjectRoot(start: string = __dirname): string {
     if (existsSync(join(folder, "package.json"))) return folder;
     if (dirname(folder) === folder) throw new Error(`no package.json above ${start}`);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -89,6 +89,14 @@ export class StorageUnavailableError extends Error {
   }
 }
 
+/**
+ * Optimistic concurrency kept losing: other writers changed the same rows every time. Transient:
+ * the queue delivers the message again later.
+ */
+export class ContentionError extends Error {
+  override readonly name = "ContentionError";
+}
+
 /** A missing or wrong function key (the Functions host does this in Azure; the local runtime here). */
 export class UnauthorizedError extends Error {
   override readonly name = "UnauthorizedError";

@@ -1,4 +1,5 @@
 import { ingestQueueSettings } from "../config";
+import { ContentionError } from "../errors";
 import { sha256Hex } from "../ingestion/canonicalJson";
 import { isoWeekOf, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
@@ -102,7 +103,7 @@ export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options
   const shard = shardOf(next.hierarchyKey);
   let status: CountStatus | undefined;
   for (let attempt = 0; status === undefined; attempt++) {
-    if (attempt === MAX_COMMIT_ATTEMPTS) throw new Error(`gave up after ${attempt} conflicting commits on ${next.week}`);
+    if (attempt === MAX_COMMIT_ATTEMPTS) throw new ContentionError(`gave up after ${attempt} conflicting commits on ${next.week}`);
     const state = await deps.weeklyStats.readForUpdate(next.week, next.hierarchyKey, shard);
     if (state.rebuilding && options.ignoreRebuildLock !== true) return "locked";
     const current = state.snapshot?.value;

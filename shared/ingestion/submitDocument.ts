@@ -6,6 +6,7 @@ import type { RejectedStore } from "../storage/rejectedStore";
 import { findDocumentType, type DocumentType } from "../validation/documentTypes";
 import { canonicalJson, sha256Hex } from "./canonicalJson";
 import type { RateLimiter } from "./rateLimiter";
+import { isUuid } from "../isUuid";
 
 /** What submitting needs from the outside world; tests and the benchmark pass their own. */
 export interface IngestionDeps {
@@ -30,7 +31,6 @@ export type SubmitResponse =
   | { docId: string; status: "accepted"; receivedAt: string }
   | { docId: string; status: "duplicate" };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Documents that carry no usable hierarchy share one budget, so garbage cannot dodge the limit.
 const NO_HIERARCHY = "(none)";
@@ -44,7 +44,7 @@ export function requireDocumentType(docType: string, docVersion: string | number
 
 /** A docId must be a UUID: it names blobs, so nothing else may reach storage. */
 export function requireDocId(docId: string): void {
-  if (!UUID.test(docId)) {
+  if (!isUuid(docId)) {
     throw new ValidationError("docId must be a UUID", [{ path: "/docId", message: "docId in the path must be a UUID" }]);
   }
 }

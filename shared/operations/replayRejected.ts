@@ -4,6 +4,8 @@ import { requireDocId, submitDocument, type IngestionDeps } from "../ingestion/s
 import { rawBlobName } from "../storage/rawArchive";
 import { rejectedBlobName } from "../storage/rejectedStore";
 import { documentTypes, findDocumentType } from "../validation/documentTypes";
+import { isRecord } from "../isRecord";
+import { isUuid } from "../isUuid";
 
 /**
  * What a replay needs. Deliberately no rate limiter: a replay is the operator's decision,
@@ -69,7 +71,6 @@ export interface ReplayRejectedOptions {
   onProgress?: (result: ReplayResult) => void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A YYYY-MM-DD that exists in the calendar (so `2026-02-30` is refused rather than rolled over). */
 function isCalendarDate(text: string): boolean {
@@ -87,7 +88,7 @@ export function validateReplaySelection(selection: ReplaySelection): void {
   if (selection.kind === "docIds") {
     if (selection.docIds.length === 0) throw new InvalidParameterError("give at least one docId", "docId");
     for (const docId of selection.docIds) {
-      if (!UUID.test(docId)) throw new InvalidParameterError(`docId ${JSON.stringify(docId.slice(0, 40))} is not a UUID`, "docId");
+      if (!isUuid(docId)) throw new InvalidParameterError(`docId ${JSON.stringify(docId.slice(0, 40))} is not a UUID`, "docId");
     }
     return;
   }
@@ -95,10 +96,6 @@ export function validateReplaySelection(selection: ReplaySelection): void {
     if (!isCalendarDate(value)) throw new InvalidParameterError(`${name} ${JSON.stringify(value.slice(0, 40))} is not a date such as 2026-11-19`, name);
   }
   if (selection.from > selection.to) throw new InvalidParameterError(`from (${selection.from}) is after to (${selection.to})`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A kept record as far as replay relies on it; anything else is reported `unreadable`. */

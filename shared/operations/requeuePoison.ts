@@ -1,6 +1,7 @@
 import { ClaimCheckFormatError, decodeClaimCheck, type ClaimCheck } from "../storage/claimCheck";
 import type { IngestQueue } from "../storage/ingestQueue";
 import type { PoisonQueue, ReceivedPoisonMessage } from "../storage/poisonQueue";
+import { isRecord } from "../isRecord";
 
 export interface RequeuePoisonDeps {
   poisonQueue: PoisonQueue;
@@ -72,10 +73,6 @@ const BATCH = 32; // the most one receive returns
 const DEFAULT_VISIBILITY_SECONDS = 300;
 const MAX_IDLE_RECEIVES = 3;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * The message text as the queue trigger would see it: base64 decoded to UTF-8, then JSON

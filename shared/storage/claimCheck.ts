@@ -1,3 +1,5 @@
+import { isRecord } from "../isRecord";
+
 /**
  * The queue message for one accepted document: a pointer to the raw blob, never the
  * document itself (queue messages are capped at 64 KiB and documents reach 8 MiB).
@@ -20,10 +22,6 @@ export class ClaimCheckFormatError extends Error {
 /** The message text as it goes on the queue: JSON, base64-encoded as the Functions host expects. */
 export function encodeClaimCheck(claim: ClaimCheck): string {
   return Buffer.from(JSON.stringify(claim), "utf8").toString("base64");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

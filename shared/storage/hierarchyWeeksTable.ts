@@ -1,5 +1,6 @@
 import type { TableClient } from "@azure/data-tables";
 import { compareSnapshots } from "../aggregation/weekRollup";
+import { ContentionError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import { int64, toCount } from "./jsonProperties";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
@@ -87,7 +88,7 @@ export class HierarchyWeeksTable {
         if (status !== 412 && status !== 404) translateStorageError(error, "updating a hierarchy's week");
       }
     }
-    throw new Error(`could not record week ${row.week} of a hierarchy after ${MAX_ATTEMPTS} attempts`);
+    throw new ContentionError(`could not record week ${row.week} of a hierarchy after ${MAX_ATTEMPTS} attempts`);
   }
 
   /** The hierarchy's weeks from `from` to `to` (inclusive, either open), oldest first. */

@@ -29,7 +29,7 @@ describe("the local queue host against Azurite", () => {
     const host = new QueueHost({
       triggers: [{ kind: "queue", name, queueName: name, handler }],
       queueService: queues,
-      settings: { batchSize: 4, newBatchThreshold: 2, maxDequeueCount: 3, visibilityTimeoutMs: 0, maxPollingIntervalMs: 100 },
+      settings: { batchSize: 4, maxDequeueCount: 3, visibilityTimeoutMs: 0, maxPollingIntervalMs: 100 },
       log: () => undefined,
     });
     host.start();

@@ -263,6 +263,6 @@ test("a hash has one spelling: non-zero padding bits in the last Base64 characte
   const sibling = `${canonical.slice(0, 42)}${String.fromCharCode(canonical.charCodeAt(42) + 1)}=`; // same 32 bytes, other spelling
   assert.equal(Buffer.from(sibling, "base64").equals(Buffer.from(canonical, "base64")), true);
   const result = validateUsageV1({ ...doc, hierarchyId: sibling }, { docId: doc.docId, docVersion: 1 }, testNow);
-  assert.equal(result.ok, false);
-  assert.ok(!result.ok && result.errors.some((e) => e.path === "/hierarchyId"), JSON.stringify(result));
+  assert.ok(!result.ok);
+  assert.ok(result.errors.some((e) => e.path === "/hierarchyId"), JSON.stringify(result));
 });
