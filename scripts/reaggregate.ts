@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     done += 1;
     const detail =
       r.status === "rebuilt"
-        ? `${r.documents} raw document(s): ${r.counted} snapshot(s), ${r.unchanged} superseded; had ${r.previousSnapshots} snapshot(s)`
+        ? `${r.documents} raw document(s), ${r.snapshots} snapshot(s) now, ${r.previousSnapshots} before`
         : r.status === "dry-run"
           ? `${r.documents} raw document(s), ${r.previousSnapshots} snapshot(s) now`
           : `SKIPPED: no raw documents but ${r.previousSnapshots} snapshot(s) (expired?); --force clears it`;

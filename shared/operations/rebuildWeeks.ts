@@ -1,4 +1,4 @@
-import { aggregateDocument, type AggregateStatus, type AggregationDeps } from "../aggregation/aggregateDocument";
+import { aggregateDocument, type AggregationDeps } from "../aggregation/aggregateDocument";
 import { sha256Hex } from "../ingestion/canonicalJson";
 import { weeksBetween, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
@@ -20,10 +20,9 @@ export interface WeekRebuild {
   week: IsoWeek;
   status: WeekRebuildStatus;
   documents: number;
-  /** Snapshots the week had before. */
+  /** Snapshots (hierarchies) the week had before, and has after. */
   previousSnapshots: number;
-  counted: number;
-  unchanged: number;
+  snapshots: number;
   seconds: number;
 }
 
@@ -53,13 +52,12 @@ export async function rebuildWeek(week: IsoWeek, deps: AggregationDeps, options:
   const names: string[] = [];
   for await (const name of deps.rawArchive.listByWeek(week, week)) names.push(name);
   const previous = await deps.weeklyStats.listSnapshots(week);
-  const report = (status: WeekRebuildStatus, counted = 0, unchanged = 0): WeekRebuild => ({
+  const report = (status: WeekRebuildStatus, snapshots = previous.length): WeekRebuild => ({
     week,
     status,
     documents: names.length,
     previousSnapshots: previous.length,
-    counted,
-    unchanged,
+    snapshots,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   });
   if (options.dryRun === true) return report("dry-run");
@@ -68,19 +66,18 @@ export async function rebuildWeek(week: IsoWeek, deps: AggregationDeps, options:
   await deps.weeklyStats.lockWeek(week, options.holder ?? "reaggregate");
   await Promise.all(previous.map((snapshot) => deps.hierarchyWeeks.remove(snapshot.hierarchyKey, week)));
   await deps.weeklyStats.clearWeek(week);
-  const statuses: AggregateStatus[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, options.concurrency ?? 8) }, async () => {
       for (let i = next++; i < names.length; i = next++) {
         const claim = await claimFor(names[i]!, deps);
         if (claim === undefined) continue; // not a document blob, or deleted since the listing
-        statuses.push((await aggregateDocument(claim, deps, { ignoreRebuildLock: true })).status);
+        await aggregateDocument(claim, deps, { ignoreRebuildLock: true });
       }
     }),
   );
   await deps.weeklyStats.unlockWeek(week);
-  return report("rebuilt", statuses.filter((s) => s === "counted").length, statuses.filter((s) => s === "unchanged").length);
+  return report("rebuilt", (await deps.weeklyStats.readRollup(week)).hierarchies);
 }
 
 /** Rebuilds each week from `from` to `to` in turn, reporting each as it finishes. */

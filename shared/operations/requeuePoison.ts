@@ -1,11 +1,13 @@
 import { ClaimCheckFormatError, decodeClaimCheck, type ClaimCheck } from "../storage/claimCheck";
 import type { IngestQueue } from "../storage/ingestQueue";
 import type { PoisonQueue, ReceivedPoisonMessage } from "../storage/poisonQueue";
+import type { RawArchive } from "../storage/rawArchive";
 import { isRecord } from "../isRecord";
 
 export interface RequeuePoisonDeps {
   poisonQueue: PoisonQueue;
   ingestQueue: IngestQueue;
+  rawArchive: RawArchive;
 }
 
 export interface RequeuePoisonOptions {
@@ -180,9 +182,14 @@ async function settle(message: ReceivedPoisonMessage, deps: RequeuePoisonDeps, d
   if (reason !== undefined) about.reason = reason;
   if (attempts !== undefined) about.attempts = attempts;
   if (poisonedAt !== undefined) about.poisonedAt = poisonedAt;
-  if ("problem" in read) {
-    const unreadable: PoisonMessageResult = { ...about, problem: read.problem, outcome: dropUnreadable ? "dropped" : "kept" };
-    if (read.docId !== undefined) unreadable.docId = read.docId;
+  // A claim check whose raw document is gone (expired, or deleted on request) can never be
+  // aggregated: requeueing it would only bring it back here. It counts as unreadable.
+  const problem =
+    "problem" in read ? read.problem : (await deps.rawArchive.exists(read.claim.blobName)) ? undefined : "its raw document is missing (expired or deleted)";
+  if ("problem" in read || problem !== undefined) {
+    const unreadable: PoisonMessageResult = { ...about, problem: problem ?? "", outcome: dropUnreadable ? "dropped" : "kept" };
+    const docId = "problem" in read ? read.docId : read.claim.docId;
+    if (docId !== undefined) unreadable.docId = docId;
     if (dropUnreadable && !dryRun && !(await deps.poisonQueue.delete(message))) unreadable.notDeleted = true;
     return unreadable;
   }

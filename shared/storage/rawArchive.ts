@@ -91,6 +91,15 @@ export class RawArchive {
     }
   }
 
+  /** True when the archive holds the named document. One HEAD request. */
+  async exists(name: string): Promise<boolean> {
+    try {
+      return await this.container.getBlockBlobClient(name).exists();
+    } catch (error) {
+      translateStorageError(error, "looking up a raw document");
+    }
+  }
+
   /** Deletes an archived document (a deletion request; a lifecycle rule does this at 365 days). */
   async remove(name: string): Promise<void> {
     try {

@@ -21,8 +21,13 @@ let services: Services;
 let poison: QueueClient;
 let ingest: QueueClient;
 
-function claim(): ClaimCheck {
+/** A claim check, with (by default) its raw document in the archive as ingestion leaves it. */
+async function claim(withRaw = true): Promise<ClaimCheck> {
   const docId = randomUUID();
+  if (withRaw) {
+    const week = "2026-W47";
+    await services.rawArchive.put({ docType: "usage", docVersion: 1, docId, hierarchyId: "h", collectedAt: "2026-11-18T00:00:00Z", week, receivedAt: new Date().toISOString(), body: "{}", sha256: "ab".repeat(32) });
+  }
   return { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", 1, docId), sha256: "ab".repeat(32) };
 }
 
@@ -46,11 +51,11 @@ const byDocId = (a: ClaimCheck, b: ClaimCheck): number => a.docId.localeCompare(
  * the Functions host moved by itself (bare, base64), and two that are no claim check at all.
  */
 async function seedPoison() {
-  const ours = claim();
+  const ours = await claim();
   await services.poisonQueue.send({ reason: "PermanentAggregationError: raw document is missing", attempts: 1, message: ours });
-  const oursAsText = claim();
+  const oursAsText = await claim();
   await services.poisonQueue.send({ reason: "StorageUnavailableError: storage unavailable", attempts: 5, message: JSON.stringify(oursAsText) });
-  const hosts = claim();
+  const hosts = await claim();
   await poison.sendMessage(encodeClaimCheck(hosts));
   await services.poisonQueue.send({ reason: "ClaimCheckFormatError: message is not JSON", attempts: 1, message: "hello" });
   await poison.sendMessage(base64("certainly not a claim check"));
@@ -121,8 +126,19 @@ describe("requeueing poison messages against Azurite", () => {
     }
   });
 
+  test("a claim check whose raw document is gone is kept (it could only fail again), and dropped with --drop-unreadable", async () => {
+    const gone = await claim(false);
+    await services.poisonQueue.send({ reason: "PermanentAggregationError: raw document is missing", attempts: 1, message: gone });
+    const kept = await requeue();
+    assert.deepEqual(kept.results.map((r) => [r.docId, r.outcome, r.problem]), [[gone.docId, "kept", "its raw document is missing (expired or deleted)"]]);
+    assert.equal(await messageCount(ingest), 0);
+    const dropped = await requeue({ dropUnreadable: true });
+    assert.deepEqual(dropped.results.map((r) => r.outcome), ["dropped"]);
+    assert.equal(await messageCount(poison), 0);
+  });
+
   test("more than one batch: every message is handled exactly once and the run ends, though some stay behind", async () => {
-    const claims = Array.from({ length: 40 }, claim);
+    const claims = await Promise.all(Array.from({ length: 40 }, () => claim()));
     for (const c of claims) await poison.sendMessage(encodeClaimCheck(c));
     for (let i = 0; i < 30; i++) await poison.sendMessage(base64(`garbage ${i}`));
 
@@ -137,7 +153,7 @@ describe("requeueing poison messages against Azurite", () => {
 
   test("messages held past their visibility timeout show up again and are not handled twice", async () => {
     for (let i = 0; i < 3; i++) await poison.sendMessage(base64(`garbage ${i}`));
-    const c = claim();
+    const c = await claim();
     await poison.sendMessage(encodeClaimCheck(c));
     const results: PoisonMessageResult[] = [];
     // A slow operator terminal: the run holds the batch for longer than the 1 s timeout.
@@ -158,7 +174,8 @@ describe("requeueing poison messages against Azurite", () => {
 
 describe("readPoisonMessage", () => {
   test("reads our format and the bare one, base64 or plain, and names what is wrong otherwise", () => {
-    const c = claim();
+    const docId = randomUUID();
+    const c: ClaimCheck = { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", 1, docId), sha256: "ab".repeat(32) };
     const wrapped = JSON.stringify({ poisoned: 1, reason: "r", attempts: 2, poisonedAt: "2026-11-25T00:00:00.000Z", message: c });
     assert.deepEqual(readPoisonMessage(base64(wrapped)), { format: "poisoned", reason: "r", attempts: 2, poisonedAt: "2026-11-25T00:00:00.000Z", claim: c });
     assert.deepEqual(readPoisonMessage(encodeClaimCheck(c)), { format: "bare", claim: c });
@@ -196,7 +213,7 @@ describe("npm run requeue-poison (dist/scripts/requeuePoison.js)", () => {
       services = createServices(readConfig({ AzureWebJobsStorage: azurite.connectionString }));
       await ensureStorage(services.clients);
       poison = services.clients.queueService.getQueueClient(storageNames.poisonQueue);
-      const c = claim();
+      const c = await claim();
       await services.poisonQueue.send({ reason: "PermanentAggregationError: raw document is missing", attempts: 1, message: c });
       await poison.sendMessage(base64("secret garbage"));
       const { stdout } = await run(process.execPath, [REQUEUE_SCRIPT], { env: { PATH: process.env["PATH"] ?? "", AzureWebJobsStorage: azurite.connectionString } });
