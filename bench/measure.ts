@@ -60,3 +60,11 @@ export function requestCounter(): { start(): void; stop(): string[]; observe: (s
     },
   };
 }
+
+/**
+ * The median of `a[i] / b[i]`: the ratio of two paths timed back to back in rounds. A burst
+ * of load from a neighbour lands on one round pair rather than on one path's median.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((value, i) => value / b[i]!));
+}
