@@ -102,11 +102,13 @@ export type CountStatus = Exclude<AggregateStatus, "deferred"> | "locked";
 export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options: AggregateOptions = {}): Promise<CountStatus> {
   const shard = shardOf(next.hierarchyKey);
   let status: CountStatus | undefined;
+  let hadSnapshot = false;
   for (let attempt = 0; status === undefined; attempt++) {
     if (attempt === MAX_COMMIT_ATTEMPTS) throw new ContentionError(`gave up after ${attempt} conflicting commits on ${next.week}`);
     const state = await deps.weeklyStats.readForUpdate(next.week, next.hierarchyKey, shard);
     if (state.rebuilding && options.ignoreRebuildLock !== true) return "locked";
     const current = state.snapshot?.value;
+    hadSnapshot = current !== undefined;
     if (current !== undefined && compareSnapshots(current, next) >= 0) {
       status = "unchanged";
       break;
@@ -122,7 +124,8 @@ export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options
     }
   }
   deps.faults?.("afterCommit");
-  await deps.hierarchyWeeks.record(next);
+  // A week that already had a snapshot almost surely has its history row: read it first.
+  await deps.hierarchyWeeks.record(next, hadSnapshot);
   deps.faults?.("afterHistory");
   if (deps.indexedWeeks?.has(next.week) !== true) {
     await deps.weeklyStats.markWeek(next.week);

@@ -39,16 +39,13 @@ export function parseContentEncoding(header: string | null): "gzip" | "identity"
  */
 export async function readBody(body: BodySource, options: ReadBodyOptions): Promise<Buffer> {
   const encoding = parseContentEncoding(options.contentEncoding);
-  const wireLimit = new PayloadTooLargeError(
-    `The request body is over the ${sizeLabel(options.maxWireBytes)} limit on the wire`,
-    `wire:${options.maxWireBytes}`,
-  );
-  const decodedLimit = new PayloadTooLargeError(
-    `The decompressed body is over the ${sizeLabel(options.maxDecodedBytes)} limit`,
-    `decompressed:${options.maxDecodedBytes}`,
-  );
+  // Made only when thrown: building an Error captures a stack, which every request would pay.
+  const wireLimit = () =>
+    new PayloadTooLargeError(`The request body is over the ${sizeLabel(options.maxWireBytes)} limit on the wire`, `wire:${options.maxWireBytes}`);
+  const decodedLimit = () =>
+    new PayloadTooLargeError(`The decompressed body is over the ${sizeLabel(options.maxDecodedBytes)} limit`, `decompressed:${options.maxDecodedBytes}`);
   if (options.contentLength !== null && /^\d+$/.test(options.contentLength.trim())) {
-    if (Number(options.contentLength) > options.maxWireBytes) throw wireLimit;
+    if (Number(options.contentLength) > options.maxWireBytes) throw wireLimit();
   }
   const source = readableOf(body);
   if (encoding === "identity") {
@@ -57,7 +54,7 @@ export async function readBody(body: BodySource, options: ReadBodyOptions): Prom
     let total = 0;
     for await (const chunk of source) {
       total += chunk.byteLength;
-      if (total > limit) throw limit === options.maxWireBytes ? wireLimit : decodedLimit;
+      if (total > limit) throw limit === options.maxWireBytes ? wireLimit() : decodedLimit();
       chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
     return Buffer.concat(chunks, total);
@@ -68,9 +65,9 @@ export async function readBody(body: BodySource, options: ReadBodyOptions): Prom
 async function gunzipLimited(
   source: AsyncIterable<Uint8Array>,
   maxWire: number,
-  wireLimit: Error,
+  wireLimit: () => Error,
   maxDecoded: number,
-  decodedLimit: Error,
+  decodedLimit: () => Error,
 ): Promise<Buffer> {
   const gunzip = createGunzip();
   const out: Buffer[] = [];
@@ -79,7 +76,7 @@ async function gunzipLimited(
   gunzip.on("data", (chunk: Buffer) => {
     decoded += chunk.byteLength;
     if (decoded > maxDecoded) {
-      failure ??= decodedLimit;
+      failure ??= decodedLimit();
       gunzip.destroy();
       return;
     }
@@ -97,7 +94,7 @@ async function gunzipLimited(
   for await (const chunk of source) {
     wire += chunk.byteLength;
     if (wire > maxWire) {
-      failure ??= wireLimit;
+      failure ??= wireLimit();
       break;
     }
     if (failure !== undefined || gunzip.destroyed) break;

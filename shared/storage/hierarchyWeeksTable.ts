@@ -62,15 +62,21 @@ const MAX_ATTEMPTS = 10;
 export class HierarchyWeeksTable {
   constructor(readonly table: TableClient) {}
 
-  /** Makes the row the later of itself and `row`. One write when the week is new to the hierarchy. */
-  async record(row: HierarchyWeek): Promise<void> {
+  /**
+   * Makes the row the later of itself and `row`. One write when the week is new to the
+   * hierarchy; `existing` (the caller saw the week's snapshot already) starts with the read
+   * instead, saving the create that would only fail.
+   */
+  async record(row: HierarchyWeek, existing = false): Promise<void> {
     const entity = toEntity(row);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        await this.table.createEntity(entity);
-        return;
-      } catch (error) {
-        if (storageStatusOf(error) !== 409) translateStorageError(error, "recording a hierarchy's week");
+      if (attempt > 0 || !existing) {
+        try {
+          await this.table.createEntity(entity);
+          return;
+        } catch (error) {
+          if (storageStatusOf(error) !== 409) translateStorageError(error, "recording a hierarchy's week");
+        }
       }
       let current: Entity;
       try {
