@@ -21,10 +21,9 @@ export interface HierarchyWeek {
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string; etag?: string };
 
-function toEntity(row: HierarchyWeek): Entity {
+/** A history row's properties, without its keys; the week's snapshot row carries them too. */
+export function historyProperties(row: HierarchyWeek): Record<string, unknown> {
   return {
-    partitionKey: row.hierarchyKey,
-    rowKey: row.week,
     hierarchyId: row.hierarchyId,
     docId: row.docId,
     collectedAt: row.collectedAt,
@@ -36,11 +35,12 @@ function toEntity(row: HierarchyWeek): Entity {
   };
 }
 
-function fromEntity(e: Entity): HierarchyWeek {
+/** A history row read back from an entity holding `historyProperties`. */
+export function historyFromProperties(e: Record<string, unknown>, hierarchyKey: string, week: IsoWeek): HierarchyWeek {
   return {
     hierarchyId: String(e["hierarchyId"]),
-    hierarchyKey: e.partitionKey,
-    week: e.rowKey as IsoWeek,
+    hierarchyKey,
+    week,
     docId: String(e["docId"]),
     collectedAt: String(e["collectedAt"]),
     level: String(e["level"]),
@@ -49,6 +49,14 @@ function fromEntity(e: Entity): HierarchyWeek {
     sites: toCount(e["sites"]),
     clients: toCount(e["clients"]),
   };
+}
+
+function toEntity(row: HierarchyWeek): Entity {
+  return { partitionKey: row.hierarchyKey, rowKey: row.week, ...historyProperties(row) };
+}
+
+function fromEntity(e: Entity): HierarchyWeek {
+  return historyFromProperties(e, e.partitionKey, e.rowKey as IsoWeek);
 }
 
 // Writers race only when two documents of one hierarchy and week are aggregated at once.

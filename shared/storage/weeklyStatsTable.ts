@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
 import { emptyRollup, mergeRollups, noPlacement, type Contribution, type Placement, type WeekRollup } from "../aggregation/weekRollup";
 import type { IsoWeek } from "../isoWeek";
-import type { HierarchyWeek } from "./hierarchyWeeksTable";
+import { historyFromProperties, historyProperties, type HierarchyWeek } from "./hierarchyWeeksTable";
 import { fromJsonProperties, int64, toCount, toJsonProperties } from "./jsonProperties";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
 
@@ -43,14 +43,7 @@ function snapshotToEntity(s: WeekSnapshot): Entity {
     partitionKey: s.week,
     rowKey: rowKeys.snapshot(s.hierarchyKey),
     kind: "snapshot",
-    hierarchyId: s.hierarchyId,
-    docId: s.docId,
-    collectedAt: s.collectedAt,
-    level: s.level,
-    version: s.version,
-    build: s.build,
-    sites: s.sites,
-    clients: int64(s.clients),
+    ...historyProperties(s),
     featureLevel: s.contribution.featureLevel,
     ...toJsonProperties("os", [...s.contribution.os]),
     ...toJsonProperties("features", [...s.contribution.features].map(([name, f]) => [name, f.enabled, f.uses])),
@@ -60,22 +53,13 @@ function snapshotToEntity(s: WeekSnapshot): Entity {
 }
 
 function snapshotFromEntity(e: Entity): WeekSnapshot {
-  const hierarchyKey = String(e["rowKey"]).slice("snapshot:".length);
+  const history = historyFromProperties(e, String(e["rowKey"]).slice("snapshot:".length), String(e["partitionKey"]) as IsoWeek);
   const features = fromJsonProperties<[string, boolean, number][]>(e, "features", []);
   return {
-    hierarchyId: String(e["hierarchyId"]),
-    hierarchyKey,
-    week: String(e["partitionKey"]) as IsoWeek,
-    docId: String(e["docId"]),
-    collectedAt: String(e["collectedAt"]),
-    level: String(e["level"]),
-    version: String(e["version"]),
-    build: String(e["build"]),
-    sites: toCount(e["sites"]),
-    clients: toCount(e["clients"]),
+    ...history,
     contribution: {
-      clients: toCount(e["clients"]),
-      version: String(e["version"]),
+      clients: history.clients,
+      version: history.version,
       featureLevel: e["featureLevel"] === true,
       os: new Map(fromJsonProperties<[string, number][]>(e, "os", [])),
       features: new Map(features.map(([name, enabled, uses]) => [name, { enabled, uses }])),

@@ -64,6 +64,11 @@ const resourceKinds = {
 let parser: Parser | undefined;
 
 /** Parses Bicep source; the parser is created once per process (it is a native object). */
+/** An inventory with nothing in it yet. */
+export function emptyInventory(): BicepInventory {
+  return { containers: [], queues: [], tables: [], appSettings: [], lifecyclePrefixes: [], roleAssignments: [], parameters: [], outputs: [] };
+}
+
 export function parseBicep(source: string): Parser.Tree {
   if (parser === undefined) {
     parser = new Parser();
@@ -117,16 +122,7 @@ export function listBicepFiles(dir: string): string[] {
 export function readBicepInventory(source: string): BicepInventory {
   const root = parseBicep(source).rootNode;
   const scope = new DeclarationScope(root);
-  const inventory: BicepInventory = {
-    containers: [],
-    queues: [],
-    tables: [],
-    appSettings: [],
-    lifecyclePrefixes: [],
-    roleAssignments: [],
-    parameters: [],
-    outputs: [],
-  };
+  const inventory = emptyInventory();
 
   for (const node of root.namedChildren) {
     if (node.type === "parameter_declaration") {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { appSettingNames, readConfig, storageNames } from "../../shared/config";
-import { findProjectRoot, listBicepFiles, readBicepInventory, type BicepInventory, type DeclaredName } from "./bicepInventory";
+import { emptyInventory, findProjectRoot, listBicepFiles, readBicepInventory, type BicepInventory, type DeclaredName } from "./bicepInventory";
 
 /** The code's names, by kind of storage resource. */
 const codeNames = {
@@ -74,16 +74,7 @@ function unresolved(names: DeclaredName[]): string[] {
 }
 
 function mergeInventories(inventories: BicepInventory[]): BicepInventory {
-  const merged: BicepInventory = {
-    containers: [],
-    queues: [],
-    tables: [],
-    appSettings: [],
-    lifecyclePrefixes: [],
-    roleAssignments: [],
-    parameters: [],
-    outputs: [],
-  };
+  const merged = emptyInventory();
   for (const inventory of inventories) {
     for (const key of Object.keys(merged) as (keyof BicepInventory)[]) {
       (merged[key] as unknown[]).push(...inventory[key]);
