@@ -1,6 +1,6 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { readHierarchyParameter } from "../shared/query/hierarchyParameter";
-import { hierarchyWeeks as toHierarchyWeeks, hierarchyWeeksCsv, readHierarchyWeeks } from "../shared/query/hierarchyWeeks";
+import { readHierarchyWeeks, toHierarchyWeeks, toHierarchyWeeksCsv } from "../shared/query/hierarchyWeeks";
 import { readWeekRange } from "../shared/query/weekParameters";
 import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
@@ -12,7 +12,7 @@ export async function hierarchyWeeks(request: HttpRequestLike, context: Invocati
     const { hierarchyKey, hierarchyId } = readHierarchyParameter(request.params["id"]);
     const range = readWeekRange(request.query);
     const rows = await readHierarchyWeeks(getServices().hierarchyWeeks, hierarchyKey, range);
-    return { body: toHierarchyWeeks(hierarchyId, rows), csvTable: hierarchyWeeksCsv };
+    return { body: toHierarchyWeeks(hierarchyId, rows), csvTable: toHierarchyWeeksCsv };
   });
 }
 

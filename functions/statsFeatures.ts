@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { featureStats, featureStatsCsv } from "../shared/query/featureStats";
+import { toFeatureStats, toFeatureStatsCsv } from "../shared/query/featureStats";
 import { readWeek } from "../shared/query/weekParameters";
 import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./trigger";
 export async function statsFeatures(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: featureStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: featureStatsCsv };
+    return { body: toFeatureStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: toFeatureStatsCsv };
   });
 }
 

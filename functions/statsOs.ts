@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { osStats, osStatsCsv } from "../shared/query/osStats";
+import { toOsStats, toOsStatsCsv } from "../shared/query/osStats";
 import { readWeek } from "../shared/query/weekParameters";
 import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./trigger";
 export async function statsOs(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: osStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: osStatsCsv };
+    return { body: toOsStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: toOsStatsCsv };
   });
 }
 

@@ -1,6 +1,6 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { readWeekRange } from "../shared/query/weekParameters";
-import { readWeekTrend, weekTrendCsv } from "../shared/query/weekTrend";
+import { readWeekTrend, toWeekTrendCsv } from "../shared/query/weekTrend";
 import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
 import type { HttpRequestLike, HttpTrigger } from "./trigger";
@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./trigger";
 export async function statsTrend(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const range = readWeekRange(request.query);
-    return { body: await readWeekTrend(getServices().weeklyStats, range), csvTable: weekTrendCsv };
+    return { body: await readWeekTrend(getServices().weeklyStats, range), csvTable: toWeekTrendCsv };
   });
 }
 

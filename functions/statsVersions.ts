@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { versionStats, versionStatsCsv } from "../shared/query/versionStats";
+import { toVersionStats, toVersionStatsCsv } from "../shared/query/versionStats";
 import { readWeek } from "../shared/query/weekParameters";
 import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./trigger";
 export async function statsVersions(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: versionStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: versionStatsCsv };
+    return { body: toVersionStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: toVersionStatsCsv };
   });
 }
 

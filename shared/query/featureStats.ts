@@ -22,7 +22,7 @@ export interface FeatureStats {
 }
 
 /** The feature statistics of a week: every feature any snapshot names, enabled or not. */
-export function featureStats(week: IsoWeek, rollup: Pick<WeekRollup, "featureHierarchies" | "features">): FeatureStats {
+export function toFeatureStats(week: IsoWeek, rollup: Pick<WeekRollup, "featureHierarchies" | "features">): FeatureStats {
   const features: FeatureCount[] = [];
   for (const [name, f] of rollup.features) if (f.named > 0) features.push({ name, enabledHierarchies: f.enabledHierarchies, uses: f.uses });
   features.sort(largestFirstThenByName((f) => f.enabledHierarchies));
@@ -30,6 +30,6 @@ export function featureStats(week: IsoWeek, rollup: Pick<WeekRollup, "featureHie
 }
 
 /** The CSV form: `name,enabledHierarchies,uses`. */
-export function featureStatsCsv(stats: FeatureStats): CsvTable {
+export function toFeatureStatsCsv(stats: FeatureStats): CsvTable {
   return { header: ["name", "enabledHierarchies", "uses"], rows: stats.features.map((f) => [f.name, f.enabledHierarchies, f.uses]) };
 }

@@ -16,14 +16,14 @@ export interface HierarchyWeeks {
 }
 
 /** The response from a hierarchy's rows: only the contract's members, oldest week first. */
-export function hierarchyWeeks(hierarchyId: string, rows: readonly HierarchyWeek[]): HierarchyWeeks {
+export function toHierarchyWeeks(hierarchyId: string, rows: readonly HierarchyWeek[]): HierarchyWeeks {
   const weeks = rows.map(({ week, docId, collectedAt, level, version, build, sites, clients }) => ({ week, docId, collectedAt, level, version, build, sites, clients }));
   weeks.sort((a, b) => compareCodeUnits(a.week, b.week));
   return { hierarchyId, weeks };
 }
 
 /** The CSV form: `week,docId,collectedAt,level,version,build,sites,clients` (the hierarchy is in the URL). */
-export function hierarchyWeeksCsv(body: HierarchyWeeks): CsvTable {
+export function toHierarchyWeeksCsv(body: HierarchyWeeks): CsvTable {
   return {
     header: ["week", "docId", "collectedAt", "level", "version", "build", "sites", "clients"],
     rows: body.weeks.map((w) => [w.week, w.docId, w.collectedAt, w.level, w.version, w.build, w.sites, w.clients]),

@@ -22,7 +22,7 @@ export interface OsStats {
  * 0 clients if that is what they report. Output is an array built from the rollup's Map:
  * any name, `__proto__` and `constructor` included, is only ever a value here, never a key.
  */
-export function osStats(week: IsoWeek, rollup: Pick<WeekRollup, "clients" | "os">): OsStats {
+export function toOsStats(week: IsoWeek, rollup: Pick<WeekRollup, "clients" | "os">): OsStats {
   const os: OsCount[] = [];
   for (const [name, entry] of rollup.os) if (entry.named > 0) os.push({ name, clients: entry.clients });
   os.sort(largestFirstThenByName((entry) => entry.clients));
@@ -30,6 +30,6 @@ export function osStats(week: IsoWeek, rollup: Pick<WeekRollup, "clients" | "os"
 }
 
 /** The CSV form: `name,clients`. */
-export function osStatsCsv(stats: OsStats): CsvTable {
+export function toOsStatsCsv(stats: OsStats): CsvTable {
   return { header: ["name", "clients"], rows: stats.os.map((entry) => [entry.name, entry.clients]) };
 }

@@ -21,7 +21,7 @@ export interface VersionStats {
 }
 
 /** The versions statistics of a week from its rollup; an empty rollup gives zeros and no versions. */
-export function versionStats(week: IsoWeek, rollup: Pick<WeekRollup, "hierarchies" | "clients" | "versions">): VersionStats {
+export function toVersionStats(week: IsoWeek, rollup: Pick<WeekRollup, "hierarchies" | "clients" | "versions">): VersionStats {
   const versions: VersionCount[] = [];
   // The rollup drops a version when its last snapshot leaves; the filter keeps a damaged row from showing one.
   for (const [version, v] of rollup.versions) if (v.hierarchies > 0) versions.push({ version, hierarchies: v.hierarchies, clients: v.clients });
@@ -30,6 +30,6 @@ export function versionStats(week: IsoWeek, rollup: Pick<WeekRollup, "hierarchie
 }
 
 /** The CSV form: `version,hierarchies,clients`, one row per version (the week and totals are in the request and the JSON form). */
-export function versionStatsCsv(stats: VersionStats): CsvTable {
+export function toVersionStatsCsv(stats: VersionStats): CsvTable {
   return { header: ["version", "hierarchies", "clients"], rows: stats.versions.map((v) => [v.version, v.hierarchies, v.clients]) };
 }

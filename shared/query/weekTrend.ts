@@ -63,7 +63,7 @@ export function weeksOf(range: Required<WeekRange>): IsoWeek[] {
  * `versions` is built with Object.fromEntries, which defines properties rather than assigning
  * them, so no key can reach a prototype setter (versions are digits anyway).
  */
-export function weekTrend(weeks: readonly IsoWeek[], summaries: ReadonlyMap<IsoWeek, WeekSummary>): WeekTrend {
+export function toWeekTrend(weeks: readonly IsoWeek[], summaries: ReadonlyMap<IsoWeek, WeekSummary>): WeekTrend {
   return {
     weeks: weeks.map((week) => {
       const summary = summaries.get(week);
@@ -85,7 +85,7 @@ export function weekTrend(weeks: readonly IsoWeek[], summaries: ReadonlyMap<IsoW
  * The CSV form: `week,hierarchies,clients`, then one column per version seen anywhere in the
  * range, newest first, holding that week's hierarchies on it (0 where it has none).
  */
-export function weekTrendCsv(trend: WeekTrend): CsvTable {
+export function toWeekTrendCsv(trend: WeekTrend): CsvTable {
   const seen = new Set<string>();
   for (const w of trend.weeks) for (const version of Object.keys(w.versions)) seen.add(version);
   const versions = [...seen].sort(newestVersionFirst);
@@ -127,5 +127,5 @@ export async function readWeekTrend(table: Pick<WeeklyStatsTable, "listWeeks" | 
   if (resolved === undefined) return { weeks: [] };
   const weeks = weeksOf(resolved);
   const summaries = await mapWithConcurrency(weeks, TREND_READ_CONCURRENCY, (week) => table.readSummary(week));
-  return weekTrend(weeks, new Map(weeks.map((week, i) => [week, summaries[i]!])));
+  return toWeekTrend(weeks, new Map(weeks.map((week, i) => [week, summaries[i]!])));
 }

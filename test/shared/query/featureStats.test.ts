@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { addContribution, contributionOf, emptyRollup } from "../../../shared/aggregation/weekRollup";
-import { featureStats, featureStatsCsv } from "../../../shared/query/featureStats";
+import { toFeatureStats, toFeatureStatsCsv } from "../../../shared/query/featureStats";
 import type { Feature, Level } from "../../../shared/validation/usageV1";
 import { makeUsageDocument } from "../../support/usageDocuments";
 
@@ -12,7 +12,7 @@ function rollupOf(snapshots: { level: Level; features?: Record<string, Feature> 
 }
 
 test("most enabled first, then by name; uses summed with a missing uses as 0", () => {
-  const stats = featureStats(
+  const stats = toFeatureStats(
     "2026-W47",
     rollupOf([
       { level: "enhanced", features: { peerCache: { enabled: true, uses: 3 }, cmPivot: { enabled: true }, tenantAttach: { enabled: false, uses: 9 } } },
@@ -33,7 +33,7 @@ test("most enabled first, then by name; uses summed with a missing uses as 0", (
 });
 
 test("basic snapshots count neither in hierarchies nor in features", () => {
-  const stats = featureStats("2026-W47", rollupOf([{ level: "basic", features: undefined }, { level: "enhanced", features: { cmPivot: { enabled: true, uses: 1 } } }]));
+  const stats = toFeatureStats("2026-W47", rollupOf([{ level: "basic", features: undefined }, { level: "enhanced", features: { cmPivot: { enabled: true, uses: 1 } } }]));
   assert.equal(stats.hierarchies, 1);
   assert.deepEqual(stats.features, [{ name: "cmPivot", enabledHierarchies: 1, uses: 1 }]);
 });
@@ -48,7 +48,7 @@ test("ties, table-driven", () => {
   for (const c of cases) {
     const rollup = emptyRollup();
     for (const [name, enabled] of c.features) rollup.features.set(name, { enabledHierarchies: enabled, uses: 0, named: Math.max(enabled, 1) });
-    assert.deepEqual(featureStats("2026-W47", rollup).features.map((f) => f.name), c.order, c.name);
+    assert.deepEqual(toFeatureStats("2026-W47", rollup).features.map((f) => f.name), c.order, c.name);
   }
 });
 
@@ -58,22 +58,22 @@ test("constructor and hasOwnProperty are feature names like any other", () => {
     ["hasOwnProperty", { enabled: false, uses: 5 }],
     ["toString", { enabled: true }],
   ]);
-  const stats = featureStats("2026-W47", rollupOf([{ level: "full", features }]));
+  const stats = toFeatureStats("2026-W47", rollupOf([{ level: "full", features }]));
   assert.deepEqual(stats.features, [
     { name: "constructor", enabledHierarchies: 1, uses: 2 },
     { name: "toString", enabledHierarchies: 1, uses: 0 },
     { name: "hasOwnProperty", enabledHierarchies: 0, uses: 5 },
   ]);
-  assert.deepEqual(featureStatsCsv(stats).rows, [["constructor", 1, 2], ["toString", 1, 0], ["hasOwnProperty", 0, 5]]);
+  assert.deepEqual(toFeatureStatsCsv(stats).rows, [["constructor", 1, 2], ["toString", 1, 0], ["hasOwnProperty", 0, 5]]);
 });
 
 test("an empty week gives zero hierarchies and no features", () => {
-  assert.deepEqual(featureStats("2026-W47", emptyRollup()), { week: "2026-W47", hierarchies: 0, features: [] });
+  assert.deepEqual(toFeatureStats("2026-W47", emptyRollup()), { week: "2026-W47", hierarchies: 0, features: [] });
 });
 
 test("a feature no snapshot names any more is not listed", () => {
   const rollup = emptyRollup();
   rollup.features.set("gone", { enabledHierarchies: 0, uses: 0, named: 0 });
   rollup.features.set("here", { enabledHierarchies: 0, uses: 0, named: 1 });
-  assert.deepEqual(featureStats("2026-W47", rollup).features.map((f) => f.name), ["here"]);
+  assert.deepEqual(toFeatureStats("2026-W47", rollup).features.map((f) => f.name), ["here"]);
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { NotFoundError } from "../../../shared/errors";
 import type { IsoWeek } from "../../../shared/isoWeek";
-import { hierarchyWeeks, hierarchyWeeksCsv, readHierarchyWeeks } from "../../../shared/query/hierarchyWeeks";
+import { readHierarchyWeeks, toHierarchyWeeks, toHierarchyWeeksCsv } from "../../../shared/query/hierarchyWeeks";
 import type { HierarchyWeek } from "../../../shared/storage/hierarchyWeeksTable";
 
 const hierarchyId = "KNvX+/9v0aBcD1eFgH2iJk3LmN4oPq5RsT6uVw7XyZ8=";
@@ -40,12 +40,12 @@ function fakeTable(rows: HierarchyWeek[]) {
 }
 
 test("the response carries the contract's members only, oldest week first", () => {
-  const body = hierarchyWeeks(hierarchyId, [row("2026-W47", 30), row("2025-W52", 10), row("2026-W01", 20)]);
+  const body = toHierarchyWeeks(hierarchyId, [row("2026-W47", 30), row("2025-W52", 10), row("2026-W01", 20)]);
   assert.equal(body.hierarchyId, hierarchyId);
   assert.deepEqual(body.weeks.map((w) => w.week), ["2025-W52", "2026-W01", "2026-W47"]);
   assert.deepEqual(Object.keys(body.weeks[0]!), ["week", "docId", "collectedAt", "level", "version", "build", "sites", "clients"]);
-  assert.deepEqual(hierarchyWeeksCsv(body).header, ["week", "docId", "collectedAt", "level", "version", "build", "sites", "clients"]);
-  assert.deepEqual(hierarchyWeeksCsv(body).rows[2], ["2026-W47", "00000000-0000-4000-8000-000000000047", "2026-11-18T03:00:37.000Z", "enhanced", "2409", "5.00.9132.1000", 6, 30]);
+  assert.deepEqual(toHierarchyWeeksCsv(body).header, ["week", "docId", "collectedAt", "level", "version", "build", "sites", "clients"]);
+  assert.deepEqual(toHierarchyWeeksCsv(body).rows[2], ["2026-W47", "00000000-0000-4000-8000-000000000047", "2026-11-18T03:00:37.000Z", "enhanced", "2409", "5.00.9132.1000", 6, 30]);
 });
 
 test("rows found: one query", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { addContribution, contributionOf, emptyRollup, type WeekRollup } from "../../../shared/aggregation/weekRollup";
-import { osStats, osStatsCsv } from "../../../shared/query/osStats";
+import { toOsStats, toOsStatsCsv } from "../../../shared/query/osStats";
 import { clientsForTotal, makeUsageDocument } from "../../support/usageDocuments";
 
 function rollupWith(os: [string, number][]): WeekRollup {
@@ -23,7 +23,7 @@ test("most clients first, ties by code unit order of the name", () => {
     { name: "zero clients still listed, last", os: [["idle", 0], ["busy", 7]], order: ["busy", "idle"] },
   ];
   for (const c of cases) {
-    assert.deepEqual(osStats("2026-W47", rollupWith(c.os)).os.map((o) => o.name), c.order, c.name);
+    assert.deepEqual(toOsStats("2026-W47", rollupWith(c.os)).os.map((o) => o.name), c.order, c.name);
   }
 });
 
@@ -37,7 +37,7 @@ test("__proto__, constructor and hasOwnProperty are names like any other", () =>
   const doc = makeUsageDocument({ clients: { ...clientsForTotal(100), byOs } });
   const rollup = emptyRollup();
   addContribution(rollup, contributionOf(doc));
-  const stats = osStats("2026-W47", rollup);
+  const stats = toOsStats("2026-W47", rollup);
   assert.deepEqual(stats.os, [
     { name: "Windows 11", clients: 40 },
     { name: "hasOwnProperty", clients: 30 },
@@ -48,18 +48,18 @@ test("__proto__, constructor and hasOwnProperty are names like any other", () =>
   const parsed = JSON.parse(JSON.stringify(stats)) as { os: { name: string }[] };
   assert.deepEqual(parsed.os.map((o) => o.name), ["Windows 11", "hasOwnProperty", "constructor", "__proto__"]);
   assert.equal(Object.getPrototypeOf(stats.os[3]), Object.prototype);
-  assert.deepEqual(osStatsCsv(stats).rows, [["Windows 11", 40], ["hasOwnProperty", 30], ["constructor", 20], ["__proto__", 10]]);
+  assert.deepEqual(toOsStatsCsv(stats).rows, [["Windows 11", 40], ["hasOwnProperty", 30], ["constructor", 20], ["__proto__", 10]]);
 });
 
 test("an empty week gives zero clients and no OS", () => {
-  assert.deepEqual(osStats("2026-W47", emptyRollup()), { week: "2026-W47", clients: 0, os: [] });
+  assert.deepEqual(toOsStats("2026-W47", emptyRollup()), { week: "2026-W47", clients: 0, os: [] });
 });
 
 test("two snapshots add up per OS; an OS named by one snapshot only is still listed", () => {
   const rollup = emptyRollup();
   addContribution(rollup, contributionOf(makeUsageDocument({ clients: { ...clientsForTotal(30), byOs: { A: 20, B: 10 } } })));
   addContribution(rollup, contributionOf(makeUsageDocument({ clients: { ...clientsForTotal(5), byOs: { A: 5, C: 0 } } })));
-  assert.deepEqual(osStats("2026-W47", rollup), {
+  assert.deepEqual(toOsStats("2026-W47", rollup), {
     week: "2026-W47",
     clients: 35,
     os: [

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { emptyRollup, type WeekRollup } from "../../../shared/aggregation/weekRollup";
-import { versionStats, versionStatsCsv } from "../../../shared/query/versionStats";
+import { toVersionStats, toVersionStatsCsv } from "../../../shared/query/versionStats";
 
 function rollupWith(versions: [string, number, number][]): WeekRollup {
   const rollup = emptyRollup();
@@ -23,13 +23,13 @@ test("versions come newest first, whatever order the rollup holds them in", () =
     { name: "one version", versions: [["2409", 3, 30]], order: ["2409"] },
   ];
   for (const c of cases) {
-    const stats = versionStats("2026-W47", rollupWith(c.versions));
+    const stats = toVersionStats("2026-W47", rollupWith(c.versions));
     assert.deepEqual(stats.versions.map((v) => v.version), c.order, c.name);
   }
 });
 
 test("totals and per-version counts are carried over", () => {
-  const stats = versionStats("2026-W47", rollupWith([["2403", 2, 150], ["2409", 3, 700]]));
+  const stats = toVersionStats("2026-W47", rollupWith([["2403", 2, 150], ["2409", 3, 700]]));
   assert.deepEqual(stats, {
     week: "2026-W47",
     hierarchies: 5,
@@ -42,17 +42,17 @@ test("totals and per-version counts are carried over", () => {
 });
 
 test("an empty week gives zeros and no versions", () => {
-  assert.deepEqual(versionStats("2026-W01", emptyRollup()), { week: "2026-W01", hierarchies: 0, clients: 0, versions: [] });
-  assert.deepEqual(versionStatsCsv(versionStats("2026-W01", emptyRollup())), { header: ["version", "hierarchies", "clients"], rows: [] });
+  assert.deepEqual(toVersionStats("2026-W01", emptyRollup()), { week: "2026-W01", hierarchies: 0, clients: 0, versions: [] });
+  assert.deepEqual(toVersionStatsCsv(toVersionStats("2026-W01", emptyRollup())), { header: ["version", "hierarchies", "clients"], rows: [] });
 });
 
 test("a version with no hierarchy left is not listed", () => {
   const rollup = rollupWith([["2409", 1, 10]]);
   rollup.versions.set("2403", { hierarchies: 0, clients: 0 });
-  assert.deepEqual(versionStats("2026-W47", rollup).versions.map((v) => v.version), ["2409"]);
+  assert.deepEqual(toVersionStats("2026-W47", rollup).versions.map((v) => v.version), ["2409"]);
 });
 
 test("CSV rows follow the JSON order", () => {
-  const table = versionStatsCsv(versionStats("2026-W47", rollupWith([["2403", 2, 150], ["2409", 3, 700]])));
+  const table = toVersionStatsCsv(toVersionStats("2026-W47", rollupWith([["2403", 2, 150], ["2409", 3, 700]])));
   assert.deepEqual(table.rows, [["2409", 3, 700], ["2403", 2, 150]]);
 });

@@ -7,8 +7,8 @@ import {
   TREND_READ_CONCURRENCY,
   readWeekTrend,
   resolveTrendRange,
-  weekTrend,
-  weekTrendCsv,
+  toWeekTrend,
+  toWeekTrendCsv,
   weeksOf,
   type WeekSummary,
 } from "../../../shared/query/weekTrend";
@@ -84,8 +84,8 @@ test("resolveTrendRange: open ends default to the first and last week with data"
   for (const [name, range, weeks, expected] of cases) assert.deepEqual(resolveTrendRange(range, weeks), expected, name);
 });
 
-test("weekTrend fills gaps with zeros, keeps week order, and counts hierarchies per version", () => {
-  const trend = weekTrend(
+test("toWeekTrend fills gaps with zeros, keeps week order, and counts hierarchies per version", () => {
+  const trend = toWeekTrend(
     ["2026-W45", "2026-W46", "2026-W47"],
     new Map<IsoWeek, WeekSummary>([
       ["2026-W47", summary([["2409", 2, 300], ["2403", 1, 50]])],
@@ -103,7 +103,7 @@ test("weekTrend fills gaps with zeros, keeps week order, and counts hierarchies 
 
 test("trend versions are own data properties, whatever the key", () => {
   const odd = new Map([["__proto__", { hierarchies: 1, clients: 1 }]]);
-  const trend = weekTrend(["2026-W47"], new Map<IsoWeek, WeekSummary>([["2026-W47", { hierarchies: 1, clients: 1, versions: odd }]]));
+  const trend = toWeekTrend(["2026-W47"], new Map<IsoWeek, WeekSummary>([["2026-W47", { hierarchies: 1, clients: 1, versions: odd }]]));
   const versions = trend.weeks[0]!.versions;
   assert.ok(Object.hasOwn(versions, "__proto__"));
   assert.equal(Object.getPrototypeOf(versions), Object.prototype);
@@ -111,14 +111,14 @@ test("trend versions are own data properties, whatever the key", () => {
 });
 
 test("trend CSV: one column per version seen in the range, newest first, 0 where absent", () => {
-  const trend = weekTrend(
+  const trend = toWeekTrend(
     ["2026-W45", "2026-W46", "2026-W47"],
     new Map<IsoWeek, WeekSummary>([
       ["2026-W45", summary([["2403", 4, 80]])],
       ["2026-W47", summary([["2409", 2, 300], ["2310", 1, 5]])],
     ]),
   );
-  assert.deepEqual(weekTrendCsv(trend), {
+  assert.deepEqual(toWeekTrendCsv(trend), {
     header: ["week", "hierarchies", "clients", "2409", "2403", "2310"],
     rows: [
       ["2026-W45", 4, 80, 0, 4, 0],
@@ -126,7 +126,7 @@ test("trend CSV: one column per version seen in the range, newest first, 0 where
       ["2026-W47", 3, 305, 2, 0, 1],
     ],
   });
-  assert.deepEqual(weekTrendCsv({ weeks: [] }), { header: ["week", "hierarchies", "clients"], rows: [] });
+  assert.deepEqual(toWeekTrendCsv({ weeks: [] }), { header: ["week", "hierarchies", "clients"], rows: [] });
 });
 
 test("readWeekTrend without a range covers first to last week with data and reads each week once", async () => {
