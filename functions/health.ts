@@ -2,12 +2,15 @@ import type { HttpResponseInit } from "@azure/functions";
 import { StorageUnavailableError } from "../shared/errors";
 import { jsonResponse, problemResponse } from "../shared/http/problem";
 import { getServices } from "../shared/services";
-import { checkStorage } from "../shared/storage/checkStorage";
 import type { HttpTrigger } from "./trigger";
 
-/** GET /api/health: 200 when storage answers, 503 otherwise. No key, no secrets in the answer. */
+/**
+ * GET /api/health: 200 when storage answers, 503 otherwise. No key, no secrets in the
+ * answer; the probe is cached for a few seconds (shared/healthProbe.ts), so it costs storage
+ * at most once per interval whoever calls it.
+ */
 export async function health(): Promise<HttpResponseInit> {
-  const ok = await checkStorage(getServices().clients);
+  const ok = await getServices().health.check();
   return ok ? jsonResponse(200, { status: "ok" }) : problemResponse(new StorageUnavailableError("health check failed", 10));
 }
 

@@ -9,6 +9,8 @@ import { HierarchyWeeksTable } from "./storage/hierarchyWeeksTable";
 import { createStorageClients, credentialFor, type StorageClients } from "./storage/storageClients";
 import { WeeklyStatsTable } from "./storage/weeklyStatsTable";
 import { createTelemetry, type Telemetry } from "./telemetry/telemetry";
+import { HealthProbe } from "./healthProbe";
+import { checkStorage } from "./storage/checkStorage";
 
 /** Everything a trigger needs, built once per process from the configuration. */
 export interface Services extends Required<Omit<IngestionDeps, "now">> {
@@ -18,6 +20,8 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   weeklyStats: WeeklyStatsTable;
   hierarchyWeeks: HierarchyWeeksTable;
   poisonQueue: PoisonQueue;
+  /** The cached storage probe behind GET /api/health. */
+  health: HealthProbe;
   /** Weeks this process has recorded in the week index (see aggregateDocument). */
   indexedWeeks: Set<string>;
 }
@@ -44,6 +48,7 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     weeklyStats: new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable)),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
     poisonQueue: new PoisonQueue(clients.queueService.getQueueClient(storageNames.poisonQueue)),
+    health: new HealthProbe(() => checkStorage(clients)),
     indexedWeeks: new Set(),
   };
 }
