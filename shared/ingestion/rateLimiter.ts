@@ -135,6 +135,7 @@ export class RateLimiter {
     return this.invalid.take(this.now(), this.invalidPerHour) === undefined;
   }
 
+  /** How much the limiter holds now: the bound that `maxHierarchies` and the slots keep. */
   footprint(): RateLimiterFootprint {
     let slots = 0;
     for (const window of this.hierarchies.values()) slots += window.slots;

@@ -11,7 +11,7 @@ export interface IngestionDeps {
   rawArchive: RawArchive;
   rejectedStore: RejectedStore;
   ingestQueue: IngestQueue;
-  /** Absent where nothing is rate-limited (tests, benchmarks). */
+  /** Absent where nothing is rate-limited (tests that are not about the limits). */
   rateLimiter?: RateLimiter;
   now?: () => Date;
 }
