@@ -8,7 +8,7 @@ import { getServices } from "../shared/services";
 import { failSubmission, recordOutcome, safeDocId } from "./httpEdge";
 import type { HttpRequestLike, HttpTrigger } from "./trigger";
 
-const STATUS_OF_LINE = { accepted: 202, duplicate: 200, conflict: 409, invalid: 400 } as const;
+const STATUS_OF_LINE = { accepted: 202, duplicate: 200, conflict: 409, invalid: 400, rate_limited: 429 } as const;
 
 /** POST /api/v1/batch: an offline upload, NDJSON envelopes judged line by line. */
 export async function submitBatch(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {

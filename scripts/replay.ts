@@ -13,6 +13,7 @@ import {
   replayOutcomes,
   replayRejected,
   validateReplaySelection,
+  type ReplayRejectedOptions,
   type ReplayResult,
   type ReplaySelection,
   type ReplaySummary,
@@ -70,7 +71,8 @@ function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, "?");
 }
 
-function describe(result: ReplayResult, dryRun: boolean): string {
+function describe(result: ReplayResult, options: Pick<ReplayRejectedOptions, "dryRun">): string {
+  const dryRun = options.dryRun ?? false;
   const parts: string[] = [dryRun ? `would be ${result.outcome}` : result.outcome];
   if (result.errorPaths !== undefined) {
     const shown = result.errorPaths.slice(0, SHOWN_PATHS).map(printable).join(", ");
@@ -107,7 +109,7 @@ async function main(): Promise<number> {
     dryRun,
     onProgress: (result) => {
       count += 1;
-      console.log(`[${count}] ${result.docId} ${describe(result, dryRun)}`);
+      console.log(`[${count}] ${result.docId} ${describe(result, { dryRun })}`);
     },
   });
   console.log(summarize(summary));

@@ -28,6 +28,7 @@ export const appSettingNames = Object.freeze({
   storageAccountName: "AzureWebJobsStorage__accountName",
   storageClientId: "AzureWebJobsStorage__clientId",
   rateLimitPerHour: "RATE_LIMIT_PER_HOUR",
+  rateLimitInvalidPerHour: "RATE_LIMIT_INVALID_PER_HOUR",
   appInsightsConnectionString: "APPLICATIONINSIGHTS_CONNECTION_STRING",
 });
 
@@ -37,6 +38,19 @@ export const localSettingNames = Object.freeze({
   dataDir: "DATA_DIR",
   ingestKey: "INGEST_KEY",
   queryKey: "QUERY_KEY",
+});
+
+/**
+ * Defaults of the rate-limit settings (contract section 2; docs/operations.md, "Rate limit").
+ * `invalidPerHour` is one budget per instance, shared by every invalid document that is kept
+ * among rejected ones. A schema mistake can make most of a fleet's documents invalid at
+ * once: 1,000 an hour per instance is far above a fleet's weekly uploads spread over the
+ * week, so such documents stay replayable, while made-up ones can write no more than that
+ * many blobs (each at most 8 MiB) to `rejected` in an hour.
+ */
+export const rateLimitDefaults = Object.freeze({
+  perHour: 120,
+  invalidPerHour: 1_000,
 });
 
 /** Contract section 2: fixed limits, not settings, because SCPs rely on them. */
@@ -68,7 +82,10 @@ export type StorageConnection =
 export interface Config {
   /** Absent only in the local runtime before it has started its embedded Azurite. */
   storage: StorageConnection | undefined;
+  /** Valid documents per hierarchy per hour (per instance). */
   rateLimitPerHour: number;
+  /** Invalid documents kept among rejected ones per hour (per instance), all hierarchies together. */
+  rateLimitInvalidPerHour: number;
   appInsightsConnectionString: string | undefined;
   local: {
     port: number;
@@ -114,7 +131,8 @@ function readStorage(env: Env): StorageConnection | undefined {
 export function readConfig(env: Env = process.env): Config {
   return Object.freeze({
     storage: readStorage(env),
-    rateLimitPerHour: readInteger(env, appSettingNames.rateLimitPerHour, 120, 1, 1_000_000),
+    rateLimitPerHour: readInteger(env, appSettingNames.rateLimitPerHour, rateLimitDefaults.perHour, 1, 1_000_000),
+    rateLimitInvalidPerHour: readInteger(env, appSettingNames.rateLimitInvalidPerHour, rateLimitDefaults.invalidPerHour, 1, 1_000_000),
     appInsightsConnectionString: readString(env, appSettingNames.appInsightsConnectionString),
     local: Object.freeze({
       port: readInteger(env, localSettingNames.port, 7071, 0, 65535),

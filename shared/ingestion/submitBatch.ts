@@ -1,10 +1,11 @@
 import { limits } from "../config";
-import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError, type DocumentError } from "../errors";
+import { ConflictError, NotFoundError, PayloadTooLargeError, RateLimitedError, ValidationError, type DocumentError } from "../errors";
 import { outcomeOf, type Outcome } from "../telemetry/outcomes";
 import { parseJsonBody } from "./parseJsonBody";
-import { submitDocument, type IngestionDeps, type Submission } from "./submitDocument";
+import type { Submission } from "./judgeSubmission";
+import { submitDocument, type IngestionDeps } from "./submitDocument";
 
-export type BatchLineStatus = "accepted" | "duplicate" | "conflict" | "invalid";
+export type BatchLineStatus = "accepted" | "duplicate" | "conflict" | "invalid" | "rate_limited";
 
 export interface BatchLineResult {
   /** 1-based line number in the body. */
@@ -12,6 +13,8 @@ export interface BatchLineResult {
   docId?: string;
   status: BatchLineStatus;
   errors?: DocumentError[];
+  /** For `rate_limited`: seconds until the hierarchy's budget takes a document again. */
+  retryAfterSeconds?: number;
 }
 
 export interface BatchResponse {
@@ -74,8 +77,9 @@ function docIdOf(bytes: Buffer): string | undefined {
 }
 
 /**
- * Judges every line of an offline upload on its own, with the rules of a single submission.
- * A bad line never fails the others; an unreachable storage fails the whole batch (503): the
+ * Judges every line of an offline upload on its own, with the rules of a single submission
+ * (the rate limit included: a line over its hierarchy's limit is `rate_limited`). A bad
+ * line never fails the others; an unreachable storage fails the whole batch (503): the
  * lines in flight finish, no new one starts, and those already stored answer `duplicate`
  * when the batch is sent again.
  */
@@ -102,6 +106,8 @@ export async function submitBatch(body: Buffer, deps: IngestionDeps, observe?: B
         const docId = docIdOf(bytes);
         const base = docId === undefined ? { line } : { line, docId };
         if (error instanceof ConflictError) result = { ...base, status: "conflict" };
+        // Only this line waits; the batch goes on (contract section 2: never a 429 for the whole batch).
+        else if (error instanceof RateLimitedError) result = { ...base, status: "rate_limited", retryAfterSeconds: error.retryAfterSeconds };
         else if (error instanceof ValidationError) result = { ...base, status: "invalid", errors: error.errors };
         else if (error instanceof NotFoundError) {
           result = { ...base, status: "invalid", errors: [{ path: "", message: `envelope: ${error.message}` }] };
@@ -123,7 +129,7 @@ export async function submitBatch(body: Buffer, deps: IngestionDeps, observe?: B
   return {
     accepted: count("accepted"),
     duplicate: count("duplicate"),
-    rejected: count("invalid") + count("conflict"),
+    rejected: count("invalid") + count("conflict") + count("rate_limited"),
     results,
   };
 }

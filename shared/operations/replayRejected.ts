@@ -1,16 +1,12 @@
-import { ConflictError, ConsentError, InvalidParameterError, NotFoundError, ValidationError } from "../errors";
-import { canonicalJson, sha256Hex } from "../ingestion/canonicalJson";
-import { requireDocId, submitDocument, type IngestionDeps } from "../ingestion/submitDocument";
-import { rawBlobName } from "../storage/rawArchive";
+import { ConflictError, InvalidParameterError } from "../errors";
+import { judgeSubmission, type ClaimOutcome } from "../ingestion/judgeSubmission";
+import { keepRejected, previewClaim, storeVerdict, type IngestionDeps } from "../ingestion/storeVerdict";
 import { rejectedBlobName } from "../storage/rejectedStore";
-import { documentTypes, findDocumentType } from "../validation/documentTypes";
+import { documentTypes } from "../validation/documentTypes";
 import { isRecord } from "../isRecord";
 import { isUuid } from "../isUuid";
 
-/**
- * What a replay needs. Deliberately no rate limiter: a replay is the operator's decision,
- * and one hierarchy's backlog of rejected documents must not be throttled as a runaway SCP.
- */
+/** What a replay needs: what submitting needs, less the rate limiter (a replay is never rate-limited). */
 export type ReplayDeps = Pick<IngestionDeps, "rawArchive" | "rejectedStore" | "ingestQueue" | "now">;
 
 /** Which kept rejected documents to replay: by docId, or by the UTC day they were (last) rejected. */
@@ -154,61 +150,62 @@ async function readKept(
 }
 
 const CONSENT_DETAIL = "carries data above its declared level; such documents are never kept (content not shown)";
+const CONFLICT_DETAIL = "raw already holds a different document under this docId";
 
-/** What submitting would do, by validation and a read of `raw`: the dry run's answer. Writes nothing. */
-async function judge(kept: KeptRecord, name: string, deps: ReplayDeps, now: Date): Promise<ReplayResult> {
-  const base = { docId: kept.docId, name, removed: false };
-  const type = findDocumentType(kept.docType, kept.docVersion);
-  if (type === undefined) return { ...base, outcome: "unsupported", detail: `unknown document type ${kept.docType} v${kept.docVersion}` };
-  try {
-    requireDocId(kept.docId);
-  } catch (error) {
-    if (error instanceof ValidationError) return { ...base, outcome: "invalid", errorPaths: error.errors.map((e) => e.path) };
-    throw error;
-  }
-  const verdict = type.validate(kept.document, { docId: kept.docId, docVersion: type.docVersion }, now);
-  if (!verdict.ok) {
-    return verdict.kind === "consent"
-      ? { ...base, outcome: "consent", detail: CONSENT_DETAIL }
-      : { ...base, outcome: "invalid", errorPaths: verdict.errors.map((e) => e.path) };
-  }
-  const stored = await deps.rawArchive.read(rawBlobName(type.docType, type.docVersion, kept.docId));
-  if (stored === undefined) return { ...base, outcome: "accepted" };
-  const sha256 = sha256Hex(canonicalJson(verdict.document));
-  return (stored.sha256 ?? sha256Hex(stored.body)) === sha256
-    ? { ...base, outcome: "duplicate" }
-    : { ...base, outcome: "conflict", detail: "raw already holds a different document under this docId" };
+interface ReplayOneOptions {
+  /** Judge and read, write nothing. */
+  dryRun: boolean;
 }
 
-/** Submits a kept document through the live path and settles its blob in `rejected`. */
-async function replay(kept: KeptRecord, name: string, deps: ReplayDeps): Promise<ReplayResult> {
-  const base = { docId: kept.docId, name };
-  // Built by hand, not spread from deps: services carry a rate limiter that must not apply here.
-  const ingestion: IngestionDeps = { rawArchive: deps.rawArchive, rejectedStore: deps.rejectedStore, ingestQueue: deps.ingestQueue };
-  if (deps.now !== undefined) ingestion.now = deps.now;
-  try {
-    const response = await submitDocument({ docType: kept.docType, docVersion: kept.docVersion, docId: kept.docId, document: kept.document }, ingestion);
-    // Removed only after raw and the queue hold it: a run that dies here is finished by the
-    // next one, which finds the document a duplicate.
-    return { ...base, outcome: response.status, removed: await deps.rejectedStore.remove(name) };
-  } catch (error) {
-    if (error instanceof ConsentError) {
-      return { ...base, outcome: "consent", removed: await deps.rejectedStore.remove(name), detail: CONSENT_DETAIL };
-    }
-    // submitDocument has re-kept it under the same name, with today's errors and date.
-    if (error instanceof ValidationError) return { ...base, outcome: "invalid", removed: false, errorPaths: error.errors.map((e) => e.path) };
-    if (error instanceof ConflictError) {
-      return { ...base, outcome: "conflict", removed: false, detail: "raw already holds a different document under this docId" };
-    }
-    if (error instanceof NotFoundError) return { ...base, outcome: "unsupported", removed: false, detail: error.message };
-    throw error;
+/**
+ * Judges one kept document with the judgement a submission gets (`judgeSubmission`) and,
+ * unless this is a dry run, does what submitting it would: the same verdict, so the dry
+ * run's answer is the run's. The only read a dry run makes is `raw`'s hash under the docId,
+ * to tell `accepted` from `duplicate` and `conflict` as storing would.
+ */
+async function replayOne(kept: KeptRecord, name: string, deps: ReplayDeps, options: ReplayOneOptions): Promise<ReplayResult> {
+  const now = deps.now?.() ?? new Date();
+  const verdict = judgeSubmission(kept, { now });
+  const base = { docId: kept.docId, name, removed: false };
+  // Never rate-limited: a replay is the operator's decision, and one hierarchy's backlog of
+  // rejected documents must not be throttled as a runaway SCP would be.
+  const storeOptions = { now, rateLimit: false };
+  switch (verdict.kind) {
+    case "unknown_type":
+      return { ...base, outcome: "unsupported", detail: `unknown document type ${kept.docType} v${kept.docVersion}` };
+    case "invalid_doc_id":
+      return { ...base, outcome: "invalid", errorPaths: verdict.errors.map((e) => e.path) };
+    case "consent":
+      return { ...base, outcome: "consent", detail: CONSENT_DETAIL, removed: !options.dryRun && (await deps.rejectedStore.remove(name)) };
+    case "invalid":
+      // Re-kept under the same name, with today's errors and date, as a live submission keeps it.
+      if (!options.dryRun) await keepRejected(verdict, deps, storeOptions);
+      return { ...base, outcome: "invalid", errorPaths: verdict.errors.map((e) => e.path) };
+    case "valid":
+      break;
   }
+  let outcome: ClaimOutcome;
+  if (options.dryRun) {
+    outcome = await previewClaim(verdict, deps);
+  } else {
+    try {
+      outcome = (await storeVerdict(verdict, deps, storeOptions)).status;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      outcome = "conflict";
+    }
+  }
+  if (outcome === "conflict") return { ...base, outcome, detail: CONFLICT_DETAIL };
+  // Removed only after raw and the queue hold it: a run that dies here is finished by the
+  // next one, which finds the document a duplicate.
+  return { ...base, outcome, removed: !options.dryRun && (await deps.rejectedStore.remove(name)) };
 }
 
 /**
  * Replays kept rejected documents against today's schema (docs/operations.md, "Replay of
- * rejected documents"). Each one that now passes goes through `submitDocument`, so it is
- * stored and queued exactly as a live submission, and is then removed from `rejected`.
+ * rejected documents"). Each is judged as a submission is (`judgeSubmission`); one that now
+ * passes is stored and queued by the step a live submission takes (`storeVerdict`), without
+ * the rate limit, and is then removed from `rejected`.
  * Documents are taken one at a time: a replay is rare and small, and serial progress is
  * what an operator can follow.
  *
@@ -236,10 +233,8 @@ export async function replayRejected(selection: ReplaySelection, deps: ReplayDep
       result = { docId, name: found.name, outcome: "unreadable", removed: false, detail: found.record };
     } else if (found.record.omitted) {
       result = { docId, name: found.name, outcome: "omitted", removed: false, detail: "kept without its document (nested too deeply); nothing to replay" };
-    } else if (dryRun) {
-      result = await judge(found.record, found.name, deps, deps.now?.() ?? new Date());
     } else {
-      result = await replay(found.record, found.name, deps);
+      result = await replayOne(found.record, found.name, deps, { dryRun });
     }
     summary.documents += 1;
     summary.outcomes[result.outcome] += 1;

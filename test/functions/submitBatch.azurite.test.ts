@@ -8,7 +8,7 @@ import { storageNames } from "../../shared/config";
 import { projectRoot } from "../../local/hostSettings";
 import { dumpStorage, listBlobNames } from "../support/storageScan";
 import { post, startTestRuntime, type TestRuntime } from "../support/testRuntime";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { base64Sha256Of, makeUsageDocument } from "../support/usageDocuments";
 
 const NDJSON = { "content-type": "application/x-ndjson" };
 const offlineBatch = readFileSync(join(projectRoot(), "test/fixtures/batch/offline-batch.ndjson"));
@@ -25,7 +25,7 @@ interface BatchJson {
   accepted: number;
   duplicate: number;
   rejected: number;
-  results: { line: number; docId?: string; status: string; errors?: { path: string }[] }[];
+  results: { line: number; docId?: string; status: string; errors?: { path: string }[]; retryAfterSeconds?: number }[];
 }
 
 describe("POST /api/v1/batch against Azurite", () => {
@@ -92,5 +92,33 @@ describe("POST /api/v1/batch against Azurite", () => {
   test("a batch needs the NDJSON media type", async () => {
     const response = await post(t.url, "/api/v1/batch", offlineBatch, { "content-type": "application/json" });
     assert.equal(response.status, 415);
+  });
+});
+
+describe("POST /api/v1/batch over a hierarchy's rate limit", () => {
+  let t: TestRuntime;
+  before(async () => {
+    t = await startTestRuntime({ RATE_LIMIT_PER_HOUR: "2" }, { runQueueTriggers: false });
+  });
+  after(async () => t.close());
+
+  test("a line over its hierarchy's limit is rate_limited, counted as rejected and not stored; the others go on, and the batch is a 200", async () => {
+    const busy = base64Sha256Of("busy offline hierarchy");
+    const docs = [freshDocument({ hierarchyId: busy }), freshDocument({ hierarchyId: busy }), freshDocument({ hierarchyId: busy }), freshDocument()];
+    const before = t.runtime.services.telemetry.outcomeCounts();
+    const response = await post(t.url, "/api/v1/batch", docs.map((d) => envelope(d)).join("\n"), NDJSON);
+    assert.equal(response.status, 200);
+    const json = response.json as unknown as BatchJson;
+    assert.deepEqual(json.results.map((r) => [r.line, r.docId]), docs.map((d, index) => [index + 1, d["docId"]]));
+    // Lines are judged a few at a time, so which of the busy hierarchy's three lines is the one over its limit is not fixed.
+    assert.deepEqual(json.results.slice(0, 3).map((r) => r.status).sort(), ["accepted", "accepted", "rate_limited"]);
+    assert.equal(json.results[3]!.status, "accepted", "another hierarchy's line goes on");
+    assert.deepEqual([json.accepted, json.duplicate, json.rejected], [3, 0, 1]);
+    const limited = json.results.find((r) => r.status === "rate_limited")!;
+    assert.ok(limited.retryAfterSeconds! > 0 && limited.retryAfterSeconds! <= 3600, `retryAfterSeconds ${limited.retryAfterSeconds}`);
+    const raw = await listBlobNames(t.azurite.connectionString, storageNames.rawContainer);
+    assert.ok(!raw.includes(`usage/v1/${String(limited.docId)}.json`), "the limited line was stored");
+    assert.equal(t.runtime.services.telemetry.outcomeCounts().rate_limited - before.rate_limited, 1);
+    assert.ok(t.logs.some((line) => line.includes('"outcome":"rate_limited"') && line.includes('"status":429') && line.includes(`"batchLine":${limited.line}`)));
   });
 });

@@ -299,3 +299,32 @@ describe("POST /api/v1/submit against Azurite", () => {
     assert.deepEqual(await response.json(), { status: "ok" });
   });
 });
+
+describe("POST /api/v1/submit and the per-hierarchy rate limit", () => {
+  let t: TestRuntime;
+  before(async () => {
+    t = await startTestRuntime({ RATE_LIMIT_PER_HOUR: "3" }, { runQueueTriggers: false });
+  });
+  after(async () => t.close());
+
+  function junk(hierarchyId: string): Record<string, unknown> {
+    const doc = freshDocument();
+    const clients = doc["clients"] as Record<string, unknown>;
+    return { ...doc, hierarchyId, clients: { ...clients, total: Number(clients["total"]) + 1 } };
+  }
+
+  test("invalid documents naming a victim's hierarchyId spend none of its budget; its valid documents over the limit get 429 with Retry-After", async () => {
+    const victim = String(freshDocument()["hierarchyId"]);
+    for (let i = 0; i < 10; i++) {
+      const response = await submit(t, junk(victim));
+      assert.equal(response.status, 400, `junk ${i + 1}`);
+      assert.ok((response.json["errors"] as { path: string }[]).some((e) => e.path.startsWith("/clients")));
+    }
+    for (let i = 0; i < 3; i++) assert.equal((await submit(t, freshDocument({ hierarchyId: victim }))).status, 202, `valid ${i + 1}`);
+    const limited = await submit(t, freshDocument({ hierarchyId: victim }));
+    assert.equal(limited.status, 429);
+    assert.match(String(limited.json["type"]), /rate-limited/);
+    const retryAfter = Number(limited.headers.get("retry-after"));
+    assert.ok(retryAfter > 0 && retryAfter <= 3600, `Retry-After ${retryAfter}`);
+  });
+});

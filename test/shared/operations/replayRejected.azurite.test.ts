@@ -8,7 +8,8 @@ import { readConfig, storageNames } from "../../../shared/config";
 import { InvalidParameterError } from "../../../shared/errors";
 import { canonicalJson, sha256Hex } from "../../../shared/ingestion/canonicalJson";
 import { submitDocument } from "../../../shared/ingestion/submitDocument";
-import { replayRejected, type ReplayResult, type ReplaySelection } from "../../../shared/operations/replayRejected";
+import { replayRejected, type ReplayRejectedOptions, type ReplayResult, type ReplaySelection } from "../../../shared/operations/replayRejected";
+import { outcomeOf } from "../../../shared/telemetry/outcomes";
 import { createServices, type Services } from "../../../shared/services";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import { ensureStorage } from "../../../shared/storage/ensureStorage";
@@ -59,9 +60,12 @@ async function clearIngestQueue(): Promise<void> {
   await services.clients.queueService.getQueueClient(storageNames.ingestQueue).clearMessages();
 }
 
-async function replay(selection: ReplaySelection, dryRun = false): Promise<{ results: ReplayResult[]; summary: Awaited<ReturnType<typeof replayRejected>> }> {
+async function replay(
+  selection: ReplaySelection,
+  options: Pick<ReplayRejectedOptions, "dryRun"> = {},
+): Promise<{ results: ReplayResult[]; summary: Awaited<ReturnType<typeof replayRejected>> }> {
   const results: ReplayResult[] = [];
-  const summary = await replayRejected(selection, deps, { dryRun, onProgress: (r) => results.push(r) });
+  const summary = await replayRejected(selection, deps, { ...options, onProgress: (r) => results.push(r) });
   return { results, summary };
 }
 
@@ -199,8 +203,8 @@ describe("replay of rejected documents against Azurite", () => {
     const seeded = await seedEveryKind();
     const before = await dumpStorage(azurite.connectionString);
 
-    const byId = await replay({ kind: "docIds", docIds: [seeded.valid.docId, seeded.stillInvalid.docId, seeded.duplicate.docId, seeded.inRaw.docId, seeded.consent.docId, seeded.omittedId] }, true);
-    const byDate = await replay({ kind: "receivedDates", from: "2026-10-01", to: "2026-10-01" }, true);
+    const byId = await replay({ kind: "docIds", docIds: [seeded.valid.docId, seeded.stillInvalid.docId, seeded.duplicate.docId, seeded.inRaw.docId, seeded.consent.docId, seeded.omittedId] }, { dryRun: true });
+    const byDate = await replay({ kind: "receivedDates", from: "2026-10-01", to: "2026-10-01" }, { dryRun: true });
 
     assert.deepEqual(await dumpStorage(azurite.connectionString), before);
     const expected = {
@@ -216,6 +220,64 @@ describe("replay of rejected documents against Azurite", () => {
     assert.ok(byId.summary.dryRun && byId.summary.removed === 0);
     assert.ok(byId.results.every((r) => !r.removed));
     assert.ok(byId.results.find((r) => r.docId === seeded.stillInvalid.docId)?.errorPaths?.includes("/clients/byOs"));
+  });
+
+  test("one judgement: for every kind of document, a dry run says exactly what submitting it does", async () => {
+    const sameInRaw = doc();
+    const lostHash = doc();
+    const inRaw = doc();
+    const notUuid = "not-a-uuid";
+    const clients = (d: UsageV1) => ({ ...d.clients, total: d.clients.total + 1 });
+    const table: { name: string; docVersion?: number; docId?: string; document: unknown; before?: () => Promise<void>; expected: string }[] = [
+      { name: "a new valid document", document: doc(), expected: "accepted" },
+      { name: "the very document raw holds, keys in another order", document: Object.fromEntries(Object.entries(sameInRaw).reverse()), before: () => submitLive(sameInRaw), expected: "duplicate" },
+      {
+        name: "the very document raw holds under a blob whose hash metadata was lost",
+        document: lostHash,
+        before: async () => {
+          const body = canonicalJson(lostHash);
+          const blob = services.clients.blobService.getContainerClient(storageNames.rawContainer).getBlockBlobClient(rawBlobName("usage", 1, lostHash.docId));
+          await blob.upload(body, Buffer.byteLength(body));
+        },
+        expected: "duplicate",
+      },
+      { name: "a different document under a docId raw holds", document: { ...inRaw, collectedAt: "2026-11-17T03:00:00.000Z" }, before: () => submitLive(inRaw), expected: "conflict" },
+      { name: "totals that do not add up", document: ((d) => ({ ...d, clients: clients(d) }))(doc()), expected: "invalid" },
+      { name: "a property the schema does not declare", document: { ...doc(), clientName: "jane.doe@contoso.com" }, expected: "invalid" },
+      { name: "collectedAt two days ahead of the clock", document: doc({ collectedAt: "2026-11-27T12:00:00.000Z" }), expected: "invalid" },
+      { name: "a docId in the document other than the one it is submitted under", docId: randomUUID(), document: doc(), expected: "invalid" },
+      { name: "a docId that is not a UUID", docId: notUuid, document: { ...doc(), docId: notUuid }, expected: "invalid" },
+      { name: "features at basic level", document: doc({ level: "basic", features: { cmPivot: { enabled: true } } }), expected: "consent" },
+      { name: "compliance below full level", document: doc({ level: "enhanced", compliance: { softwareUpdateCompliancePercent: 90, scanSuccessPercent: 90 } }), expected: "consent" },
+      { name: "a docVersion the receiver does not take", docVersion: 2, document: doc({ schemaVersion: 2 as 1 }), expected: "unsupported" },
+    ];
+    const rows = table.map((row) => ({ ...row, docId: row.docId ?? (row.document as { docId: string }).docId, docVersion: row.docVersion ?? 1 }));
+    assert.equal(new Set(rows.map((r) => r.docId)).size, rows.length, "one docId per row");
+    for (const row of rows) {
+      await row.before?.();
+      await services.rejectedStore.keep({ docType: "usage", docVersion: row.docVersion, docId: row.docId, receivedAt: "2026-10-01T10:00:00.000Z", errors: OLD_ERRORS, document: row.document });
+    }
+    await clearIngestQueue();
+
+    const dryRun = outcomesByDocId((await replay({ kind: "receivedDates", from: "2026-10-01", to: "2026-10-01" }, { dryRun: true })).results);
+
+    // The same documents submitted live, as an SCP would send them, without a rate limiter:
+    // the limit is not judgement, and this suite's is 1 an hour.
+    const { rawArchive, rejectedStore, ingestQueue, now } = deps;
+    const live: Record<string, string> = {};
+    for (const row of rows) {
+      try {
+        const submission = { docType: "usage", docVersion: row.docVersion, docId: row.docId, document: row.document };
+        const response = await submitDocument(submission, { rawArchive, rejectedStore, ingestQueue, now });
+        live[row.docId] = response.status;
+      } catch (error) {
+        live[row.docId] = outcomeOf(error);
+      }
+    }
+    const byName = (outcomes: Record<string, string>) => Object.fromEntries(rows.map((r) => [r.name, outcomes[r.docId]]));
+    const expected = Object.fromEntries(rows.map((r) => [r.name, r.expected]));
+    assert.deepEqual(byName(dryRun), expected, "the dry run");
+    assert.deepEqual(byName(live), expected, "the live submission");
   });
 
   test("a malformed selection is refused before storage is touched", async () => {
