@@ -29,6 +29,11 @@ param resourceGroupName string = ''
 param rateLimitPerHour int = 120
 
 @minValue(1)
+@maxValue(1000000)
+@description('Invalid documents kept among rejected ones per hour per instance, all hierarchies together; beyond it they are still answered 400 but not kept (contract section 2). Becomes the RATE_LIMIT_INVALID_PER_HOUR app setting; shared/config.ts accepts 1 to 1,000,000.')
+param rateLimitInvalidPerHour int = 1000
+
+@minValue(1)
 @maxValue(365)
 @description('Days after which raw (accepted) documents are deleted. The contract keeps raw data for one year, hence the maximum.')
 param rawRetentionDays int = 365
@@ -138,6 +143,7 @@ module functionApp 'modules/functionApp.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     rateLimitPerHour: rateLimitPerHour
+    rateLimitInvalidPerHour: rateLimitInvalidPerHour
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

@@ -44,7 +44,7 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     rawArchive: new RawArchive(clients.blobService.getContainerClient(storageNames.rawContainer)),
     rejectedStore: new RejectedStore(clients.blobService.getContainerClient(storageNames.rejectedContainer)),
     ingestQueue: new IngestQueue(clients.queueService.getQueueClient(storageNames.ingestQueue)),
-    rateLimiter: new RateLimiter(config.rateLimitPerHour),
+    rateLimiter: new RateLimiter(config.rateLimitPerHour, { invalidPerHour: config.rateLimitInvalidPerHour }),
     weeklyStats: new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable)),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
     poisonQueue: new PoisonQueue(clients.queueService.getQueueClient(storageNames.poisonQueue)),

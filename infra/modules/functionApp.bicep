@@ -40,6 +40,11 @@ param applicationInsightsName string
 @description('Value of the RATE_LIMIT_PER_HOUR app setting.')
 param rateLimitPerHour int
 
+@minValue(1)
+@maxValue(1000000)
+@description('Value of the RATE_LIMIT_INVALID_PER_HOUR app setting.')
+param rateLimitInvalidPerHour int
+
 @allowed([
   512
   2048
@@ -113,6 +118,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'RATE_LIMIT_PER_HOUR'
           value: string(rateLimitPerHour)
+        }
+        {
+          name: 'RATE_LIMIT_INVALID_PER_HOUR'
+          value: string(rateLimitInvalidPerHour)
         }
         // The connection string names the component and its ingestion endpoint; it is not a
         // credential, since local auth is disabled on the component.

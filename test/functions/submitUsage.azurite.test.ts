@@ -328,3 +328,25 @@ describe("POST /api/v1/submit and the per-hierarchy rate limit", () => {
     assert.ok(retryAfter > 0 && retryAfter <= 3600, `Retry-After ${retryAfter}`);
   });
 });
+
+describe("POST /api/v1/submit and the budget of invalid documents (RATE_LIMIT_INVALID_PER_HOUR)", () => {
+  let t: TestRuntime;
+  before(async () => {
+    t = await startTestRuntime({ RATE_LIMIT_INVALID_PER_HOUR: "2" }, { runQueueTriggers: false });
+  });
+  after(async () => t.close());
+
+  test("invalid documents past the setting are still answered 400 with their errors, but are no longer kept", async () => {
+    const docIds: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const doc = freshDocument();
+      const clients = doc["clients"] as Record<string, unknown>;
+      docIds.push(String(doc["docId"]));
+      const response = await submit(t, { ...doc, clients: { ...clients, total: Number(clients["total"]) + 1 } });
+      assert.equal(response.status, 400, `invalid ${i + 1}`);
+      assert.ok((response.json["errors"] as { path: string }[]).some((e) => e.path.startsWith("/clients")));
+    }
+    const kept = await listBlobNames(t.azurite.connectionString, storageNames.rejectedContainer);
+    assert.deepEqual(docIds.map((docId) => kept.includes(`usage/v1/${docId}.json`)), [true, true, false, false]);
+  });
+});

@@ -286,6 +286,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       appSettingNames.storageAccountName,
       appSettingNames.storageClientId,
       appSettingNames.rateLimitPerHour,
+      appSettingNames.rateLimitInvalidPerHour,
     ].sort());
     assert.deepEqual(diffNames([...requiredSettings, ...platformSettings], settings).unexpected, [
       "AzureWebJobsStorage",
