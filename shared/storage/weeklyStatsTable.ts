@@ -4,6 +4,7 @@ import { emptyRollup, mergeRollups, noPlacement, type Contribution, type Placeme
 import type { IsoWeek } from "../isoWeek";
 import { historyFromProperties, historyProperties, type HierarchyWeek } from "./hierarchyWeeksTable";
 import { fromJsonProperties, int64, toCount, toJsonProperties } from "./jsonProperties";
+import { GuardedTable } from "./guardedTable";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
 
 /** A hierarchy's snapshot for one week: its history row, plus what the document contributes and where it was counted. */
@@ -107,7 +108,11 @@ const rollupRange = (week: IsoWeek) =>
  * docs/data-model.md.
  */
 export class WeeklyStatsTable {
-  constructor(readonly table: TableClient) {}
+  private readonly writes: GuardedTable;
+
+  constructor(readonly table: TableClient) {
+    this.writes = new GuardedTable(table);
+  }
 
   /** One query: the hierarchy's snapshot row, its shard's rollup row, and the rebuild lock. */
   async readForUpdate(week: IsoWeek, hierarchyKey: string, shard: number): Promise<WeekState> {
@@ -144,7 +149,7 @@ export class WeeklyStatsTable {
         ? ["create", entity as Entity & { partitionKey: string; rowKey: string }]
         : ["update", entity as Entity & { partitionKey: string; rowKey: string }, "Replace", { etag }];
     try {
-      await this.table.submitTransaction([
+      await this.writes.submitTransaction([
         write(snapshotToEntity(snapshot), snapshotEtag),
         write(rollupToEntity(snapshot.week, shard, rollup), rollupEtag),
       ]);
@@ -184,7 +189,7 @@ export class WeeklyStatsTable {
   /** Records that a week has data (idempotent). */
   async markWeek(week: IsoWeek): Promise<void> {
     try {
-      await this.table.upsertEntity({ partitionKey: WEEK_INDEX_PARTITION, rowKey: week }, "Replace");
+      await this.writes.upsertEntity({ partitionKey: WEEK_INDEX_PARTITION, rowKey: week }, "Replace");
     } catch (error) {
       translateStorageError(error, "indexing a week");
     }
@@ -217,7 +222,7 @@ export class WeeklyStatsTable {
   /** Takes a week for a rebuild; live aggregation defers its messages while the lock stands. */
   async lockWeek(week: IsoWeek, holder: string): Promise<void> {
     try {
-      await this.table.upsertEntity({ partitionKey: week, rowKey: rowKeys.rebuildLock, holder, since: new Date().toISOString() }, "Replace");
+      await this.writes.upsertEntity({ partitionKey: week, rowKey: rowKeys.rebuildLock, holder, since: new Date().toISOString() }, "Replace");
     } catch (error) {
       translateStorageError(error, "locking a week");
     }
@@ -225,7 +230,7 @@ export class WeeklyStatsTable {
 
   async unlockWeek(week: IsoWeek): Promise<void> {
     try {
-      await this.table.deleteEntity(week, rowKeys.rebuildLock);
+      await this.writes.deleteEntity(week, rowKeys.rebuildLock);
     } catch (error) {
       if (storageStatusOf(error) !== 404) translateStorageError(error, "unlocking a week");
     }
@@ -249,7 +254,7 @@ export class WeeklyStatsTable {
       for (let i = 0; i < keys.length; i += 100) {
         const actions = keys.slice(i, i + 100).map((rowKey): TransactionAction => ["delete", { partitionKey: week, rowKey }]);
         try {
-          await this.table.submitTransaction(actions);
+          await this.writes.submitTransaction(actions);
           deleted += actions.length;
         } catch (error) {
           // A row that vanished meanwhile fails the whole group; the next listing sorts it out.
