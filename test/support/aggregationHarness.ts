@@ -3,7 +3,7 @@ import { TableClient } from "@azure/data-tables";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
 import type { AggregationDeps } from "../../shared/aggregation/aggregateDocument";
-import { toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
+import { shardOf, toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
 import { storageNames } from "../../shared/config";
 import { canonicalJson, sha256Hex } from "../../shared/ingestion/canonicalJson";
 import { isoWeekOf, type IsoWeek } from "../../shared/isoWeek";
@@ -15,6 +15,17 @@ import { WeeklyStatsTable } from "../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import type { Model } from "./referenceModel";
+import { base64Sha256Of } from "./usageDocuments";
+
+/** `count` fixed hierarchy ids (derived from `label`) that all fall in rollup shard 0, so that their documents share one row. */
+export function sameShardHierarchies(count: number, label = "property hierarchy"): string[] {
+  const found: string[] = [];
+  for (let i = 0; found.length < count; i++) {
+    const id = base64Sha256Of(`${label} ${i}`);
+    if (shardOf(toHierarchyKey(id)) === 0) found.push(id);
+  }
+  return found;
+}
 
 export interface Tables {
   weeklyStats: WeeklyStatsTable;

@@ -4,13 +4,13 @@ import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { aggregateDocument, type AggregationDeps, type FaultPoint } from "../../../shared/aggregation/aggregateDocument";
-import { shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
+import { toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
 import { OTHER_NAME } from "../../../shared/aggregation/weekRollup";
 import { isoWeekOf } from "../../../shared/isoWeek";
 import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
-import { AggregationHarness, assertMatchesModel, type Tables } from "../../support/aggregationHarness";
+import { AggregationHarness, assertMatchesModel, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../support/referenceModel";
 import { arbitraryUsageDocument, base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
 
@@ -31,16 +31,6 @@ function prng(seed: number): () => number {
 }
 
 class Crash extends Error {}
-
-/** `count` hierarchy ids that fall in the same rollup shard. */
-function sameShardHierarchies(count: number): string[] {
-  const found: string[] = [];
-  for (let i = 0; found.length < count; i++) {
-    const id = base64Sha256Of(`property hierarchy ${i}`);
-    if (shardOf(toHierarchyKey(id)) === 0) found.push(id);
-  }
-  return found;
-}
 
 /**
  * Delivers claims the way a queue does: in the given order, each at least once, to
