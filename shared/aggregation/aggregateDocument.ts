@@ -115,7 +115,7 @@ export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options
     }
     const rollup = state.rollup?.value ?? emptyRollup();
     if (current !== undefined) removeContribution(rollup, current.contribution, current.placement);
-    const placed: WeekSnapshot = { ...next, placement: addContribution(rollup, next.contribution) };
+    const placed: WeekSnapshot = { ...next, placement: addContribution(rollup, next.contribution, deps.weeklyStats.rollupBudget) };
     deps.faults?.("beforeCommit");
     if ((await deps.weeklyStats.commit(placed, state.snapshot?.etag, shard, rollup, state.rollup?.etag)) === "committed") {
       status = "counted";

@@ -1,11 +1,12 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
-import { emptyRollup, mergeRollups, noPlacement, type Contribution, type Placement, type WeekRollup } from "../aggregation/weekRollup";
+import { emptyRollup, mergeRollups, type Contribution, type Placement, type RollupBudget, type RollupMap, type WeekRollup } from "../aggregation/weekRollup";
 import type { IsoWeek } from "../isoWeek";
 import { historyFromProperties, historyProperties, type HierarchyWeek } from "./hierarchyWeeksTable";
-import { fromJsonProperties, int64, toCount, toJsonProperties } from "./jsonProperties";
+import { fromJsonProperties, int64, JSON_CHUNK_UNITS, toCount, toJsonProperties } from "./jsonProperties";
 import { GuardedTable } from "./guardedTable";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
+import { entitySize, tableLimits } from "./tableLimits";
 
 /** A hierarchy's snapshot for one week: its history row, plus what the document contributes and where it was counted. */
 export interface WeekSnapshot extends HierarchyWeek {
@@ -39,7 +40,29 @@ export const WEEK_INDEX_PARTITION = "weeks";
 
 type Entity = Record<string, unknown>;
 
+/**
+ * Where a snapshot's folded entries went, by their index in the row's own `os` and `features`
+ * lists: the names themselves would repeat up to 500 names of 768 escaped characters, which
+ * with `os` would pass 1 MiB.
+ */
+interface FoldedIndexes {
+  version: boolean;
+  os: (number | string)[];
+  features: (number | string)[];
+}
+
+const indexesIn = (names: Iterable<string>, folded: readonly string[]): number[] => {
+  const wanted = new Set(folded);
+  return [...names].flatMap((name, i) => (wanted.has(name) ? [i] : []));
+};
+
+// Rows written before placement was recorded by index hold the names themselves.
+const namesAt = (names: readonly string[], folded: readonly (number | string)[]): string[] =>
+  folded.map((entry) => (typeof entry === "number" ? names[entry] ?? "" : entry));
+
 function snapshotToEntity(s: WeekSnapshot): Entity {
+  const p = s.placement;
+  const folded: FoldedIndexes = { version: p.version, os: indexesIn(s.contribution.os.keys(), p.os), features: indexesIn(s.contribution.features.keys(), p.features) };
   return {
     partitionKey: s.week,
     rowKey: rowKeys.snapshot(s.hierarchyKey),
@@ -49,23 +72,29 @@ function snapshotToEntity(s: WeekSnapshot): Entity {
     ...toJsonProperties("os", [...s.contribution.os]),
     ...toJsonProperties("features", [...s.contribution.features].map(([name, f]) => [name, f.enabled, f.uses])),
     // Only when something was folded into "(other)" (a full rollup row): most rows never carry it.
-    ...(s.placement.version || s.placement.os.length > 0 || s.placement.features.length > 0 ? toJsonProperties("folded", s.placement) : {}),
+    ...(p.version || p.os.length > 0 || p.features.length > 0 ? toJsonProperties("folded", folded) : {}),
   };
 }
 
 function snapshotFromEntity(e: Entity): WeekSnapshot {
   const history = historyFromProperties(e, String(e["rowKey"]).slice("snapshot:".length), String(e["partitionKey"]) as IsoWeek);
+  const os = fromJsonProperties<[string, number][]>(e, "os", []);
   const features = fromJsonProperties<[string, boolean, number][]>(e, "features", []);
+  const folded = fromJsonProperties<FoldedIndexes>(e, "folded", { version: false, os: [], features: [] });
   return {
     ...history,
     contribution: {
       clients: history.clients,
       version: history.version,
       featureLevel: e["featureLevel"] === true,
-      os: new Map(fromJsonProperties<[string, number][]>(e, "os", [])),
+      os: new Map(os),
       features: new Map(features.map(([name, enabled, uses]) => [name, { enabled, uses }])),
     },
-    placement: fromJsonProperties<Placement>(e, "folded", { ...noPlacement, os: [], features: [] }),
+    placement: {
+      version: folded.version,
+      os: namesAt(os.map(([name]) => name), folded.os),
+      features: namesAt(features.map(([name]) => name), folded.features),
+    },
   };
 }
 
@@ -97,6 +126,42 @@ function rollupFromEntity(e: Entity): WeekRollup {
   };
 }
 
+// Counts in a rollup row are sums of counts the schema bounds at 1e9 over at most millions of
+// snapshots, so they stay below 2^53: never longer than Number.MAX_SAFE_INTEGER's 16 digits.
+const COUNT_CHARS = String(Number.MAX_SAFE_INTEGER).length;
+const COUNTS_PER_ENTRY: Record<RollupMap, number> = { versions: 2, os: 2, features: 3 };
+
+/**
+ * Bytes (UTF-16, as Azure counts them) of one entry of a rollup row's JSON lists, with every
+ * count at its longest, so that an entry's cost never grows after it is admitted: `[name,n,n]`
+ * and the comma before the next entry.
+ */
+function rollupEntryBytes(map: RollupMap, name: string): number {
+  return (JSON.stringify(name).length + COUNTS_PER_ENTRY[map] * (1 + COUNT_CHARS) + 2 + 1) * 2;
+}
+
+/**
+ * What the rows of rollupToEntity may spend on entries: 1 MiB less the row without entries
+ * (keys, counts, three empty lists) and the continuation properties (`os_1`, …) that a row
+ * of 1 MiB of text can need (each list's text is split every JSON_CHUNK_UNITS - 1 units at
+ * worst, and `features_NN` is the longest such name).
+ */
+function rollupRowBytes(): number {
+  const bare = entitySize(rollupToEntity("2026-W53", ROLLUP_SHARDS - 1, emptyRollup()));
+  const continuations = Math.ceil(tableLimits.maxEntityBytes / 2 / (JSON_CHUNK_UNITS - 1)) * (8 + "features_NN".length * 2 + 4);
+  return tableLimits.maxEntityBytes - bare - continuations;
+}
+
+/**
+ * The budget `addContribution` keeps a rollup row within: Azure's entity limit, and for the
+ * versions list a single property, so that readSummary can select it alone.
+ */
+export const rollupRowBudget: RollupBudget = Object.freeze({
+  bytes: rollupRowBytes(),
+  versionBytes: (JSON_CHUNK_UNITS - 2) * 2,
+  entryBytes: rollupEntryBytes,
+});
+
 const rollupRange = (week: IsoWeek) =>
   `PartitionKey eq '${week}' and RowKey ge '${rowKeys.rollup(0)}' and RowKey le '${rowKeys.rollup(ROLLUP_SHARDS - 1)}'`;
 
@@ -109,6 +174,8 @@ const rollupRange = (week: IsoWeek) =>
  */
 export class WeeklyStatsTable {
   private readonly writes: GuardedTable;
+  /** What a rollup row of this table may hold; aggregation keeps rows within it. */
+  readonly rollupBudget: RollupBudget = rollupRowBudget;
 
   constructor(readonly table: TableClient) {
     this.writes = new GuardedTable(table);
@@ -176,7 +243,7 @@ export class WeeklyStatsTable {
   async readSummary(week: IsoWeek): Promise<Pick<WeekRollup, "hierarchies" | "clients" | "versions">> {
     const parts: WeekRollup[] = [];
     try {
-      // Versions are at most rollupCapacity.versions short entries: never more than one property.
+      // rollupRowBudget keeps the versions list within one property.
       const select = ["hierarchies", "clients", "versions"];
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: rollupRange(week), select } })) parts.push(rollupFromEntity(e));
     } catch (error) {

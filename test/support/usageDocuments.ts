@@ -296,6 +296,21 @@ export const arbitraryFeatureName: fc.Arbitrary<string> = fc.oneof(
   fc.stringMatching(/^[a-z][A-Za-z0-9]{0,63}$/),
 );
 
+/**
+ * Names of 128 characters that each JSON-escape to six: control characters and high
+ * surrogates (never followed by a low one, so each stays lone).
+ */
+export const arbitraryEscapedName: fc.Arbitrary<string> = fc.string({
+  unit: fc.oneof(fc.constantFrom(...sixEscapes), fc.integer({ min: 0xd800, max: 0xdbff }).map((code) => String.fromCharCode(code))),
+  minLength: 128,
+  maxLength: 128,
+});
+
+/** `doc` with its clients reported under `names` instead (the total unchanged, split over them). */
+export function withOsNames(doc: UsageV1, names: readonly string[]): UsageV1 {
+  return { ...doc, clients: { ...doc.clients, byOs: mapOf(names, splitTotal(doc.clients.total, names.length)) } };
+}
+
 const arbitraryCount = fc.integer({ min: 0, max: 1_000_000_000 });
 
 /** A map with `keys` whose values add up to `total`. */

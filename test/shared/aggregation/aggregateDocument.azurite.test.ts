@@ -12,7 +12,7 @@ import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { AggregationHarness, assertMatchesModel, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../support/referenceModel";
-import { arbitraryUsageDocument, base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
+import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeUsageDocument, withOsNames } from "../../support/usageDocuments";
 
 let harness: AggregationHarness;
 const archive = (doc: UsageV1) => harness.archive(doc);
@@ -82,6 +82,11 @@ describe("aggregation against Azurite", () => {
           // Few distinct instants, so that ties (decided by docId) happen.
           slot: fc.constantFrom(0, 1, 1, 2, 3),
           fraction: fc.constantFrom("", ".5", ".1234567"),
+          // Sometimes OS names at their costliest: 128 characters that each escape to six.
+          escapedOs: fc.oneof(
+            { weight: 3, arbitrary: fc.constant(undefined) },
+            { weight: 1, arbitrary: fc.uniqueArray(arbitraryEscapedName, { minLength: 1, maxLength: 3 }) },
+          ),
         }),
         { minLength: 1, maxLength: 8 },
       ),
@@ -94,9 +99,10 @@ describe("aggregation against Azurite", () => {
     await fc.assert(
       fc.asyncProperty(arbitraryDelivery, async ({ docs, copies, seed, workers, crashRate }) => {
         const random = prng(seed);
-        const documents = docs.map(({ doc, hierarchy, week, slot, fraction }) => {
+        const documents = docs.map(({ doc, hierarchy, week, slot, fraction, escapedOs }) => {
           const at = new Date(weekStarts[week]! + slot * 36 * 3_600_000).toISOString().slice(0, 19);
-          return { ...doc, docId: randomUUID(), hierarchyId: hierarchies[hierarchy]!, collectedAt: `${at}${fraction}Z` };
+          const named = escapedOs === undefined ? doc : withOsNames(doc, escapedOs);
+          return { ...named, docId: randomUUID(), hierarchyId: hierarchies[hierarchy]!, collectedAt: `${at}${fraction}Z` };
         });
         const claims = await Promise.all(documents.map(archive));
         const deliveries = claims.flatMap((claim, i) => Array.from({ length: copies[i] ?? 1 }, () => claim));
