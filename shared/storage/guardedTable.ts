@@ -1,7 +1,7 @@
 import type { TableClient, TableEntity, TransactionAction, UpdateMode, UpdateTableEntityOptions } from "@azure/data-tables";
 import { checkEntity, checkTransaction } from "./tableLimits";
 
-type Entity = TableEntity<Record<string, unknown>>;
+type Entity = TableEntity;
 
 /**
  * The one way this code writes to a table: every entity and transaction is measured against

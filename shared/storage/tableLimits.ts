@@ -67,7 +67,10 @@ function storedProperties(entity: Record<string, unknown>): [string, unknown][] 
   return Object.entries(entity).filter(([name, value]) => !NOT_PROPERTIES.has(name) && value !== undefined && value !== null);
 }
 
-const keyText = (entity: Record<string, unknown>, key: "partitionKey" | "rowKey"): string => String(entity[key] ?? "");
+const keyText = (entity: Record<string, unknown>, key: "partitionKey" | "rowKey"): string => {
+  const text = entity[key];
+  return typeof text === "string" ? text : "";
+};
 
 /**
  * An entity's size as Azure measures it: 4 bytes + len(PartitionKey + RowKey) × 2 + for each

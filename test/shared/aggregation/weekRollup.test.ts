@@ -160,7 +160,7 @@ test("an entry costs what it can grow to: its JSON-escaped name and every count 
 test("property: under any byte budget, entries never cost more than it, totals stay exact, and removal in any order is exact", () => {
   fc.assert(
     fc.property(fc.array(arbitraryUsageDocument, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 4000 }), fc.integer(), (docs, bytes, seed) => {
-      const budget: RollupBudget = { bytes, versionBytes: bytes / 2, entryBytes: rollupRowBudget.entryBytes };
+      const budget: RollupBudget = { bytes, versionBytes: bytes / 2, entryBytes: (map, name) => rollupRowBudget.entryBytes(map, name) };
       const rollup = emptyRollup();
       const placed = docs.map((doc) => {
         const c = contributionOf(doc);
