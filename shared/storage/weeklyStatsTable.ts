@@ -19,11 +19,21 @@ export interface Versioned<T> {
   etag: string;
 }
 
+/** The `rebuild-lock` row of a week that a rebuild holds (or held, if it has expired). */
+export interface RebuildLock {
+  /** Who took it (`reaggregate@<host>`), for an operator who finds it. */
+  holder: string;
+  /** When it was taken (ISO 8601). */
+  since: string;
+  /** Until when it holds unless renewed (ISO 8601); absent on locks written before locks expired. */
+  expiresAt: string | undefined;
+}
+
 export interface WeekState {
   snapshot: Versioned<WeekSnapshot> | undefined;
   rollup: Versioned<WeekRollup> | undefined;
-  /** A rebuild holds this week; live aggregation must wait. */
-  rebuilding: boolean;
+  /** The week's rebuild lock, if it has one (expired or not: the caller decides). */
+  lock: RebuildLock | undefined;
 }
 
 export type CommitResponse = "committed" | "conflict";
@@ -96,6 +106,14 @@ function snapshotFromEntity(e: Entity): WeekSnapshot {
       features: namesAt(features.map(([name]) => name), folded.features),
     },
   };
+}
+
+function lockFromEntity(e: Entity): RebuildLock {
+  const text = (name: string) => {
+    const value = e[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  return { holder: text("holder") ?? "", since: text("since") ?? "", expiresAt: text("expiresAt") };
 }
 
 function rollupToEntity(week: IsoWeek, shard: number, r: WeekRollup): Entity {
@@ -186,10 +204,10 @@ export class WeeklyStatsTable {
     const filter =
       `PartitionKey eq '${week}' and (RowKey eq '${rowKeys.snapshot(hierarchyKey)}' or ` +
       `RowKey eq '${rowKeys.rollup(shard)}' or RowKey eq '${rowKeys.rebuildLock}')`;
-    const state: WeekState = { snapshot: undefined, rollup: undefined, rebuilding: false };
+    const state: WeekState = { snapshot: undefined, rollup: undefined, lock: undefined };
     try {
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) {
-        if (e.rowKey === rowKeys.rebuildLock) state.rebuilding = true;
+        if (e.rowKey === rowKeys.rebuildLock) state.lock = lockFromEntity(e);
         else if (e.rowKey === rowKeys.rollup(shard)) state.rollup = { value: rollupFromEntity(e), etag: e.etag };
         else state.snapshot = { value: snapshotFromEntity(e), etag: e.etag };
       }
@@ -286,12 +304,25 @@ export class WeeklyStatsTable {
     return snapshots;
   }
 
-  /** Takes a week for a rebuild; live aggregation defers its messages while the lock stands. */
-  async lockWeek(week: IsoWeek, holder: string): Promise<void> {
+  /**
+   * Writes a week's rebuild lock: taking it, or renewing it with a later `expiresAt`. Live
+   * aggregation defers the week's messages while the lock stands and has not expired.
+   */
+  async lockWeek(week: IsoWeek, lock: RebuildLock): Promise<void> {
     try {
-      await this.writes.upsertEntity({ partitionKey: week, rowKey: rowKeys.rebuildLock, holder, since: new Date().toISOString() }, "Replace");
+      await this.writes.upsertEntity({ partitionKey: week, rowKey: rowKeys.rebuildLock, ...lock }, "Replace");
     } catch (error) {
       translateStorageError(error, "locking a week");
+    }
+  }
+
+  /** The week's rebuild lock, if it has one. */
+  async readLock(week: IsoWeek): Promise<RebuildLock | undefined> {
+    try {
+      return lockFromEntity(await this.table.getEntity<Entity>(week, rowKeys.rebuildLock));
+    } catch (error) {
+      if (storageStatusOf(error) === 404) return undefined;
+      translateStorageError(error, "reading a week's lock");
     }
   }
 

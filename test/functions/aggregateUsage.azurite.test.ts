@@ -14,7 +14,7 @@ import type { PoisonedMessage } from "../../shared/storage/poisonQueue";
 import { checkEntity, entitySize } from "../../shared/storage/tableLimits";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { projectRoot } from "../../local/hostSettings";
-import { sameShardHierarchies } from "../support/aggregationHarness";
+import { lockTaken, sameShardHierarchies } from "../support/aggregationHarness";
 import { post, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import { base64Sha256Of, makeUsageDocument, makeWorstCaseUsageDocument, splitTotal } from "../support/usageDocuments";
 
@@ -179,9 +179,45 @@ describe("a week filled with the worst documents the schema allows", () => {
 
     const [rebuilt] = await rebuildWeeks(week, week, t.runtime.services);
     assert.equal(rebuilt?.status, "rebuilt");
-    assert.equal(rebuilt?.snapshots, all.length);
+    assert.equal(rebuilt.snapshots, all.length);
     await assertTotals(all);
     await largestRowWithinLimits(t.runtime.services, week, hierarchies);
     assert.deepEqual(await poisonedIn(queues), []);
+  });
+});
+
+describe("rebuild locks as the aggregation trigger sees them", () => {
+  let t: TestRuntime;
+  before(async () => {
+    t = await startTestRuntime();
+  });
+  after(async () => t.close());
+
+  test("a message deferred by a rebuild lock logs its week and the lock's age; an expired lock is a warning, and the document counts", async () => {
+    const locked = makeUsageDocument({ hierarchyId: base64Sha256Of("e2e locked"), collectedAt: "2026-10-07T03:00:00.000Z" }); // 2026-W41
+    const expired = makeUsageDocument({ hierarchyId: base64Sha256Of("e2e expired"), collectedAt: "2026-10-14T03:00:00.000Z" }); // 2026-W42
+    await t.runtime.services.weeklyStats.lockWeek("2026-W41", lockTaken("reaggregate@ops", 120));
+    await t.runtime.services.weeklyStats.lockWeek("2026-W42", lockTaken("reaggregate@gone", 7200));
+    for (const doc of [locked, expired]) assert.equal((await post(t.url, submitPath(doc.docId), JSON.stringify(doc))).status, 202);
+    const logged = (level: string, match: (entry: Record<string, unknown>) => boolean) =>
+      waitFor(async () => {
+        for (const line of t.logs) {
+          if (!line.startsWith(`[${level}] {`)) continue;
+          const entry = JSON.parse(line.slice(level.length + 3)) as Record<string, unknown>;
+          if (match(entry)) return entry;
+        }
+        return undefined;
+      }, `a ${level} log line`);
+    const deferred = await logged("information", (e) => e["event"] === "aggregation" && e["status"] === "deferred" && e["docId"] === locked.docId);
+    assert.equal(deferred["week"], "2026-W41");
+    assert.ok(Number.isInteger(deferred["lockAgeSeconds"]) && (deferred["lockAgeSeconds"] as number) >= 120, JSON.stringify(deferred));
+    const warning = await logged("warning", (e) => e["event"] === "rebuildLock");
+    assert.deepEqual({ ...warning, lockAgeSeconds: undefined }, { event: "rebuildLock", status: "expired", week: "2026-W42", holder: "reaggregate@gone", lockAgeSeconds: undefined });
+    assert.ok((warning["lockAgeSeconds"] as number) >= 7200);
+    const versions = await waitFor(async () => {
+      const r = await query(t, "/api/v1/stats/versions?week=2026-W42");
+      return r.json["hierarchies"] === 1 ? r.json : undefined;
+    }, "the document behind the expired lock counted");
+    assert.equal(versions["clients"], expired.clients.total);
   });
 });

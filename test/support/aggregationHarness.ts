@@ -4,14 +4,14 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
 import type { AggregationDeps } from "../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
-import { storageNames } from "../../shared/config";
+import { rebuildLockSettings, storageNames } from "../../shared/config";
 import { canonicalJson, sha256Hex } from "../../shared/ingestion/canonicalJson";
 import { isoWeekOf, type IsoWeek } from "../../shared/isoWeek";
 import type { ClaimCheck } from "../../shared/storage/claimCheck";
 import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
 import { RawArchive, rawBlobName } from "../../shared/storage/rawArchive";
-import { WeeklyStatsTable } from "../../shared/storage/weeklyStatsTable";
+import { WeeklyStatsTable, type RebuildLock } from "../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import type { Model } from "./referenceModel";
@@ -25,6 +25,12 @@ export function sameShardHierarchies(count: number, label = "property hierarchy"
     if (shardOf(toHierarchyKey(id)) === 0) found.push(id);
   }
   return found;
+}
+
+/** A rebuild lock taken by `holder` `ageSeconds` ago, holding for `leaseSeconds` from then (negative: expired). */
+export function lockTaken(holder: string, ageSeconds = 0, leaseSeconds = rebuildLockSettings.leaseSeconds): RebuildLock {
+  const since = Date.now() - ageSeconds * 1000;
+  return { holder, since: new Date(since).toISOString(), expiresAt: new Date(since + leaseSeconds * 1000).toISOString() };
 }
 
 export interface Tables {
