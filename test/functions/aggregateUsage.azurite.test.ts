@@ -33,6 +33,12 @@ async function query(t: TestRuntime, path: string): Promise<{ status: number; js
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
+/** A test runtime, and a client for its queues. */
+async function startWithQueues(): Promise<{ t: TestRuntime; queues: QueueServiceClient }> {
+  const t = await startTestRuntime();
+  return { t, queues: QueueServiceClient.fromConnectionString(t.azurite.connectionString) };
+}
+
 async function poisonedIn(queues: QueueServiceClient): Promise<PoisonedMessage[]> {
   const peeked = await queues.getQueueClient(storageNames.poisonQueue).peekMessages({ numberOfMessages: 32 });
   return peeked.peekedMessageItems.map((m) => JSON.parse(Buffer.from(m.messageText, "base64").toString("utf8")) as PoisonedMessage);
@@ -41,10 +47,7 @@ async function poisonedIn(queues: QueueServiceClient): Promise<PoisonedMessage[]
 describe("from submission to statistics through the local runtime", () => {
   let t: TestRuntime;
   let queues: QueueServiceClient;
-  before(async () => {
-    t = await startTestRuntime();
-    queues = QueueServiceClient.fromConnectionString(t.azurite.connectionString);
-  });
+  before(async () => ({ t, queues } = await startWithQueues()));
   after(async () => t.close());
 
   const poisoned = () => poisonedIn(queues);
@@ -124,13 +127,10 @@ async function largestRowWithinLimits(services: Services, week: IsoWeek, hierarc
   return Math.max(...rows.map(entitySize));
 }
 
-describe("a week filled with the worst documents the schema allows", () => {
+describe("the aggregation trigger at its limits: the worst week the schema allows, and rebuild locks", () => {
   let t: TestRuntime;
   let queues: QueueServiceClient;
-  before(async () => {
-    t = await startTestRuntime();
-    queues = QueueServiceClient.fromConnectionString(t.azurite.connectionString);
-  });
+  before(async () => ({ t, queues } = await startWithQueues()));
   after(async () => t.close());
 
   /** Waits until `expected` hierarchies are counted or some messages were poisoned instead; returns the poisoned ones. */
@@ -184,14 +184,6 @@ describe("a week filled with the worst documents the schema allows", () => {
     await largestRowWithinLimits(t.runtime.services, week, hierarchies);
     assert.deepEqual(await poisonedIn(queues), []);
   });
-});
-
-describe("rebuild locks as the aggregation trigger sees them", () => {
-  let t: TestRuntime;
-  before(async () => {
-    t = await startTestRuntime();
-  });
-  after(async () => t.close());
 
   test("a message deferred by a rebuild lock logs its week and the lock's age; an expired lock is a warning, and the document counts", async () => {
     const locked = makeUsageDocument({ hierarchyId: base64Sha256Of("e2e locked"), collectedAt: "2026-10-07T03:00:00.000Z" }); // 2026-W41
