@@ -14,7 +14,7 @@ import type { IsoWeek } from "../shared/isoWeek";
 import { createServices, type Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { HierarchyWeeksTable } from "../shared/storage/hierarchyWeeksTable";
-import { rowKeys, WeeklyStatsTable } from "../shared/storage/weeklyStatsTable";
+import { rollupRowBudget, rowKeys, WeeklyStatsTable } from "../shared/storage/weeklyStatsTable";
 import { randomBase64Sha256 } from "../test/support/usageDocuments";
 import { startChild } from "./children";
 import { archiveAll, fleetDocument, fleetDocuments, seededRandom, toArchived, type ArchivedDocument } from "./fleet";
@@ -95,7 +95,7 @@ async function floorWork(docs: readonly ArchivedDocument[], rollups: Map<string,
     const rollup = rollups.get(key) ?? emptyRollup();
     rollups.set(key, rollup);
     // As countSnapshot does: the snapshot row records where its entries went in the rollup.
-    const snapshot = { ...made, placement: addContribution(rollup, made.contribution) };
+    const snapshot = { ...made, placement: addContribution(rollup, made.contribution, rollupRowBudget) };
     // The same query text readForUpdate sends.
     const filter =
       `PartitionKey eq '${snapshot.week}' and (RowKey eq '${rowKeys.snapshot(snapshot.hierarchyKey)}' or ` +

@@ -18,7 +18,12 @@ export async function aggregateUsage(message: unknown, context: InvocationContex
   try {
     const claim = decodeClaimCheck(message);
     const result = await aggregateDocument(claim, services);
-    context.log(JSON.stringify({ event: "aggregation", status: result.status, docId: result.docId, week: result.week, attempts }));
+    const { lock } = result;
+    if (lock?.expired === true) {
+      context.warn(JSON.stringify({ event: "rebuildLock", status: "expired", week: result.week, holder: lock.holder, lockAgeSeconds: lock.ageSeconds }));
+    }
+    const deferredBy = result.status === "deferred" && lock !== undefined ? { lockAgeSeconds: lock.ageSeconds } : {};
+    context.log(JSON.stringify({ event: "aggregation", status: result.status, docId: result.docId, week: result.week, attempts, ...deferredBy }));
   } catch (thrown) {
     const error = ensureErrorType(thrown);
     const permanent = error instanceof PermanentAggregationError || error instanceof ClaimCheckFormatError;

@@ -72,6 +72,24 @@ export const ingestQueueSettings = Object.freeze({
   rebuildDeferSeconds: 60,
 });
 
+/**
+ * The rebuild lock (`npm run reaggregate`). A running rebuild renews its lock; one that is not
+ * renewed (the rebuild died, or its machine stalled) expires, and live aggregation counts the
+ * week again, with a warning, instead of deferring its messages forever. Constants, not
+ * settings: the app and the operator's script must agree on them.
+ */
+export const rebuildLockSettings = Object.freeze({
+  /** A lock holds this long after it was taken or last renewed: how long live messages can wait behind a dead rebuild. */
+  leaseSeconds: 600,
+  /** A running rebuild renews its lock this often: ten renewals a lease, so a few slow or failed writes cannot let it lapse. */
+  renewSeconds: 60,
+  /**
+   * A rebuild stops (and must be run again) once its lease has less than this left, ahead of
+   * the moment live aggregation, on a clock that may differ by as much, starts counting again.
+   */
+  marginSeconds: 60,
+});
+
 /** Documented development defaults for the local runtime's function keys. */
 export const devKeys = Object.freeze({ ingest: "dev-ingest-key", query: "dev-query-key" });
 

@@ -97,6 +97,25 @@ export class ContentionError extends Error {
   override readonly name = "ContentionError";
 }
 
+/**
+ * A table write that Azure Table Storage would refuse (an entity over 1 MiB, a value over
+ * 64 KiB, too many properties, a transaction over 100 operations or 4 MiB). Thrown before
+ * the write by the storage boundary's guard (shared/storage/tableLimits.ts), so that tests
+ * on Azurite, which does not enforce these limits in transactions, fail where Azure would.
+ * Always a bug of ours: retrying cannot help.
+ */
+export class TableLimitError extends Error {
+  override readonly name = "TableLimitError";
+  constructor(
+    message: string,
+    readonly limit: "entity bytes" | "value bytes" | "key bytes" | "properties" | "property name length" | "operations" | "transaction bytes",
+    readonly actual: number,
+    readonly maximum: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A missing or wrong function key (the Functions host does this in Azure; the local runtime here). */
 export class UnauthorizedError extends Error {
   override readonly name = "UnauthorizedError";

@@ -1,4 +1,4 @@
-import { ingestQueueSettings } from "../config";
+import { ingestQueueSettings, rebuildLockSettings } from "../config";
 import { ContentionError } from "../errors";
 import { sha256Hex } from "../ingestion/canonicalJson";
 import { isoWeekOf, type IsoWeek } from "../isoWeek";
@@ -6,7 +6,7 @@ import type { ClaimCheck } from "../storage/claimCheck";
 import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
 import type { IngestQueue } from "../storage/ingestQueue";
 import type { RawArchive } from "../storage/rawArchive";
-import type { WeeklyStatsTable, WeekSnapshot } from "../storage/weeklyStatsTable";
+import type { RebuildLock, WeeklyStatsTable, WeekSnapshot } from "../storage/weeklyStatsTable";
 import type { UsageV1 } from "../validation/usageV1";
 import { shardOf, toHierarchyKey } from "./hierarchyKey";
 import { addContribution, compareSnapshots, contributionOf, emptyRollup, noPlacement, removeContribution } from "./weekRollup";
@@ -32,10 +32,40 @@ export interface AggregateOptions {
 /** `counted`: the document became its hierarchy's snapshot; `unchanged`: a later one (or itself) already is; `deferred`: a rebuild holds the week. */
 export type AggregateStatus = "counted" | "unchanged" | "deferred";
 
+/** What aggregation saw of a week's rebuild lock. */
+export interface LockSighting {
+  /** Who took it (`reaggregate@<host>`). */
+  holder: string;
+  /** Whole seconds since it was taken. */
+  ageSeconds: number;
+  /** Not renewed in time (its rebuild died or stalled): the week counts as if it had no lock. */
+  expired: boolean;
+}
+
 export interface AggregateResponse {
   status: AggregateStatus;
   docId: string;
   week: IsoWeek;
+  /** The week's rebuild lock, when one stood in the way (`deferred`) or was found expired and ignored. */
+  lock?: LockSighting;
+}
+
+/**
+ * When a rebuild lock expires (epoch ms; NaN when its times do not parse). A lock without
+ * `expiresAt` (written before locks expired) holds for one lease from when it was taken, so
+ * that leftovers of old rebuilds expire too.
+ */
+export function lockExpiresAt(lock: RebuildLock): number {
+  return lock.expiresAt === undefined ? Date.parse(lock.since) + rebuildLockSettings.leaseSeconds * 1000 : Date.parse(lock.expiresAt);
+}
+
+/** A rebuild lock as it stands at `now` (epoch ms): its age, and whether it has expired. */
+export function sightLock(lock: RebuildLock, now: number): LockSighting {
+  const since = Date.parse(lock.since);
+  const expiresAt = lockExpiresAt(lock);
+  const ageSeconds = Number.isFinite(since) ? Math.max(0, Math.floor((now - since) / 1000)) : 0;
+  // A lock whose times do not parse is expired: it must not hold a week forever either.
+  return { holder: lock.holder, ageSeconds, expired: !(now < expiresAt) };
 }
 
 /** A message that no retry can fix (its document is missing or not what was accepted): it goes straight to the poison queue. */
@@ -97,16 +127,23 @@ export type CountStatus = Exclude<AggregateStatus, "deferred"> | "locked";
  * it leaves the snapshot already in place; two workers racing on a row cannot both commit.
  * The history row and the week index are written after the commit, idempotently, on every
  * delivery, so a crash between the steps is repaired by the retry. docs/data-model.md has
- * the whole argument.
+ * the whole argument. A rebuild lock that has expired is no lock: the week counts again.
  */
 export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options: AggregateOptions = {}): Promise<CountStatus> {
+  return (await countPastLock(next, deps, options)).status;
+}
+
+/** countSnapshot, also saying what it saw of the week's rebuild lock. */
+async function countPastLock(next: WeekSnapshot, deps: CountDeps, options: AggregateOptions): Promise<{ status: CountStatus; lock?: LockSighting }> {
   const shard = shardOf(next.hierarchyKey);
   let status: CountStatus | undefined;
   let hadSnapshot = false;
+  let lock: LockSighting | undefined;
   for (let attempt = 0; status === undefined; attempt++) {
     if (attempt === MAX_COMMIT_ATTEMPTS) throw new ContentionError(`gave up after ${attempt} conflicting commits on ${next.week}`);
     const state = await deps.weeklyStats.readForUpdate(next.week, next.hierarchyKey, shard);
-    if (state.rebuilding && options.ignoreRebuildLock !== true) return "locked";
+    lock = state.lock === undefined || options.ignoreRebuildLock === true ? undefined : sightLock(state.lock, Date.now());
+    if (lock !== undefined && !lock.expired) return { status: "locked", lock };
     const current = state.snapshot?.value;
     hadSnapshot = current !== undefined;
     if (current !== undefined && compareSnapshots(current, next) >= 0) {
@@ -115,7 +152,7 @@ export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options
     }
     const rollup = state.rollup?.value ?? emptyRollup();
     if (current !== undefined) removeContribution(rollup, current.contribution, current.placement);
-    const placed: WeekSnapshot = { ...next, placement: addContribution(rollup, next.contribution) };
+    const placed: WeekSnapshot = { ...next, placement: addContribution(rollup, next.contribution, deps.weeklyStats.rollupBudget) };
     deps.faults?.("beforeCommit");
     if ((await deps.weeklyStats.commit(placed, state.snapshot?.etag, shard, rollup, state.rollup?.etag)) === "committed") {
       status = "counted";
@@ -131,21 +168,23 @@ export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options
     await deps.weeklyStats.markWeek(next.week);
     deps.indexedWeeks?.add(next.week);
   }
-  return status;
+  return lock === undefined ? { status } : { status, lock };
 }
 
 /**
  * Makes one accepted document count in its week's statistics, exactly once: loads it from
  * the raw archive (checking it is what was accepted) and counts its snapshot. While a
- * rebuild holds the week, the claim check goes back on the queue with a delay instead.
+ * rebuild holds the week, the claim check goes back on the queue with a delay instead; a lock
+ * that has expired is reported in the response and otherwise ignored.
  */
 export async function aggregateDocument(claim: ClaimCheck, deps: AggregationDeps, options: AggregateOptions = {}): Promise<AggregateResponse> {
   const next = snapshotOf(await loadDocument(claim, deps.rawArchive));
   deps.faults?.("afterRead");
-  const status = await countSnapshot(next, deps, options);
+  const { status, lock } = await countPastLock(next, deps, options);
+  const seen = lock === undefined ? {} : { lock };
   if (status === "locked") {
     await deps.ingestQueue.send(claim, ingestQueueSettings.rebuildDeferSeconds);
-    return { status: "deferred", docId: next.docId, week: next.week };
+    return { status: "deferred", docId: next.docId, week: next.week, ...seen };
   }
-  return { status, docId: next.docId, week: next.week };
+  return { status, docId: next.docId, week: next.week, ...seen };
 }

@@ -27,19 +27,33 @@ export interface WeekRollup {
 
 /**
  * The name that collects versions, OS names and features a full rollup row has no room for.
- * Versions ("YYMM") and feature names (`^[a-z]…`) can never be spelled like it.
+ * Versions ("YYMM") and feature names (`^[a-z]…`) can never be spelled like it; an OS can.
  */
 export const OTHER_NAME = "(other)";
 
+/** The name→count maps of a rollup. */
+export type RollupMap = "versions" | "os" | "features";
+
 /**
- * Distinct entries one rollup row keeps before new names fold into OTHER_NAME. An entity
- * holds at most 1 MiB (strings count two bytes a character) and a transaction 4 MiB: at
- * these counts, with names at their longest (128 characters), a row stays near 650 KB.
- * Real fleets report a few hundred OS names; the limit is there so that made-up names from
- * a key holder cannot make a week's row unwritable, which would stop it counting anything.
+ * How much a rollup row holds, in bytes as Azure measures the row. The domain decides which
+ * names a row keeps, but only storage knows what a name costs once encoded (JSON escapes, the
+ * width a count can grow to, the row's other properties), so storage hands that over as this
+ * budget (weeklyStatsTable's `rollupRowBudget`) instead of the domain copying its layout.
+ * Made-up names (any 1..128 characters, each escaping to up to six) must never make a row
+ * unwritable, which would stop its week counting; so names that do not fit fold into
+ * OTHER_NAME, and totals stay exact.
  */
-export const rollupCapacity = Object.freeze({ versions: 500, os: 1_500, features: 1_000 });
-export type RollupCapacity = { readonly [K in keyof typeof rollupCapacity]: number };
+export interface RollupBudget {
+  /** What the entries of the three maps may take together, each map's OTHER_NAME entry included. */
+  readonly bytes: number;
+  /** What the entries of the versions map may take alone (the trend route reads that map on its own). */
+  readonly versionBytes: number;
+  /** What one entry of `map` costs in the row, whatever its counts grow to. */
+  entryBytes(map: RollupMap, name: string): number;
+}
+
+/** No bound: every name is counted under itself (for sums that are never written to a row). */
+export const unboundedRollup: RollupBudget = Object.freeze({ bytes: Infinity, versionBytes: Infinity, entryBytes: () => 0 });
 
 /** Which of a snapshot's entries were counted under OTHER_NAME, so that removing it takes them from there. */
 export interface Placement {
@@ -71,32 +85,54 @@ export function contributionOf(doc: Pick<UsageV1, "clients" | "product" | "level
 }
 
 /**
- * The key an entry is counted under: its own, or OTHER_NAME when the map (with the names
- * this contribution has already added, `added`) is full and does not know it yet.
+ * What is left of a budget for new names in a row: the row's entries are charged, and room
+ * for each map's OTHER_NAME entry is kept aside, so that folding always fits.
  */
-function placeKey<V>(map: Map<string, V>, name: string, capacity: number, added: Set<string>, folded: string[]): string {
-  if (map.has(name) || added.has(name)) return name;
-  if (map.size + added.size < capacity) {
-    added.add(name);
-    return name;
-  }
-  folded.push(name);
-  return OTHER_NAME;
+function roomIn(rollup: WeekRollup, budget: RollupBudget): (map: RollupMap, name: string) => boolean {
+  const charge = (map: RollupMap, names: Iterable<string>) => {
+    let bytes = 0;
+    for (const name of names) if (name !== OTHER_NAME) bytes += budget.entryBytes(map, name);
+    return bytes;
+  };
+  const others = (["versions", "os", "features"] as const).reduce((sum, map) => sum + budget.entryBytes(map, OTHER_NAME), 0);
+  let versions = charge("versions", rollup.versions.keys());
+  let all = versions + charge("os", rollup.os.keys()) + charge("features", rollup.features.keys());
+  return (map, name) => {
+    const bytes = budget.entryBytes(map, name);
+    if (all + bytes > budget.bytes - others) return false;
+    if (map === "versions" && versions + bytes > budget.versionBytes - budget.entryBytes("versions", OTHER_NAME)) return false;
+    all += bytes;
+    if (map === "versions") versions += bytes;
+    return true;
+  };
 }
 
 /**
- * Adds a contribution to a rollup (in place) and returns where its entries went; new names
- * that find their map full are counted under OTHER_NAME. Totals stay exact either way.
+ * Adds a contribution to a rollup (in place) and returns where its entries went: a name the
+ * row knows is counted under itself; a new one too while the row's `budget` has room for it,
+ * and under OTHER_NAME once it has not. Totals stay exact either way. Aggregation passes its
+ * table's budget; without one nothing folds.
  */
-export function addContribution(rollup: WeekRollup, c: Contribution, capacity: RollupCapacity = rollupCapacity): Placement {
+export function addContribution(rollup: WeekRollup, c: Contribution, budget: RollupBudget = unboundedRollup): Placement {
+  const fits = roomIn(rollup, budget);
   const placement: Placement = { version: false, os: [], features: [] };
+  const keyFor = (map: RollupMap, known: Map<string, unknown>, added: Set<string>, name: string, folded: string[]): string => {
+    // An OS may be called "(other)" itself: it is then counted there, which is already paid for.
+    if (known.has(name) || added.has(name) || name === OTHER_NAME) return name;
+    if (fits(map, name)) {
+      added.add(name);
+      return name;
+    }
+    folded.push(name);
+    return OTHER_NAME;
+  };
   const versionFolds: string[] = [];
-  const versionKey = placeKey(rollup.versions, c.version, capacity.versions, new Set(), versionFolds);
+  const versionKey = keyFor("versions", rollup.versions, new Set(), c.version, versionFolds);
   placement.version = versionFolds.length > 0;
   const newOs = new Set<string>();
-  const osKeys = [...c.os.keys()].map((name) => placeKey(rollup.os, name, capacity.os, newOs, placement.os));
+  const osKeys = [...c.os.keys()].map((name) => keyFor("os", rollup.os, newOs, name, placement.os));
   const newFeatures = new Set<string>();
-  const featureKeys = [...c.features.keys()].map((name) => placeKey(rollup.features, name, capacity.features, newFeatures, placement.features));
+  const featureKeys = [...c.features.keys()].map((name) => keyFor("features", rollup.features, newFeatures, name, placement.features));
   changeRollup(rollup, c, 1, versionKey, osKeys, featureKeys);
   return placement;
 }

@@ -3,6 +3,7 @@ import { compareSnapshots } from "../aggregation/weekRollup";
 import { ContentionError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import { int64, toCount } from "./jsonProperties";
+import { GuardedTable } from "./guardedTable";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
 
 /** One row of a hierarchy's history: its snapshot for a week, as the weeks route returns it. */
@@ -68,7 +69,11 @@ const MAX_ATTEMPTS = 10;
  * order, so writers in any order and any number of times converge on the week's snapshot.
  */
 export class HierarchyWeeksTable {
-  constructor(readonly table: TableClient) {}
+  private readonly writes: GuardedTable;
+
+  constructor(readonly table: TableClient) {
+    this.writes = new GuardedTable(table);
+  }
 
   /**
    * Makes the row the later of itself and `row`. One write when the week is new to the
@@ -80,7 +85,7 @@ export class HierarchyWeeksTable {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0 || !existing) {
         try {
-          await this.table.createEntity(entity);
+          await this.writes.createEntity(entity);
           return;
         } catch (error) {
           if (storageStatusOf(error) !== 409) translateStorageError(error, "recording a hierarchy's week");
@@ -95,7 +100,7 @@ export class HierarchyWeeksTable {
       }
       if (compareSnapshots(fromEntity(current), row) >= 0) return;
       try {
-        await this.table.updateEntity(entity, "Replace", { etag: current.etag ?? "*" });
+        await this.writes.updateEntity(entity, "Replace", { etag: current.etag ?? "*" });
         return;
       } catch (error) {
         const status = storageStatusOf(error);
@@ -135,7 +140,7 @@ export class HierarchyWeeksTable {
   /** Removes one week of a hierarchy (a rebuild writes it again). */
   async remove(hierarchyKey: string, week: IsoWeek): Promise<void> {
     try {
-      await this.table.deleteEntity(hierarchyKey, week);
+      await this.writes.deleteEntity(hierarchyKey, week);
     } catch (error) {
       if (storageStatusOf(error) !== 404) translateStorageError(error, "removing a hierarchy's week");
     }

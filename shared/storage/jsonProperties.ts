@@ -3,7 +3,8 @@
  * code units), so a value is split over `name`, `name_1`, `name_2`…; an entity holds 1 MiB,
  * which bounds how large a value can get.
  */
-const CHUNK = 30_000;
+export const JSON_CHUNK_UNITS = 30_000;
+const CHUNK = JSON_CHUNK_UNITS;
 
 /** Properties holding `value` as JSON under `name`. */
 export function toJsonProperties(name: string, value: unknown): Record<string, string> {

@@ -1,10 +1,12 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
-import { emptyRollup, mergeRollups, noPlacement, type Contribution, type Placement, type WeekRollup } from "../aggregation/weekRollup";
+import { emptyRollup, mergeRollups, type Contribution, type Placement, type RollupBudget, type RollupMap, type WeekRollup } from "../aggregation/weekRollup";
 import type { IsoWeek } from "../isoWeek";
 import { historyFromProperties, historyProperties, type HierarchyWeek } from "./hierarchyWeeksTable";
-import { fromJsonProperties, int64, toCount, toJsonProperties } from "./jsonProperties";
+import { fromJsonProperties, int64, JSON_CHUNK_UNITS, toCount, toJsonProperties } from "./jsonProperties";
+import { GuardedTable } from "./guardedTable";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
+import { entitySize, tableLimits } from "./tableLimits";
 
 /** A hierarchy's snapshot for one week: its history row, plus what the document contributes and where it was counted. */
 export interface WeekSnapshot extends HierarchyWeek {
@@ -17,11 +19,21 @@ export interface Versioned<T> {
   etag: string;
 }
 
+/** The `rebuild-lock` row of a week that a rebuild holds (or held, if it has expired). */
+export interface RebuildLock {
+  /** Who took it (`reaggregate@<host>`), for an operator who finds it. */
+  holder: string;
+  /** When it was taken (ISO 8601). */
+  since: string;
+  /** Until when it holds unless renewed (ISO 8601); absent on locks written before locks expired. */
+  expiresAt: string | undefined;
+}
+
 export interface WeekState {
   snapshot: Versioned<WeekSnapshot> | undefined;
   rollup: Versioned<WeekRollup> | undefined;
-  /** A rebuild holds this week; live aggregation must wait. */
-  rebuilding: boolean;
+  /** The week's rebuild lock, if it has one (expired or not: the caller decides). */
+  lock: RebuildLock | undefined;
 }
 
 export type CommitResponse = "committed" | "conflict";
@@ -38,7 +50,29 @@ export const WEEK_INDEX_PARTITION = "weeks";
 
 type Entity = Record<string, unknown>;
 
+/**
+ * Where a snapshot's folded entries went, by their index in the row's own `os` and `features`
+ * lists: the names themselves would repeat up to 500 names of 768 escaped characters, which
+ * with `os` would pass 1 MiB.
+ */
+interface FoldedIndexes {
+  version: boolean;
+  os: (number | string)[];
+  features: (number | string)[];
+}
+
+const indexesIn = (names: Iterable<string>, folded: readonly string[]): number[] => {
+  const wanted = new Set(folded);
+  return [...names].flatMap((name, i) => (wanted.has(name) ? [i] : []));
+};
+
+// Rows written before placement was recorded by index hold the names themselves.
+const namesAt = (names: readonly string[], folded: readonly (number | string)[]): string[] =>
+  folded.map((entry) => (typeof entry === "number" ? names[entry] ?? "" : entry));
+
 function snapshotToEntity(s: WeekSnapshot): Entity {
+  const p = s.placement;
+  const folded: FoldedIndexes = { version: p.version, os: indexesIn(s.contribution.os.keys(), p.os), features: indexesIn(s.contribution.features.keys(), p.features) };
   return {
     partitionKey: s.week,
     rowKey: rowKeys.snapshot(s.hierarchyKey),
@@ -48,24 +82,38 @@ function snapshotToEntity(s: WeekSnapshot): Entity {
     ...toJsonProperties("os", [...s.contribution.os]),
     ...toJsonProperties("features", [...s.contribution.features].map(([name, f]) => [name, f.enabled, f.uses])),
     // Only when something was folded into "(other)" (a full rollup row): most rows never carry it.
-    ...(s.placement.version || s.placement.os.length > 0 || s.placement.features.length > 0 ? toJsonProperties("folded", s.placement) : {}),
+    ...(p.version || p.os.length > 0 || p.features.length > 0 ? toJsonProperties("folded", folded) : {}),
   };
 }
 
 function snapshotFromEntity(e: Entity): WeekSnapshot {
   const history = historyFromProperties(e, String(e["rowKey"]).slice("snapshot:".length), String(e["partitionKey"]) as IsoWeek);
+  const os = fromJsonProperties<[string, number][]>(e, "os", []);
   const features = fromJsonProperties<[string, boolean, number][]>(e, "features", []);
+  const folded = fromJsonProperties<FoldedIndexes>(e, "folded", { version: false, os: [], features: [] });
   return {
     ...history,
     contribution: {
       clients: history.clients,
       version: history.version,
       featureLevel: e["featureLevel"] === true,
-      os: new Map(fromJsonProperties<[string, number][]>(e, "os", [])),
+      os: new Map(os),
       features: new Map(features.map(([name, enabled, uses]) => [name, { enabled, uses }])),
     },
-    placement: fromJsonProperties<Placement>(e, "folded", { ...noPlacement, os: [], features: [] }),
+    placement: {
+      version: folded.version,
+      os: namesAt(os.map(([name]) => name), folded.os),
+      features: namesAt(features.map(([name]) => name), folded.features),
+    },
   };
+}
+
+function lockFromEntity(e: Entity): RebuildLock {
+  const text = (name: string) => {
+    const value = e[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  return { holder: text("holder") ?? "", since: text("since") ?? "", expiresAt: text("expiresAt") };
 }
 
 function rollupToEntity(week: IsoWeek, shard: number, r: WeekRollup): Entity {
@@ -96,6 +144,42 @@ function rollupFromEntity(e: Entity): WeekRollup {
   };
 }
 
+// Counts in a rollup row are sums of counts the schema bounds at 1e9 over at most millions of
+// snapshots, so they stay below 2^53: never longer than Number.MAX_SAFE_INTEGER's 16 digits.
+const COUNT_CHARS = String(Number.MAX_SAFE_INTEGER).length;
+const COUNTS_PER_ENTRY: Record<RollupMap, number> = { versions: 2, os: 2, features: 3 };
+
+/**
+ * Bytes (UTF-16, as Azure counts them) of one entry of a rollup row's JSON lists, with every
+ * count at its longest, so that an entry's cost never grows after it is admitted: `[name,n,n]`
+ * and the comma before the next entry.
+ */
+function rollupEntryBytes(map: RollupMap, name: string): number {
+  return (JSON.stringify(name).length + COUNTS_PER_ENTRY[map] * (1 + COUNT_CHARS) + 2 + 1) * 2;
+}
+
+/**
+ * What the rows of rollupToEntity may spend on entries: 1 MiB less the row without entries
+ * (keys, counts, three empty lists) and the continuation properties (`os_1`, …) that a row
+ * of 1 MiB of text can need (each list's text is split every JSON_CHUNK_UNITS - 1 units at
+ * worst, and `features_NN` is the longest such name).
+ */
+function rollupRowBytes(): number {
+  const bare = entitySize(rollupToEntity("2026-W53", ROLLUP_SHARDS - 1, emptyRollup()));
+  const continuations = Math.ceil(tableLimits.maxEntityBytes / 2 / (JSON_CHUNK_UNITS - 1)) * (8 + "features_NN".length * 2 + 4);
+  return tableLimits.maxEntityBytes - bare - continuations;
+}
+
+/**
+ * The budget `addContribution` keeps a rollup row within: Azure's entity limit, and for the
+ * versions list a single property, so that readSummary can select it alone.
+ */
+export const rollupRowBudget: RollupBudget = Object.freeze({
+  bytes: rollupRowBytes(),
+  versionBytes: (JSON_CHUNK_UNITS - 2) * 2,
+  entryBytes: rollupEntryBytes,
+});
+
 const rollupRange = (week: IsoWeek) =>
   `PartitionKey eq '${week}' and RowKey ge '${rowKeys.rollup(0)}' and RowKey le '${rowKeys.rollup(ROLLUP_SHARDS - 1)}'`;
 
@@ -107,17 +191,23 @@ const rollupRange = (week: IsoWeek) =>
  * docs/data-model.md.
  */
 export class WeeklyStatsTable {
-  constructor(readonly table: TableClient) {}
+  private readonly writes: GuardedTable;
+  /** What a rollup row of this table may hold; aggregation keeps rows within it. */
+  readonly rollupBudget: RollupBudget = rollupRowBudget;
+
+  constructor(readonly table: TableClient) {
+    this.writes = new GuardedTable(table);
+  }
 
   /** One query: the hierarchy's snapshot row, its shard's rollup row, and the rebuild lock. */
   async readForUpdate(week: IsoWeek, hierarchyKey: string, shard: number): Promise<WeekState> {
     const filter =
       `PartitionKey eq '${week}' and (RowKey eq '${rowKeys.snapshot(hierarchyKey)}' or ` +
       `RowKey eq '${rowKeys.rollup(shard)}' or RowKey eq '${rowKeys.rebuildLock}')`;
-    const state: WeekState = { snapshot: undefined, rollup: undefined, rebuilding: false };
+    const state: WeekState = { snapshot: undefined, rollup: undefined, lock: undefined };
     try {
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) {
-        if (e.rowKey === rowKeys.rebuildLock) state.rebuilding = true;
+        if (e.rowKey === rowKeys.rebuildLock) state.lock = lockFromEntity(e);
         else if (e.rowKey === rowKeys.rollup(shard)) state.rollup = { value: rollupFromEntity(e), etag: e.etag };
         else state.snapshot = { value: snapshotFromEntity(e), etag: e.etag };
       }
@@ -144,7 +234,7 @@ export class WeeklyStatsTable {
         ? ["create", entity as Entity & { partitionKey: string; rowKey: string }]
         : ["update", entity as Entity & { partitionKey: string; rowKey: string }, "Replace", { etag }];
     try {
-      await this.table.submitTransaction([
+      await this.writes.submitTransaction([
         write(snapshotToEntity(snapshot), snapshotEtag),
         write(rollupToEntity(snapshot.week, shard, rollup), rollupEtag),
       ]);
@@ -171,7 +261,7 @@ export class WeeklyStatsTable {
   async readSummary(week: IsoWeek): Promise<Pick<WeekRollup, "hierarchies" | "clients" | "versions">> {
     const parts: WeekRollup[] = [];
     try {
-      // Versions are at most rollupCapacity.versions short entries: never more than one property.
+      // rollupRowBudget keeps the versions list within one property.
       const select = ["hierarchies", "clients", "versions"];
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: rollupRange(week), select } })) parts.push(rollupFromEntity(e));
     } catch (error) {
@@ -184,7 +274,7 @@ export class WeeklyStatsTable {
   /** Records that a week has data (idempotent). */
   async markWeek(week: IsoWeek): Promise<void> {
     try {
-      await this.table.upsertEntity({ partitionKey: WEEK_INDEX_PARTITION, rowKey: week }, "Replace");
+      await this.writes.upsertEntity({ partitionKey: WEEK_INDEX_PARTITION, rowKey: week }, "Replace");
     } catch (error) {
       translateStorageError(error, "indexing a week");
     }
@@ -214,18 +304,31 @@ export class WeeklyStatsTable {
     return snapshots;
   }
 
-  /** Takes a week for a rebuild; live aggregation defers its messages while the lock stands. */
-  async lockWeek(week: IsoWeek, holder: string): Promise<void> {
+  /**
+   * Writes a week's rebuild lock: taking it, or renewing it with a later `expiresAt`. Live
+   * aggregation defers the week's messages while the lock stands and has not expired.
+   */
+  async lockWeek(week: IsoWeek, lock: RebuildLock): Promise<void> {
     try {
-      await this.table.upsertEntity({ partitionKey: week, rowKey: rowKeys.rebuildLock, holder, since: new Date().toISOString() }, "Replace");
+      await this.writes.upsertEntity({ partitionKey: week, rowKey: rowKeys.rebuildLock, ...lock }, "Replace");
     } catch (error) {
       translateStorageError(error, "locking a week");
     }
   }
 
+  /** The week's rebuild lock, if it has one. */
+  async readLock(week: IsoWeek): Promise<RebuildLock | undefined> {
+    try {
+      return lockFromEntity(await this.table.getEntity<Entity>(week, rowKeys.rebuildLock));
+    } catch (error) {
+      if (storageStatusOf(error) === 404) return undefined;
+      translateStorageError(error, "reading a week's lock");
+    }
+  }
+
   async unlockWeek(week: IsoWeek): Promise<void> {
     try {
-      await this.table.deleteEntity(week, rowKeys.rebuildLock);
+      await this.writes.deleteEntity(week, rowKeys.rebuildLock);
     } catch (error) {
       if (storageStatusOf(error) !== 404) translateStorageError(error, "unlocking a week");
     }
@@ -249,7 +352,7 @@ export class WeeklyStatsTable {
       for (let i = 0; i < keys.length; i += 100) {
         const actions = keys.slice(i, i + 100).map((rowKey): TransactionAction => ["delete", { partitionKey: week, rowKey }]);
         try {
-          await this.table.submitTransaction(actions);
+          await this.writes.submitTransaction(actions);
           deleted += actions.length;
         } catch (error) {
           // A row that vanished meanwhile fails the whole group; the next listing sorts it out.

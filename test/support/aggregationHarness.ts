@@ -3,18 +3,35 @@ import { TableClient } from "@azure/data-tables";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
 import type { AggregationDeps } from "../../shared/aggregation/aggregateDocument";
-import { toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
-import { storageNames } from "../../shared/config";
+import { shardOf, toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
+import { rebuildLockSettings, storageNames } from "../../shared/config";
 import { canonicalJson, sha256Hex } from "../../shared/ingestion/canonicalJson";
 import { isoWeekOf, type IsoWeek } from "../../shared/isoWeek";
 import type { ClaimCheck } from "../../shared/storage/claimCheck";
 import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
 import { RawArchive, rawBlobName } from "../../shared/storage/rawArchive";
-import { WeeklyStatsTable } from "../../shared/storage/weeklyStatsTable";
+import { WeeklyStatsTable, type RebuildLock } from "../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import type { Model } from "./referenceModel";
+import { base64Sha256Of } from "./usageDocuments";
+
+/** `count` fixed hierarchy ids (derived from `label`) that all fall in rollup shard 0, so that their documents share one row. */
+export function sameShardHierarchies(count: number, label = "property hierarchy"): string[] {
+  const found: string[] = [];
+  for (let i = 0; found.length < count; i++) {
+    const id = base64Sha256Of(`${label} ${i}`);
+    if (shardOf(toHierarchyKey(id)) === 0) found.push(id);
+  }
+  return found;
+}
+
+/** A rebuild lock taken by `holder` `ageSeconds` ago, holding for `leaseSeconds` from then (negative: expired). */
+export function lockTaken(holder: string, ageSeconds = 0, leaseSeconds = rebuildLockSettings.leaseSeconds): RebuildLock {
+  const since = Date.now() - ageSeconds * 1000;
+  return { holder, since: new Date(since).toISOString(), expiresAt: new Date(since + leaseSeconds * 1000).toISOString() };
+}
 
 export interface Tables {
   weeklyStats: WeeklyStatsTable;

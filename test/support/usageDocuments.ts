@@ -229,6 +229,41 @@ export function makeLargestUsageDocument(): UsageV1 {
   };
 }
 
+/**
+ * Control characters JSON.stringify writes as six (`\u0001`): all of U+0000..U+001F but
+ * \b \t \n \f \r, which it writes as two.
+ */
+const sixEscapes = Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)).filter((c) => JSON.stringify(c).length === 8);
+
+/**
+ * Name number `n` of 128 characters that each JSON-escape to six (768 characters as JSON):
+ * the costliest name the schema allows in a table row. Distinct for every `n` below 27^5.
+ */
+export function escapedName(n: number): string {
+  const digits = Array.from({ length: 5 }, (_, i) => sixEscapes[Math.floor(n / sixEscapes.length ** i) % sixEscapes.length]!);
+  return digits.join("").padEnd(128, sixEscapes[0]);
+}
+
+/**
+ * The worst document for the weekly statistics' rows, valid against the schema: the largest
+ * document (makeLargestUsageDocument) whose 500 OS names and 500 Office version names are
+ * `escapedName`s and whose 500 features have names of the longest length, all of them this
+ * `variant`'s own (up to 1,000 variants), so that documents of different variants share no name.
+ */
+export function makeWorstCaseUsageDocument(variant: number, overrides: Partial<UsageV1> = {}): UsageV1 {
+  const largest = makeLargestUsageDocument();
+  const per = (offset: number) => Array.from({ length: 500 }, (_, i) => escapedName((variant * 2 + offset) * 500 + i));
+  const counts = Array.from({ length: 500 }, () => largest.clients.total / 500);
+  const features = maxLengthNames(`f${String(variant).padStart(3, "0")}x`, 500, 64).map((name) => name.replace(/ /g, "X"));
+  return {
+    ...largest,
+    docId: randomUUID(),
+    clients: { ...largest.clients, byOs: mapOf(per(0), counts), byOfficeVersion: mapOf(per(1), counts) },
+    features: Object.fromEntries(features.map((name) => [name, { enabled: true, uses: 1_000_000_000 }])),
+    ...overrides,
+  };
+}
+
 // ---- fast-check: arbitrary valid documents ----
 
 const digits = (count: number, max = 10 ** count - 1): fc.Arbitrary<string> =>
@@ -260,6 +295,21 @@ export const arbitraryFeatureName: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom("constructor", "hasOwnProperty", "toString", "valueOf", "isPrototypeOf", "cmPivot"),
   fc.stringMatching(/^[a-z][A-Za-z0-9]{0,63}$/),
 );
+
+/**
+ * Names of 128 characters that each JSON-escape to six: control characters and high
+ * surrogates (never followed by a low one, so each stays lone).
+ */
+export const arbitraryEscapedName: fc.Arbitrary<string> = fc.string({
+  unit: fc.oneof(fc.constantFrom(...sixEscapes), fc.integer({ min: 0xd800, max: 0xdbff }).map((code) => String.fromCharCode(code))),
+  minLength: 128,
+  maxLength: 128,
+});
+
+/** `doc` with its clients reported under `names` instead (the total unchanged, split over them). */
+export function withOsNames(doc: UsageV1, names: readonly string[]): UsageV1 {
+  return { ...doc, clients: { ...doc.clients, byOs: mapOf(names, splitTotal(doc.clients.total, names.length)) } };
+}
 
 const arbitraryCount = fc.integer({ min: 0, max: 1_000_000_000 });
 

@@ -4,15 +4,15 @@ import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { aggregateDocument, type AggregationDeps, type FaultPoint } from "../../../shared/aggregation/aggregateDocument";
-import { shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
+import { toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
 import { OTHER_NAME } from "../../../shared/aggregation/weekRollup";
 import { isoWeekOf } from "../../../shared/isoWeek";
 import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
-import { AggregationHarness, assertMatchesModel, type Tables } from "../../support/aggregationHarness";
+import { AggregationHarness, assertMatchesModel, lockTaken, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../support/referenceModel";
-import { arbitraryUsageDocument, base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
+import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeUsageDocument, withOsNames } from "../../support/usageDocuments";
 
 let harness: AggregationHarness;
 const archive = (doc: UsageV1) => harness.archive(doc);
@@ -31,16 +31,6 @@ function prng(seed: number): () => number {
 }
 
 class Crash extends Error {}
-
-/** `count` hierarchy ids that fall in the same rollup shard. */
-function sameShardHierarchies(count: number): string[] {
-  const found: string[] = [];
-  for (let i = 0; found.length < count; i++) {
-    const id = base64Sha256Of(`property hierarchy ${i}`);
-    if (shardOf(toHierarchyKey(id)) === 0) found.push(id);
-  }
-  return found;
-}
 
 /**
  * Delivers claims the way a queue does: in the given order, each at least once, to
@@ -92,6 +82,11 @@ describe("aggregation against Azurite", () => {
           // Few distinct instants, so that ties (decided by docId) happen.
           slot: fc.constantFrom(0, 1, 1, 2, 3),
           fraction: fc.constantFrom("", ".5", ".1234567"),
+          // Sometimes OS names at their costliest: 128 characters that each escape to six.
+          escapedOs: fc.oneof(
+            { weight: 3, arbitrary: fc.constant(undefined) },
+            { weight: 1, arbitrary: fc.uniqueArray(arbitraryEscapedName, { minLength: 1, maxLength: 3 }) },
+          ),
         }),
         { minLength: 1, maxLength: 8 },
       ),
@@ -104,9 +99,10 @@ describe("aggregation against Azurite", () => {
     await fc.assert(
       fc.asyncProperty(arbitraryDelivery, async ({ docs, copies, seed, workers, crashRate }) => {
         const random = prng(seed);
-        const documents = docs.map(({ doc, hierarchy, week, slot, fraction }) => {
+        const documents = docs.map(({ doc, hierarchy, week, slot, fraction, escapedOs }) => {
           const at = new Date(weekStarts[week]! + slot * 36 * 3_600_000).toISOString().slice(0, 19);
-          return { ...doc, docId: randomUUID(), hierarchyId: hierarchies[hierarchy]!, collectedAt: `${at}${fraction}Z` };
+          const named = escapedOs === undefined ? doc : withOsNames(doc, escapedOs);
+          return { ...named, docId: randomUUID(), hierarchyId: hierarchies[hierarchy]!, collectedAt: `${at}${fraction}Z` };
         });
         const claims = await Promise.all(documents.map(archive));
         const deliveries = claims.flatMap((claim, i) => Array.from({ length: copies[i] ?? 1 }, () => claim));
@@ -194,7 +190,7 @@ describe("aggregation against Azurite", () => {
     const tables = await freshTables();
     const doc = makeUsageDocument();
     const week = isoWeekOf(new Date(doc.collectedAt));
-    await tables.weeklyStats.lockWeek(week, "test");
+    await tables.weeklyStats.lockWeek(week, lockTaken("test"));
     const queue = QueueServiceClient.fromConnectionString(harness.azurite.connectionString).getQueueClient("usage-ingested");
     const before = (await queue.getProperties()).approximateMessagesCount ?? 0;
     const claim = await archive(doc);
@@ -202,5 +198,31 @@ describe("aggregation against Azurite", () => {
     assert.equal((await queue.getProperties()).approximateMessagesCount, before + 1);
     assert.equal((await tables.weeklyStats.readRollup(week)).hierarchies, 0);
     assert.equal((await aggregateDocument(claim, harness.deps(tables), { ignoreRebuildLock: true })).status, "counted");
+  });
+
+  test("a rebuild lock that has expired, or one left without an expiry more than a lease ago, is ignored and reported; a fresh one defers", async () => {
+    const tables = await freshTables();
+    const [expired, old, fresh] = ["2026-10-07", "2026-10-14", "2026-10-21"].map((day) => makeUsageDocument({ collectedAt: `${day}T03:00:00Z` }));
+    const weekOf = (doc: UsageV1) => isoWeekOf(new Date(doc.collectedAt));
+    await tables.weeklyStats.lockWeek(weekOf(expired!), lockTaken("reaggregate@dead", 7200));
+    // Locks written before locks expired carry no expiresAt: they hold one lease from `since`.
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
+    await tables.weeklyStats.lockWeek(weekOf(old!), { holder: "reaggregate@old", since: hoursAgo(2), expiresAt: undefined });
+    await tables.weeklyStats.lockWeek(weekOf(fresh!), { holder: "reaggregate@running", since: hoursAgo(0), expiresAt: undefined });
+
+    const counted = await aggregateDocument(await archive(expired!), harness.deps(tables));
+    assert.equal(counted.status, "counted");
+    assert.equal(counted.lock?.expired, true);
+    assert.equal(counted.lock.holder, "reaggregate@dead");
+    assert.ok(Number.isInteger(counted.lock.ageSeconds) && counted.lock.ageSeconds >= 7200);
+    const leftover = await aggregateDocument(await archive(old!), harness.deps(tables));
+    assert.deepEqual([leftover.status, leftover.lock?.expired], ["counted", true]);
+    const waiting = await aggregateDocument(await archive(fresh!), harness.deps(tables));
+    assert.deepEqual([waiting.status, waiting.lock?.expired, waiting.lock?.holder], ["deferred", false, "reaggregate@running"]);
+    assert.equal((await tables.weeklyStats.readRollup(weekOf(expired!))).hierarchies, 1);
+    assert.equal((await tables.weeklyStats.readRollup(weekOf(fresh!))).hierarchies, 0);
+    // Without a lock there is nothing to report.
+    const plain = await aggregateDocument(await archive(makeUsageDocument()), harness.deps(tables));
+    assert.equal(plain.lock, undefined);
   });
 });

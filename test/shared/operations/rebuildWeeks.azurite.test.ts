@@ -3,14 +3,48 @@ import { after, before, describe, test } from "node:test";
 import { aggregateDocument } from "../../../shared/aggregation/aggregateDocument";
 import { toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
 import { weeksBetween } from "../../../shared/isoWeek";
-import { rebuildWeeks } from "../../../shared/operations/rebuildWeeks";
-import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
+import { rebuildLockSettings } from "../../../shared/config";
+import { listWeekLocks, RebuildLeaseLostError, rebuildWeeks } from "../../../shared/operations/rebuildWeeks";
+import type { RawArchive } from "../../../shared/storage/rawArchive";
+import { rowKeys, type RebuildLock, type WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
-import { AggregationHarness, assertMatchesModel } from "../../support/aggregationHarness";
+import { AggregationHarness, assertMatchesModel, lockTaken, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../support/referenceModel";
 import { base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
 
 let harness: AggregationHarness;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The raw archive, each read taking `ms` longer: a rebuild that lasts long enough for its lock's heartbeat to beat. */
+function slowArchive(ms: number): RawArchive {
+  const slow = Object.create(harness.rawArchive) as RawArchive;
+  slow.read = async (name) => {
+    await pause(ms);
+    return harness.rawArchive.read(name);
+  };
+  return slow;
+}
+
+/** Records every lock the table is given (taken or renewed), passing it on. */
+function recordLocks(table: WeeklyStatsTable): RebuildLock[] {
+  const written: RebuildLock[] = [];
+  const lockWeek = table.lockWeek.bind(table);
+  table.lockWeek = async (week, lock) => {
+    written.push(lock);
+    await lockWeek(week, lock);
+  };
+  return written;
+}
+
+/** `count` documents of distinct hierarchies collected on `day`, archived; returns them. */
+async function archivedDocs(label: string, day: string, count: number): Promise<UsageV1[]> {
+  const docs = Array.from({ length: count }, (_, i) => makeUsageDocument({ hierarchyId: base64Sha256Of(`${label} ${i}`), collectedAt: `${day}T03:00:00Z` }));
+  await Promise.all(docs.map((doc) => harness.archive(doc)));
+  return docs;
+}
+
+const deferredOrCounted = async (doc: UsageV1, tables: Tables) => aggregateDocument(await harness.archive(doc), harness.deps(tables));
 
 /** Documents over two weeks and four hierarchies, with a replacement and a tie on collectedAt. */
 function scenario(label: string, year = 2026): UsageV1[] {
@@ -63,7 +97,7 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     await assertMatchesModel(tables, model);
     assert.equal((await tables.hierarchyWeeks.list(toHierarchyKey(stray.hierarchyId))).length, 0, "the stray history row survived");
     const state = await tables.weeklyStats.readForUpdate("2026-W47", toHierarchyKey(first.hierarchyId), 0);
-    assert.equal(state.rebuilding, false, "the week was left locked");
+    assert.equal(state.lock, undefined, "the week was left locked");
 
     // Idempotent: a second run changes nothing.
     await rebuildWeeks("2026-W46", "2026-W47", deps);
@@ -121,5 +155,87 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     assert.equal(forced[0]?.status, "rebuilt");
     assert.equal((await tables.weeklyStats.readRollup("2024-W10")).hierarchies, 0);
     assert.equal((await tables.hierarchyWeeks.list(toHierarchyKey(doc.hierarchyId))).length, 0);
+  });
+
+  test("a rebuild renews its lock while it runs (a heartbeat), and removes it when done", async () => {
+    const docs = await archivedDocs("heartbeat", "2023-03-08", 20); // 2023-W10
+    const tables = await harness.freshTables();
+    const written = recordLocks(tables.weeklyStats);
+    const deps = { ...harness.deps(tables), rawArchive: slowArchive(20) };
+    const [result] = await rebuildWeeks("2023-W10", "2023-W10", deps, { concurrency: 1, lockSettings: { leaseSeconds: 30, renewSeconds: 0.02, marginSeconds: 1 } });
+    assert.equal(result?.status, "rebuilt");
+    assert.ok(written.length >= 2, `the lock was written ${written.length} time(s): never renewed`);
+    assert.deepEqual(new Set(written.map((l) => `${l.holder} ${l.since}`)).size, 1, "a renewal changed the holder or the time it was taken");
+    const expiries = written.map((l) => Date.parse(l.expiresAt ?? ""));
+    assert.ok(expiries.every((at, i) => i === 0 || at > expiries[i - 1]!), "a renewal did not move the expiry forward");
+    assert.equal(await tables.weeklyStats.readLock("2023-W10"), undefined);
+    const renewals = written.length;
+    await pause(100);
+    assert.equal(written.length, renewals, "the lock was written again after the rebuild");
+    await assertMatchesModel(tables, referenceModel(docs));
+  });
+
+  test("a failed rebuild leaves a lock that expires: live messages wait until then, count after (with the lock reported), and running it again completes the week", async () => {
+    const docs = await archivedDocs("failed rebuild", "2023-03-22", 4); // 2023-W12
+    const tables = await harness.freshTables();
+    for (const doc of docs) await deferredOrCounted(doc, tables);
+    const written = recordLocks(tables.weeklyStats);
+    let reads = 0;
+    const faults = (point: string) => {
+      if (point === "afterRead" && ++reads === 2) throw new Error("the rebuild dies");
+    };
+    const settings = { leaseSeconds: rebuildLockSettings.leaseSeconds, renewSeconds: 0.02, marginSeconds: 1 };
+    await assert.rejects(rebuildWeeks("2023-W12", "2023-W12", { ...harness.deps(tables), faults }, { concurrency: 1, lockSettings: settings }), /the rebuild dies/);
+    const lock = await tables.weeklyStats.readLock("2023-W12");
+    assert.ok(lock !== undefined, "the lock is gone: live messages would count into a half-rebuilt week at once");
+    assert.ok(Date.parse(lock.expiresAt ?? "") <= Date.now() + rebuildLockSettings.leaseSeconds * 1000, "the lock does not expire within a lease");
+    const renewals = written.length;
+    await pause(100);
+    assert.equal(written.length, renewals, "a failed rebuild kept renewing its lock");
+
+    const late = makeUsageDocument({ hierarchyId: base64Sha256Of("failed rebuild late"), collectedAt: "2023-03-23T03:00:00Z" });
+    const deferred = await deferredOrCounted(late, tables);
+    assert.equal(deferred.status, "deferred");
+    assert.equal(deferred.lock?.expired, false);
+    // A lease later (here: the same lock, taken an hour ago), the lock has expired: the document counts.
+    await tables.weeklyStats.lockWeek("2023-W12", lockTaken(lock.holder, 3600));
+    const counted = await deferredOrCounted(late, tables);
+    assert.equal(counted.status, "counted");
+    assert.equal(counted.lock?.expired, true);
+    assert.equal(counted.lock.holder, lock.holder);
+    assert.ok(counted.lock.ageSeconds >= 3600);
+
+    const [again] = await rebuildWeeks("2023-W12", "2023-W12", harness.deps(tables));
+    assert.equal(again?.status, "rebuilt");
+    assert.equal(await tables.weeklyStats.readLock("2023-W12"), undefined);
+    await assertMatchesModel(tables, referenceModel([...docs, late]));
+  });
+
+  test("a rebuild whose lock was not renewed in time stops before it clears what live aggregation may have counted", async () => {
+    const docs = await archivedDocs("lapsed lease", "2023-04-05", 10); // 2023-W14
+    const tables = await harness.freshTables();
+    for (const doc of docs.slice(0, 5)) await deferredOrCounted(doc, tables);
+    const deps = { ...harness.deps(tables), rawArchive: slowArchive(50) };
+    // A lease of 0.3 s that is never renewed: it lapses a few documents in.
+    const lapsing = { leaseSeconds: 0.3, renewSeconds: 3600, marginSeconds: 0 };
+    await assert.rejects(rebuildWeeks("2023-W14", "2023-W14", deps, { concurrency: 1, lockSettings: lapsing }), RebuildLeaseLostError);
+    const [again] = await rebuildWeeks("2023-W14", "2023-W14", harness.deps(tables));
+    assert.equal(again?.status, "rebuilt");
+    await assertMatchesModel(tables, referenceModel(docs));
+  });
+
+  test("--status: the weeks' locks with their age, expired ones marked; weeks without a lock are not listed", async () => {
+    const tables = await harness.freshTables();
+    await tables.weeklyStats.lockWeek("2023-W20", lockTaken("reaggregate@ops-1", 120));
+    await tables.weeklyStats.lockWeek("2023-W22", lockTaken("reaggregate@ops-2", 7200));
+    // Left by a rebuild before locks expired: no expiresAt, so it holds one lease from `since`.
+    await tables.weeklyStats.lockWeek("2023-W23", { holder: "reaggregate@old", since: new Date(Date.now() - 3600_000).toISOString(), expiresAt: undefined });
+    const locks = await listWeekLocks(weeksBetween("2023-W19", "2023-W23"), { weeklyStats: tables.weeklyStats });
+    assert.deepEqual(
+      locks.map((l) => [l.week, l.holder, l.expired]),
+      [["2023-W20", "reaggregate@ops-1", false], ["2023-W22", "reaggregate@ops-2", true], ["2023-W23", "reaggregate@old", true]],
+    );
+    assert.ok(locks[0]!.ageSeconds >= 120 && locks[1]!.ageSeconds >= 7200 && locks[2]!.ageSeconds >= 3600);
+    assert.equal(Date.parse(locks[2]!.expiresAt) - Date.parse(locks[2]!.since), rebuildLockSettings.leaseSeconds * 1000);
   });
 });

@@ -1,0 +1,39 @@
+import type { TableClient, TableEntity, TransactionAction, UpdateMode, UpdateTableEntityOptions } from "@azure/data-tables";
+import { checkEntity, checkTransaction } from "./tableLimits";
+
+type Entity = TableEntity;
+
+/**
+ * The one way this code writes to a table: every entity and transaction is measured against
+ * Azure's limits (`tableLimits`) before it is sent, and refused with `TableLimitError`
+ * when Azure would refuse it. Reads go to the `TableClient` directly; storage errors are
+ * left to the caller, which translates them.
+ */
+export class GuardedTable {
+  constructor(readonly client: TableClient) {}
+
+  async createEntity(entity: Entity): Promise<void> {
+    checkEntity(entity);
+    await this.client.createEntity(entity);
+  }
+
+  async upsertEntity(entity: Entity, mode: UpdateMode): Promise<void> {
+    checkEntity(entity);
+    await this.client.upsertEntity(entity, mode);
+  }
+
+  async updateEntity(entity: Entity, mode: UpdateMode, options?: UpdateTableEntityOptions): Promise<void> {
+    checkEntity(entity);
+    await this.client.updateEntity(entity, mode, options);
+  }
+
+  /** A single delete carries no body: only its keys, which the table already holds. */
+  async deleteEntity(partitionKey: string, rowKey: string): Promise<void> {
+    await this.client.deleteEntity(partitionKey, rowKey);
+  }
+
+  async submitTransaction(actions: TransactionAction[]): Promise<void> {
+    checkTransaction(actions);
+    await this.client.submitTransaction(actions);
+  }
+}
