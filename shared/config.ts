@@ -28,6 +28,7 @@ export const appSettingNames = Object.freeze({
   storageAccountName: "AzureWebJobsStorage__accountName",
   storageClientId: "AzureWebJobsStorage__clientId",
   rateLimitPerHour: "RATE_LIMIT_PER_HOUR",
+  statsMinHierarchies: "STATS_MIN_HIERARCHIES",
   appInsightsConnectionString: "APPLICATIONINSIGHTS_CONNECTION_STRING",
 });
 
@@ -69,6 +70,8 @@ export interface Config {
   /** Absent only in the local runtime before it has started its embedded Azurite. */
   storage: StorageConnection | undefined;
   rateLimitPerHour: number;
+  /** The default `minHierarchies` of the dimension routes and the folding of the published rows (contract section 4.1). */
+  statsMinHierarchies: number;
   appInsightsConnectionString: string | undefined;
   local: {
     port: number;
@@ -115,6 +118,8 @@ export function readConfig(env: Env = process.env): Config {
   return Object.freeze({
     storage: readStorage(env),
     rateLimitPerHour: readInteger(env, appSettingNames.rateLimitPerHour, 120, 1, 1_000_000),
+    // The contract's range for the minHierarchies parameter, which this setting is the default of.
+    statsMinHierarchies: readInteger(env, appSettingNames.statsMinHierarchies, 1, 1, 1000),
     appInsightsConnectionString: readString(env, appSettingNames.appInsightsConnectionString),
     local: Object.freeze({
       port: readInteger(env, localSettingNames.port, 7071, 0, 65535),
