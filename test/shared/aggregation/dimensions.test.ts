@@ -5,7 +5,7 @@ import { dimensionNamed, dimensions, type Dimension, type DimensionValueByKind }
 import { bucketIndexOf } from "../../../shared/aggregation/logBuckets";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { validateUsageV1 } from "../../../shared/validation/validateUsageV1";
-import { arbitraryUsageDocument, makeDimensionDocuments, makeUsageDocument, prototypeKeys, testNow } from "../../support/usageDocuments";
+import { arbitraryUsageDocument, makeDimensionDocuments, makeUsageDocument, prototypeKeys, siteRoles, testNow } from "../../support/usageDocuments";
 
 type Value = DimensionValueByKind[keyof DimensionValueByKind] | undefined;
 
@@ -38,20 +38,7 @@ const contractTable: [name: string, kind: string, level: string][] = [
   ["collectionRuntimeSeconds", "distribution", "basic"],
 ];
 
-const allRoles = (count: number) =>
-  new Map(
-    [
-      "management-point",
-      "distribution-point",
-      "software-update-point",
-      "service-connection-point",
-      "reporting-services-point",
-      "cloud-management-gateway",
-      "state-migration-point",
-      "fallback-status-point",
-      "endpoint-protection-point",
-    ].map((role) => [role, count]),
-  );
+const allRoles = (count: number) => new Map(siteRoles.map((role) => [role, count]));
 
 /**
  * Every dimension's value for each of makeDimensionDocuments' documents, by label. Each
