@@ -12,9 +12,6 @@ import type { Level, UsageV1 } from "../validation/usageV1";
 /** How a snapshot gives a dimension's value(s), and so how a week counts them (contract section 4.1). */
 export type DimensionKind = "hierarchy" | "set" | "clients" | "distribution";
 
-/** The kinds in the order the contract describes them. */
-export const dimensionKinds: readonly DimensionKind[] = Object.freeze(["hierarchy", "set", "clients", "distribution"]);
-
 /** What one snapshot gives, by kind. */
 export interface DimensionValueByKind {
   /** One value. */

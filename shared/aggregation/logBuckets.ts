@@ -18,7 +18,7 @@
 
 /**
  * Buckets per octave: the fewest whose width stays within the contract's `upper <= 1.02 ×
- * lower`. 2^(1/36) ≈ 1.019441; 35 would give 2^(1/35) ≈ 1.020004, just over.
+ * lower`. 2^(1/36) ≈ 1.019441; 35 would give 2^(1/35) ≈ 1.020002, just over.
  */
 const BUCKETS_PER_OCTAVE = 36;
 
@@ -51,10 +51,13 @@ const OCTAVE_MIDDLES: readonly number[] = Object.freeze(
 );
 
 const MIN_NORMAL_EXPONENT = -1022;
-/** The largest octave with a finite upper bound: 2^1024 is Infinity. */
+/**
+ * The last octave with buckets: octave 1023's top bucket would end at 2^1024, which is
+ * Infinity, so values from 2^1023 on have none.
+ */
 const MAX_EXPONENT = 1022;
 
-/** The index of zero, k = 0 of the exact buckets; one below the first normal bucket's index minus 2^52. */
+/** The index of zero (k = 0); the subnormals follow it, up to FIRST_NORMAL_INDEX − 1. */
 const EXACT_BASE = MIN_NORMAL_EXPONENT * BUCKETS_PER_OCTAVE - 2 ** 52;
 const FIRST_NORMAL_INDEX = MIN_NORMAL_EXPONENT * BUCKETS_PER_OCTAVE;
 const LAST_INDEX = MAX_EXPONENT * BUCKETS_PER_OCTAVE + BUCKETS_PER_OCTAVE - 1;
@@ -73,7 +76,7 @@ export interface DistributionBucket extends BucketBounds {
   hierarchies: number;
 }
 
-/** Counts per bucket index. A `Map`, so that adding and taking out are exact integer steps. */
+/** Counts per bucket index; only buckets that hold something are in it. */
 export type BucketCounts = Map<number, number>;
 
 /**
@@ -215,6 +218,7 @@ export function summarizeBuckets(counts: ReadonlyMap<number, number>): BucketSum
       seen += count;
       if (seen >= rank) return bucketRepresentativeOf(index);
     }
+    // Not reached: rank ≤ n, the sum of the counts.
     return bucketRepresentativeOf(last[0]);
   };
   return {
