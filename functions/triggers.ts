@@ -1,6 +1,7 @@
 import { aggregateUsageTrigger } from "./aggregateUsage";
 import { healthTrigger } from "./health";
 import { hierarchyWeeksTrigger } from "./hierarchyWeeks";
+import { statsDimensionsTrigger } from "./statsDimensions";
 import { statsFeaturesTrigger } from "./statsFeatures";
 import { statsOsTrigger } from "./statsOs";
 import { statsTrendTrigger } from "./statsTrend";
@@ -20,4 +21,5 @@ export const triggers: readonly Trigger[] = [
   statsOsTrigger,
   statsFeaturesTrigger,
   statsTrendTrigger,
+  statsDimensionsTrigger,
 ];

@@ -34,6 +34,11 @@ param rateLimitPerHour int = 120
 param rateLimitInvalidPerHour int = 1000
 
 @minValue(1)
+@maxValue(1000)
+@description('Default minHierarchies of the dimension routes and of the WeeklyDimensions folding (contract section 4.1). Becomes the STATS_MIN_HIERARCHIES app setting; shared/config.ts accepts 1 to 1000.')
+param statsMinHierarchies int = 1
+
+@minValue(1)
 @maxValue(365)
 @description('Days after which raw (accepted) documents are deleted. The contract keeps raw data for one year, hence the maximum.')
 param rawRetentionDays int = 365
@@ -144,6 +149,7 @@ module functionApp 'modules/functionApp.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     rateLimitPerHour: rateLimitPerHour
     rateLimitInvalidPerHour: rateLimitInvalidPerHour
+    statsMinHierarchies: statsMinHierarchies
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

@@ -29,6 +29,7 @@ export const appSettingNames = Object.freeze({
   storageClientId: "AzureWebJobsStorage__clientId",
   rateLimitPerHour: "RATE_LIMIT_PER_HOUR",
   rateLimitInvalidPerHour: "RATE_LIMIT_INVALID_PER_HOUR",
+  statsMinHierarchies: "STATS_MIN_HIERARCHIES",
   appInsightsConnectionString: "APPLICATIONINSIGHTS_CONNECTION_STRING",
 });
 
@@ -104,6 +105,8 @@ export interface Config {
   rateLimitPerHour: number;
   /** Invalid documents kept among rejected ones per hour (per instance), all hierarchies together. */
   rateLimitInvalidPerHour: number;
+  /** The default `minHierarchies` of the dimension routes and the folding of the published rows (contract section 4.1). */
+  statsMinHierarchies: number;
   appInsightsConnectionString: string | undefined;
   local: {
     port: number;
@@ -151,6 +154,8 @@ export function readConfig(env: Env = process.env): Config {
     storage: readStorage(env),
     rateLimitPerHour: readInteger(env, appSettingNames.rateLimitPerHour, rateLimitDefaults.perHour, 1, 1_000_000),
     rateLimitInvalidPerHour: readInteger(env, appSettingNames.rateLimitInvalidPerHour, rateLimitDefaults.invalidPerHour, 1, 1_000_000),
+    // The contract's range for the minHierarchies parameter, which this setting is the default of.
+    statsMinHierarchies: readInteger(env, appSettingNames.statsMinHierarchies, 1, 1, 1000),
     appInsightsConnectionString: readString(env, appSettingNames.appInsightsConnectionString),
     local: Object.freeze({
       port: readInteger(env, localSettingNames.port, 7071, 0, 65535),

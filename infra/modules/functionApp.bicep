@@ -45,6 +45,11 @@ param rateLimitPerHour int
 @description('Value of the RATE_LIMIT_INVALID_PER_HOUR app setting.')
 param rateLimitInvalidPerHour int
 
+@minValue(1)
+@maxValue(1000)
+@description('Value of the STATS_MIN_HIERARCHIES app setting.')
+param statsMinHierarchies int
+
 @allowed([
   512
   2048
@@ -122,6 +127,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'RATE_LIMIT_INVALID_PER_HOUR'
           value: string(rateLimitInvalidPerHour)
+        }
+        {
+          name: 'STATS_MIN_HIERARCHIES'
+          value: string(statsMinHierarchies)
         }
         // The connection string names the component and its ingestion endpoint; it is not a
         // credential, since local auth is disabled on the component.

@@ -287,6 +287,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       appSettingNames.storageClientId,
       appSettingNames.rateLimitPerHour,
       appSettingNames.rateLimitInvalidPerHour,
+      appSettingNames.statsMinHierarchies,
     ].sort());
     assert.deepEqual(diffNames([...requiredSettings, ...platformSettings], settings).unexpected, [
       "AzureWebJobsStorage",

@@ -445,3 +445,102 @@ export const arbitraryUsageDocument: fc.Arbitrary<UsageV1> = fc
     }
     return copy as unknown as UsageV1;
   });
+
+// ---- documents for the dimensions (contract section 4.1) ----
+
+/** A site with a hash fixed by `seed`, the usual build and UTC, for hand-made documents. */
+export function makeSite(seed: string, type: Site["type"], clientCount: number, roles: SiteRole[]): Site {
+  return { siteHash: base64Sha256Of(`site ${seed}`), type, build: "5.00.9132.1000", clientCount, utcOffsetMinutes: 0, roles };
+}
+
+/** A valid document that exercises some dimensions, and why it is there. */
+export interface DimensionDocument {
+  label: string;
+  document: UsageV1;
+}
+
+/**
+ * Valid documents that between them give every dimension of shared/aggregation/dimensions.ts
+ * a value and leave out every one that can be left out: each level; a CAS and a standalone
+ * primary; Software Assurance active on the day itself, expired the day before, far ahead
+ * and absent; zero clients (percentages with nothing to divide by); Office versions absent,
+ * empty and with `constructor`; an OS called `__proto__`; Endpoint Protection with and
+ * without its states; a site with no roles; the smallest and largest values the schema allows.
+ * Fixed ids, so the same call gives the same documents.
+ */
+export function makeDimensionDocuments(): DimensionDocument[] {
+  const idOf = (n: number) => ({ docId: `00000000-0000-4000-8000-00000000000${n}`, hierarchyId: base64Sha256Of(`dimension hierarchy ${n}`) });
+  const full: UsageV1 = {
+    schemaVersion: 1,
+    ...idOf(1),
+    collectedAt: "2026-11-18T03:00:37.000Z",
+    level: "full",
+    connectionMode: "online",
+    product: { version: "2409", build: "5.00.9132.1000", branch: "current", softwareAssuranceExpires: "2026-11-18" },
+    sites: [
+      makeSite("1 cas", "cas", 12, ["service-connection-point", "management-point"]),
+      makeSite("1 primary", "primary", 60, ["management-point", "distribution-point"]),
+      makeSite("1 secondary", "secondary", 28, ["distribution-point"]),
+    ],
+    database: { sqlVersion: "16.0.1000.6", sqlEdition: "enterprise", sizeMb: 51858, alwaysOn: true },
+    clients: {
+      total: 100,
+      byClientBuild: { "5.00.9132.1000": 70, "5.00.9128.1000": 30 },
+      byOs: Object.fromEntries([["Windows 11 24H2", 60], ["__proto__", 40]]),
+      byOfficeVersion: Object.fromEntries([["constructor", 30], ["Office 2019", 0]]),
+      entraJoined: 25,
+      coManaged: 50,
+    },
+    features: { cmPivot: { enabled: true, uses: 3 } },
+    compliance: { softwareUpdateCompliancePercent: 91.5, scanSuccessPercent: 98, endpointProtection: { protected: 80, atRisk: 12, unknown: 5, unsupported: 3 } },
+    collection: { runtimeSeconds: 264.5, errors: 0 },
+  };
+  const fullEmpty: UsageV1 = {
+    schemaVersion: 1,
+    ...idOf(2),
+    collectedAt: "2026-11-19T00:00:00Z",
+    level: "full",
+    connectionMode: "offline",
+    product: { version: "2403", build: "5.00.9128.1000", branch: "ltsb" },
+    sites: [makeSite("2 primary", "primary", 0, [])],
+    database: { sqlVersion: "13.0.5026.0", sqlEdition: "express", sizeMb: 0, alwaysOn: false },
+    clients: { total: 0, byClientBuild: { "5.00.9128.1000": 0 }, byOs: { "Windows 10 22H2": 0 }, entraJoined: 0, coManaged: 0 },
+    compliance: { softwareUpdateCompliancePercent: 0, scanSuccessPercent: 100 },
+    collection: { runtimeSeconds: 0, errors: 3 },
+  };
+  const enhanced: UsageV1 = {
+    schemaVersion: 1,
+    ...idOf(3),
+    collectedAt: "2026-11-20T00:00:00.000Z",
+    level: "enhanced",
+    connectionMode: "online",
+    product: { version: "2411", build: "5.00.9135.1000", branch: "technical-preview", softwareAssuranceExpires: "2026-11-19" },
+    sites: [
+      makeSite("3 cas", "cas", 1, ["service-connection-point"]),
+      makeSite("3 primary a", "primary", 5, ["management-point"]),
+      makeSite("3 primary b", "primary", 4, ["management-point", "software-update-point"]),
+    ],
+    database: { sqlVersion: "15.0.4153.1", sqlEdition: "standard", sizeMb: 1_000_000_000_000, alwaysOn: false },
+    clients: { total: 10, byClientBuild: { "5.00.9132.1000": 10 }, byOs: Object.fromEntries([["constructor", 7], ["Windows 11 23H2", 3]]) },
+    features: {},
+    collection: { runtimeSeconds: 604_800, errors: 0 },
+  };
+  const basic: UsageV1 = {
+    schemaVersion: 1,
+    ...idOf(4),
+    collectedAt: "2026-11-21T23:59:59.9999999Z",
+    level: "basic",
+    connectionMode: "offline",
+    product: { version: "2409", build: "5.00.9132.1000", branch: "current", softwareAssuranceExpires: "2099-12-31" },
+    sites: [makeSite("4 primary", "primary", 30, [...siteRoles]), makeSite("4 secondary", "secondary", 10, [...siteRoles])],
+    database: { sqlVersion: "2147483647.2147483647.2147483647.2147483647", sqlEdition: "azure-sql-mi", sizeMb: 1, alwaysOn: true },
+    clients: { total: 40, byClientBuild: { "5.00.9132.1000": 40 }, byOs: { "Windows 11 24H2": 40 }, byOfficeVersion: {}, entraJoined: 0, coManaged: 60 },
+    collection: { runtimeSeconds: Number.MIN_VALUE, errors: 0 },
+  };
+  return [
+    { label: "full, every optional field, a CAS, Software Assurance ending that day", document: full },
+    { label: "full, a standalone primary without roles or clients, no optional field but the percentages' counts", document: fullEmpty },
+    { label: "enhanced, Software Assurance ended the day before, no optional field", document: enhanced },
+    { label: "basic, every role twice, empty Office versions, more co-managed than clients, the smallest runtime", document: basic },
+  ];
+}
