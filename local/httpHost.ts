@@ -74,6 +74,23 @@ interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
   continuePending: boolean;
+  /** What the runtime's log lines name the request by: the trigger that answers it, once known. */
+  routeName: string;
+}
+
+const NO_ROUTE = "(no route)";
+const MALFORMED_TARGET = "(malformed target)";
+
+/**
+ * The request target as a URL, or undefined when it is not one. A fixed base: the Host header
+ * is the client's to garble, and routing needs only the path.
+ */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? "/", "http://localhost");
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -147,16 +164,19 @@ export class HttpHost {
       const { req, res } = exchange;
       const started = performance.now();
       this.handle(exchange)
-        .catch((error: unknown) => {
-          options.log("error", `local runtime failed on ${req.method} ${req.url}: ${String(error)}`);
-          if (!res.headersSent) res.writeHead(500).end();
+        .catch(async (error: unknown) => {
+          // No URL here: its path and query (`?code=`) are the client's.
+          options.log("error", `local runtime failed on ${req.method ?? "?"} ${exchange.routeName}: ${String(error)}`);
+          if (!res.headersSent) await send(exchange, problemResponse(error));
           else res.destroy();
         })
-        .finally(() => options.log("info", `${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+        .catch(() => res.destroy())
+        // The trigger's name, not the path: a path is client text (contract section 2).
+        .finally(() => options.log("info", `${req.method ?? "?"} ${exchange.routeName} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
     };
-    this.server = createServer((req, res) => serve({ req, res, continuePending: false }));
+    this.server = createServer((req, res) => serve({ req, res, continuePending: false, routeName: NO_ROUTE }));
     // With a listener here Node leaves `100 Continue` to us: requestBody sends it on the first read.
-    this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => serve({ req, res, continuePending: true }));
+    this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => serve({ req, res, continuePending: true, routeName: NO_ROUTE }));
     this.server.keepAliveTimeout = 5_000;
   }
 
@@ -176,14 +196,20 @@ export class HttpHost {
 
   private async handle(exchange: Exchange): Promise<void> {
     const { req } = exchange;
-    // A fixed base: the Host header is the client's to garble, and routing needs only the path.
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const url = parseTarget(req.url);
+    if (url === undefined) {
+      // A target no URL parser takes (`//[`): the host answers 400 before any function runs.
+      exchange.routeName = MALFORMED_TARGET;
+      await send(exchange, problemResponse(new InvalidParameterError("The request target is not a valid URL")));
+      return;
+    }
     const method = (req.method ?? "GET").toUpperCase();
     for (const route of this.routes) {
       const match = route.pattern.exec(url.pathname);
       // Like the Functions host, a route that does not take this method is simply not matched.
       if (match === null || !route.trigger.methods.includes(method as "GET" | "POST")) continue;
       const { trigger } = route;
+      exchange.routeName = trigger.name;
       if (trigger.key !== "none") {
         const given = req.headers["x-functions-key"];
         const key = (Array.isArray(given) ? given[0] : given) ?? url.searchParams.get("code");
