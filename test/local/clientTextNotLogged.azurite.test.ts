@@ -63,7 +63,7 @@ describe("keys and client text never reach logs or telemetry", () => {
     standIn.close();
   });
 
-  test("a malformed request target is a 400 problem, and its key is not logged", async () => {
+  test("a malformed request target is a 400 problem (its key is looked for in the logs below)", async () => {
     const answer = await sendRaw(t.url, `GET //[?code=${STRAY_KEY} HTTP/1.1`);
     assert.equal(answer.status, 400, answer.text);
     assert.match(answer.text, /content-type: application\/problem\+json/i);
