@@ -3,6 +3,7 @@ import { StorageUnavailableError, ValidationError } from "../shared/errors";
 import { problemResponse } from "../shared/http/problem";
 import { getServices } from "../shared/services";
 import { outcomeOf, type OutcomeRecord } from "../shared/telemetry/outcomes";
+import { redactKeys } from "../shared/telemetry/redactKeys";
 import { isUuid } from "../shared/isUuid";
 
 
@@ -13,9 +14,12 @@ export function safeDocId(docId: string | undefined): string | undefined {
 
 type RecordFields = Omit<OutcomeRecord, "outcome" | "status" | "durationMs">;
 
-/** Logs an error nobody expected by name and stack, for the operator; clients get a plain 503. */
+/**
+ * Logs an error nobody expected by name and stack, for the operator; clients get a plain 503.
+ * A URL in its message keeps no key.
+ */
 export function logUnexpected(context: InvocationContext, error: unknown): void {
-  context.error(`unexpected ${error instanceof Error ? `${error.name}: ${error.stack ?? error.message}` : String(error)}`);
+  context.error(redactKeys(`unexpected ${error instanceof Error ? `${error.name}: ${error.stack ?? error.message}` : String(error)}`));
 }
 
 /** Records a submission's outcome through the invocation's logger. */

@@ -5,6 +5,7 @@ import { ReadableStream } from "node:stream/web";
 import { InvocationContext, type HttpResponseInit } from "@azure/functions";
 import type { HttpRequestLike, HttpTrigger, KeyRole } from "../functions/trigger";
 import { InvalidParameterError, NotFoundError, UnauthorizedError } from "../shared/errors";
+import { limits } from "../shared/config";
 import { problemResponse } from "../shared/http/problem";
 
 export type LocalLog = (level: string, message: string) => void;
@@ -57,16 +58,79 @@ function toHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
+/*
+ * A body the handler refused unread (413, 415, 401…) is read on and discarded while the
+ * response goes out, up to this much: closing a socket with unread data in it makes the kernel reset
+ * the connection, and a client still uploading then often sees the reset instead of the
+ * response (and retries forever). Twice the largest limit (a 32 MiB batch) covers a client
+ * that is somewhat over a limit; beyond it, or when the client stalls, the connection is
+ * cut rather than read without end.
+ */
+const MAX_DISCARDED_BYTES = 2 * limits.maxBatchBytes;
+const DISCARD_IDLE_MS = 5_000;
+
+/** One request's exchange: `100 Continue` is owed when the client sent `Expect: 100-continue`. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  continuePending: boolean;
+  /** What the runtime's log lines name the request by: the trigger that answers it, once known. */
+  routeName: string;
+}
+
+const NO_ROUTE = "(no route)";
+const MALFORMED_TARGET = "(malformed target)";
+
+/**
+ * The request target as a URL, or undefined when it is not one. A fixed base: the Host header
+ * is the client's to garble, and routing needs only the path.
+ */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? "/", "http://localhost");
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The request body as a web stream that is pulled, never pushed: when a handler stops
  * reading at a limit, nothing is enqueued after the stream is cancelled (Readable.toWeb
- * does, and that throws out of the event loop).
+ * does, and that throws out of the event loop). Cancelling leaves the request alone
+ * (`destroyOnReturn: false`: destroying it would destroy the socket before the response is
+ * out); `send` then discards what is left. `100 Continue` is sent on the first read, so a
+ * request refused before its body is read is refused before the client sends it.
  */
-function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
-  return ReadableStream.from(req as AsyncIterable<Uint8Array>);
+function requestBody(exchange: Exchange): ReadableStream<Uint8Array> {
+  return ReadableStream.from(
+    (async function* () {
+      if (exchange.continuePending) {
+        exchange.continuePending = false;
+        exchange.res.writeContinue();
+      }
+      yield* exchange.req.iterator({ destroyOnReturn: false }) as AsyncIterableIterator<Uint8Array>;
+    })(),
+  );
 }
 
-async function send(res: ServerResponse, req: IncomingMessage, response: HttpResponseInit): Promise<void> {
+/** Reads and drops what is left of a request body, within `MAX_DISCARDED_BYTES` and `DISCARD_IDLE_MS`. */
+function discardRest(req: IncomingMessage): void {
+  let discarded = 0;
+  const cut = (): void => {
+    req.socket.destroy();
+  };
+  const idle = setTimeout(cut, DISCARD_IDLE_MS);
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.byteLength;
+    if (discarded > MAX_DISCARDED_BYTES) cut();
+    else idle.refresh();
+  });
+  req.once("close", () => clearTimeout(idle));
+  req.resume();
+}
+
+async function send(exchange: Exchange, response: HttpResponseInit): Promise<void> {
+  const { req, res } = exchange;
   const headers = new Headers(response.headers);
   let body: Buffer | undefined;
   if (response.jsonBody !== undefined) {
@@ -75,11 +139,15 @@ async function send(res: ServerResponse, req: IncomingMessage, response: HttpRes
   } else if (typeof response.body === "string") body = Buffer.from(response.body);
   else if (response.body instanceof Uint8Array) body = Buffer.from(response.body);
   else if (response.body !== undefined && response.body !== null) throw new Error("the local runtime sends string and byte bodies only");
-  // A body we refused unread (413, 415, …) is not drained: the connection closes instead.
-  if (!req.complete) headers.set("connection", "close");
+  if (!req.complete) {
+    // A client still waiting for `100 Continue` sends no body after a final answer (RFC 9110
+    // 10.1.1), so the connection cannot carry another request: say that it closes.
+    if (exchange.continuePending) headers.set("connection", "close");
+    // Before the response ends: Node would otherwise drop the rest itself, without a bound.
+    else discardRest(req);
+  }
   res.writeHead(response.status ?? 200, Object.fromEntries(headers));
   await new Promise<void>((resolve) => res.end(body, resolve));
-  if (!req.complete) req.socket.destroySoon();
 }
 
 /**
@@ -92,16 +160,23 @@ export class HttpHost {
 
   constructor(private readonly options: HttpHostOptions) {
     this.routes = options.triggers.map((trigger) => ({ trigger, ...compileRoute(options.routePrefix, trigger.route) }));
-    this.server = createServer((req, res) => {
+    const serve = (exchange: Exchange): void => {
+      const { req, res } = exchange;
       const started = performance.now();
-      this.handle(req, res)
-        .catch((error: unknown) => {
-          options.log("error", `local runtime failed on ${req.method} ${req.url}: ${String(error)}`);
-          if (!res.headersSent) res.writeHead(500).end();
+      this.handle(exchange)
+        .catch(async (error: unknown) => {
+          // No URL here: its path and query (`?code=`) are the client's.
+          options.log("error", `local runtime failed on ${req.method ?? "?"} ${exchange.routeName}: ${String(error)}`);
+          if (!res.headersSent) await send(exchange, problemResponse(error));
           else res.destroy();
         })
-        .finally(() => options.log("info", `${req.method} ${req.url?.split("?")[0]} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
-    });
+        .catch(() => res.destroy())
+        // The trigger's name, not the path: a path is client text (contract section 2).
+        .finally(() => options.log("info", `${req.method ?? "?"} ${exchange.routeName} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+    };
+    this.server = createServer((req, res) => serve({ req, res, continuePending: false, routeName: NO_ROUTE }));
+    // With a listener here Node leaves `100 Continue` to us: requestBody sends it on the first read.
+    this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => serve({ req, res, continuePending: true, routeName: NO_ROUTE }));
     this.server.keepAliveTimeout = 5_000;
   }
 
@@ -119,20 +194,27 @@ export class HttpHost {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // A fixed base: the Host header is the client's to garble, and routing needs only the path.
-    const url = new URL(req.url ?? "/", "http://localhost");
+  private async handle(exchange: Exchange): Promise<void> {
+    const { req } = exchange;
+    const url = parseTarget(req.url);
+    if (url === undefined) {
+      // A target no URL parser takes (`//[`): the host answers 400 before any function runs.
+      exchange.routeName = MALFORMED_TARGET;
+      await send(exchange, problemResponse(new InvalidParameterError("The request target is not a valid URL")));
+      return;
+    }
     const method = (req.method ?? "GET").toUpperCase();
     for (const route of this.routes) {
       const match = route.pattern.exec(url.pathname);
       // Like the Functions host, a route that does not take this method is simply not matched.
       if (match === null || !route.trigger.methods.includes(method as "GET" | "POST")) continue;
       const { trigger } = route;
+      exchange.routeName = trigger.name;
       if (trigger.key !== "none") {
         const given = req.headers["x-functions-key"];
         const key = (Array.isArray(given) ? given[0] : given) ?? url.searchParams.get("code");
         if (!keyMatches(this.options.keys[trigger.key], key ?? null)) {
-          await send(res, req, problemResponse(new UnauthorizedError(`A valid ${trigger.key} key is required in x-functions-key`)));
+          await send(exchange, problemResponse(new UnauthorizedError(`A valid ${trigger.key} key is required in x-functions-key`)));
           return;
         }
       }
@@ -141,7 +223,7 @@ export class HttpHost {
         params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
       } catch {
         // A malformed %-escape: the host answers 400 before any function runs.
-        await send(res, req, problemResponse(new InvalidParameterError("The URL has a malformed percent-encoding")));
+        await send(exchange, problemResponse(new InvalidParameterError("The URL has a malformed percent-encoding")));
         return;
       }
       const request: HttpRequestLike = {
@@ -150,16 +232,16 @@ export class HttpHost {
         headers: toHeaders(req),
         query: url.searchParams,
         params,
-        body: method === "GET" || method === "HEAD" ? null : requestBody(req),
+        body: method === "GET" || method === "HEAD" ? null : requestBody(exchange),
       };
       const context = new InvocationContext({
         invocationId: randomUUID(),
         functionName: trigger.name,
         logHandler: (level, ...args) => this.options.log(level, args.map(String).join(" ")),
       });
-      await send(res, req, await trigger.handler(request, context));
+      await send(exchange, await trigger.handler(request, context));
       return;
     }
-    await send(res, req, problemResponse(new NotFoundError(`No function answers ${method} ${url.pathname}`)));
+    await send(exchange, problemResponse(new NotFoundError(`No function answers ${method} ${url.pathname}`)));
   }
 }

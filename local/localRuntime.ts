@@ -3,6 +3,7 @@ import type { HttpTrigger, QueueTrigger, Trigger } from "../functions/trigger";
 import type { Config } from "../shared/config";
 import { createServices, useServices, type Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
+import { redactKeys } from "../shared/telemetry/redactKeys";
 import { HttpHost, type LocalLog } from "./httpHost";
 import { QueueHost } from "./queueHost";
 import { readHostSettings, type HostSettings } from "./hostSettings";
@@ -35,7 +36,9 @@ export interface LocalRuntime {
  * and the benchmark all run the service through this.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const log: LocalLog = options.log ?? ((level, message) => console.log(`[${level}] ${message}`));
+  const write: LocalLog = options.log ?? ((level, message) => console.log(`[${level}] ${message}`));
+  // Every line of the runtime and of the functions: a URL in an error message keeps no key.
+  const log: LocalLog = (level, message) => write(level, redactKeys(message));
   const services = createServices(options.config);
   useServices(services);
   await ensureStorage(services.clients);

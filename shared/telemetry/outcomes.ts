@@ -37,7 +37,9 @@ export function outcomeOf(error: unknown): Outcome {
 
 /**
  * What is recorded of a submission. Deliberately no document content: ids from the URL,
- * sizes, and for invalid documents the JSON Pointers of the errors (paths, not values).
+ * sizes, and for invalid documents the JSON Pointers of the errors (paths, not values),
+ * which `Telemetry` records through `toLoggedPath` (names the schema declares, placeholders
+ * for map keys and invented names).
  */
 export interface OutcomeRecord {
   outcome: Outcome;

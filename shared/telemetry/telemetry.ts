@@ -1,5 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import type { TelemetryClient } from "applicationinsights";
+import { KeyRedactingLogRecordProcessor, KeyRedactingSpanProcessor } from "./keyRedactingProcessors";
+import { toLoggedPath } from "./loggedPath";
 import { allOutcomes, type Outcome, type OutcomeRecord } from "./outcomes";
 
 /** Where a structured log line goes: the invocation's logger in a function, the console elsewhere. */
@@ -15,7 +17,9 @@ export class Telemetry {
 
   constructor(private readonly client: TelemetryClient | undefined) {}
 
-  recordOutcome(record: OutcomeRecord, log: LogLine = console.log): void {
+  recordOutcome(given: OutcomeRecord, log: LogLine = console.log): void {
+    // Error paths may name what the client invented: only what the schema declares is kept.
+    const record = given.errorPaths === undefined ? given : { ...given, errorPaths: [...new Set(given.errorPaths.map(toLoggedPath))] };
     this.counts.set(record.outcome, (this.counts.get(record.outcome) ?? 0) + 1);
     log(JSON.stringify({ event: "submission", ...record }));
     if (this.client !== undefined) {
@@ -55,12 +59,17 @@ export function createTelemetry(connectionString: string | undefined, credential
   if (credential !== undefined) appInsights.defaultClient.config.aadTokenCredential = credential;
   setup
     .setAutoCollectConsole(false)
+    // The Functions host records every request itself; a worker's copy would be a second one,
+    // with a URL that carries the caller's `?code=` key (the host calls the worker with it).
+    .setAutoCollectRequests(false)
     // Live Metrics holds a connection open to a global endpoint; the outcome events and the
     // Functions host's own telemetry are what operators use here.
     .setSendLiveMetrics(false)
     // A function instance may be frozen or recycled at any time; an on-disk retry cache
     // only delays exit and is not read again by the next instance.
     .setUseDiskRetryCaching(false)
+    // Whatever else records a URL or a message (an outgoing call, an exception), a key in it is redacted.
+    .setAzureMonitorOptions({ spanProcessors: [new KeyRedactingSpanProcessor()], logRecordProcessors: [new KeyRedactingLogRecordProcessor()] })
     .start();
   return new Telemetry(appInsights.defaultClient);
 }

@@ -1,6 +1,7 @@
 import { readConfig } from "../../shared/config";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "../../local/localRuntime";
+import { startChild } from "../../bench/children";
 
 export const INGEST_KEY = "test-ingest-key";
 export const QUERY_KEY = "test-query-key";
@@ -64,4 +65,24 @@ export async function post(
 /** Path of the submit route for a docId. */
 export function submitPath(docId: string, docType = "usage", docVersion = "1"): string {
   return `/api/v1/submit/${docType}/${docVersion}/${docId}`;
+}
+
+export interface RuntimeProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local runtime as `npm start` runs it, in a process of its own, on the given storage.
+ * Its own event loop matters where a test races client against server (a reset connection
+ * shows only when the two do not take turns on one loop).
+ */
+export async function startRuntimeProcess(connectionString: string, env: Record<string, string> = {}): Promise<RuntimeProcess> {
+  const child = await startChild(
+    "local/start.js",
+    ["--no-queue-triggers"],
+    { INGEST_KEY, QUERY_KEY, ...env, AzureWebJobsStorage: connectionString, PORT: "0" },
+    /listening on (http:\/\/\S+)/,
+  );
+  return { url: child.match[1]!, stop: () => child.stop() };
 }
