@@ -160,9 +160,10 @@ test("deeply nested values are rejected without overflowing the stack", () => {
   }
 });
 
-test("huge strings are rejected quickly, and a huge key is not echoed back", () => {
+// A catastrophic (backtracking) pattern would take hours here: the timeout ends such a run
+// instead of hanging CI. It is a guard, not a measurement (that is the bench's job).
+test("huge strings are rejected, and a huge key is not echoed back", { timeout: 60_000 }, () => {
   const huge = "9".repeat(4 * 1024 * 1024);
-  const started = process.hrtime.bigint();
   assert.deepEqual(pathsOf(validate(makeUsageDocument({ docId: "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b", hierarchyId: huge }))), ["/hierarchyId"]);
   assert.deepEqual(
     pathsOf(validate(makeUsageDocument({ docId: "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b", database: { sqlVersion: `${huge}.1.1.1`, sqlEdition: "express", sizeMb: 1, alwaysOn: false } }))),
@@ -182,8 +183,6 @@ test("huge strings are rejected quickly, and a huge key is not echoed back", () 
     assert.deepEqual(pathsOf(result), [path]);
     assert.ok(JSON.stringify(result.ok ? {} : result.errors).length < 1000);
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  assert.ok(seconds < 2, `took ${seconds} s`);
 });
 
 test("names of astral characters are measured in code points, as JSON Schema says", () => {
@@ -228,13 +227,21 @@ test("errors are capped, with a note saying so", () => {
 test("a huge invalid document gets its first error without building millions", () => {
   const text = JSON.stringify(makeUsageDocument({ docId: "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b" }));
   const manySites = "[" + Array.from({ length: 400_000 }, () => "{}").join(",") + "]";
-  const started = process.hrtime.bigint();
-  const result = validateText(text.replace(/"sites":\[.*?\]\}\]/, `"sites":${manySites}`));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const parsed = JSON.parse(text.replace(/"sites":\[.*?\]\}\]/, `"sites":${manySites}`)) as Record<string, unknown>;
+  // Counted, not timed: sizing the document up reads each site once, but checking each of
+  // them against the schema (every error listed) would read them many times over.
+  let siteReads = 0;
+  parsed["sites"] = new Proxy(parsed["sites"] as unknown[], {
+    get(target, key, receiver) {
+      if (typeof key === "string" && /^\d+$/.test(key)) siteReads += 1;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  const result = validate(parsed);
   assert.equal(!result.ok && result.kind, "invalid");
   assert.deepEqual(pathsOf(result), ["/sites"]);
   assert.ok(result.ok ? false : result.errors.some(isErrorListNote));
-  assert.ok(seconds < 2, `took ${seconds} s`);
+  assert.ok(siteReads <= 2 * 400_000, `${siteReads} reads of sites`);
 });
 
 test("never throws, whatever JSON.parse produced", () => {
