@@ -1,4 +1,4 @@
-// The function app on the Flex Consumption plan (FC1, Linux), Node 20, running as the
+// The function app on the Flex Consumption plan (FC1, Linux), Node 22, running as the
 // user-assigned identity. No connection string and no key anywhere: storage and
 // Application Insights are reached with the identity.
 //
@@ -63,7 +63,7 @@ param instanceMemoryMB int
 @description('Upper bound on instances.')
 param maximumInstanceCount int
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
 
@@ -71,7 +71,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -86,7 +86,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource app 'Microsoft.Web/sites@2024-04-01' = {
+resource app 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   // azd deploys the `api` service of azure.yaml to the resource carrying this tag.
@@ -160,9 +160,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
+      // Node 22: Node 20 left support on 2026-04-30. The deploy workflow builds the package
+      // with the same version; package.json `engines` and ci.yml cover it.
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }
@@ -170,7 +172,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 
 // azd and the deploy workflow publish with Entra ID tokens; basic-auth publishing
 // credentials (FTP and SCM user/password) would be a second, key-like way in.
-resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'ftp'
   properties: {
@@ -178,7 +180,7 @@ resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
   }
 }
 
-resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'scm'
   properties: {

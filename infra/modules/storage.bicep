@@ -33,7 +33,7 @@ param rawRetentionDays int
 @description('Days after creation at which blobs in the rejected container are deleted.')
 param rejectedRetentionDays int
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
   tags: tags
@@ -63,7 +63,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' = {
   parent: storage
   name: 'default'
   properties: {
@@ -76,7 +76,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 }
 
 // Accepted documents, one immutable blob per docId (storageNames.rawContainer).
-resource rawContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource rawContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobService
   name: 'raw'
   properties: {
@@ -85,7 +85,7 @@ resource rawContainer 'Microsoft.Storage/storageAccounts/blobServices/containers
 }
 
 // Invalid but consented documents with their errors, kept for replay (storageNames.rejectedContainer).
-resource rejectedContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource rejectedContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobService
   name: 'rejected'
   properties: {
@@ -94,7 +94,7 @@ resource rejectedContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
 }
 
 // Not the code's: Flex Consumption reads the deployment package from here.
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobService
   name: deploymentContainerName
   properties: {
@@ -102,13 +102,13 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
   parent: storage
   name: 'default'
 }
 
 // Claim-check messages read by the aggregateUsage trigger (storageNames.ingestQueue).
-resource ingestQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+resource ingestQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
   parent: queueService
   name: 'usage-ingested'
 }
@@ -116,31 +116,31 @@ resource ingestQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@202
 // Where the host moves messages after host.json's maxDequeueCount (storageNames.poisonQueue).
 // The host would create it on first use; creating it here lets alerts and operators find it
 // before anything has failed.
-resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
   parent: queueService
   name: 'usage-ingested-poison'
 }
 
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
   parent: storage
   name: 'default'
 }
 
 // Per-hierarchy weekly snapshots (storageNames.hierarchyWeeksTable).
-resource hierarchyWeeksTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+resource hierarchyWeeksTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = {
   parent: tableService
   name: 'HierarchyWeeks'
 }
 
 // Fleet-wide weekly rollups (storageNames.weeklyStatsTable).
-resource weeklyStatsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+resource weeklyStatsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = {
   parent: tableService
   name: 'WeeklyStats'
 }
 
 // Retention. The policy runs about once a day, so a blob goes a day or two after its
 // threshold. Days count from creation: documents are written once and never modified.
-resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
   parent: storage
   name: 'default'
   properties: {

@@ -1,43 +1,53 @@
 #!/usr/bin/env bash
-# Stages the function app's deployment package in .deploy/ (azure.yaml's `dist`): exactly
-# what Flex Consumption runs, and nothing else.
+# Builds and stages the function app's deployment package in .deploy/ (azure.yaml's
+# `dist`): exactly what Flex Consumption runs, and nothing else.
 #
 #   host.json, package.json, package-lock.json
-#   dist/            compiled JavaScript (package.json `main` is dist/functions/index.js),
-#                    without the compiled tests and benchmarks
-#   node_modules/    production dependencies only
+#   dist/            functions/, shared/ and the schemas they import, compiled by
+#                    infra/scripts/tsconfig.package.json (package.json `main` is
+#                    dist/functions/index.js); no tests, benchmarks, local runtime or scripts
+#   node_modules/    production dependencies only, without source maps and TypeScript files
 #
-# azure.yaml runs this as the `prepackage` hook, after azd has run `npm install` and
-# `npm run build`. The package is built here rather than remotely (azure.yaml sets
+# azure.yaml runs this as the `prepackage` hook, which azd fires before it builds anything:
+# in a clean deploy job there is no dist/ and no node_modules yet, so this script builds
+# what it stages. The package is built here rather than remotely (azure.yaml sets
 # `remoteBuild: false`): a remote build would install the dev dependencies (Azurite,
-# TypeScript, ESLint, the Bicep parser) on the platform for nothing.
+# TypeScript, ESLint) on the platform for nothing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/.deploy"
 cd "$root"
 
-if [[ ! -f dist/functions/index.js ]]; then
-  echo "stagePackage: dist/functions/index.js is missing; run 'npm run build' first" >&2
-  exit 1
+# The compiler is a dev dependency: install exactly the lockfile when it is not there yet.
+if [[ ! -x node_modules/.bin/tsc ]]; then
+  npm ci --no-audit --no-fund
 fi
 
 rm -rf "$out"
-mkdir -p "$out/dist"
+node_modules/.bin/tsc -p infra/scripts/tsconfig.package.json
 cp host.json package.json package-lock.json "$out/"
-for entry in dist/*; do
-  case "$(basename "$entry")" in
-    test | bench) ;; # not run in Azure
-    *) cp -R "$entry" "$out/dist/" ;;
-  esac
-done
 
 # --ignore-scripts: no production dependency needs an install script today (they are pure
 # JavaScript, so the package built on any OS runs on Flex's Linux x64). Revisit if one does.
 (cd "$out" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund)
 
+# Source maps and TypeScript sources and declarations are never loaded at run time (the
+# host does not run Node with --enable-source-maps); they are well over half of the bytes
+# of the production dependencies, and every byte is downloaded at each cold start.
+find "$out/node_modules" -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \) -delete
+
 # The entry point must load with production dependencies alone: a dev-only import would
-# otherwise surface in Azure as functions that never get indexed.
-(cd "$out" && node -e "require('./dist/functions/index.js')")
+# otherwise surface in Azure as functions that never get indexed. In a development checkout
+# the project's own node_modules sits above .deploy/ and would answer for a missing package,
+# so the check resolves modules inside the package only (and without NODE_PATH or
+# ~/.node_modules), as the platform will.
+(cd "$out" && env -u NODE_PATH -u NODE_OPTIONS HOME="$out" node -e "
+  const Module = require('module');
+  const inside = process.cwd() + require('path').sep;
+  const lookupPaths = Module._nodeModulePaths;
+  Module._nodeModulePaths = (from) => lookupPaths(from).filter((dir) => dir.startsWith(inside));
+  require('./dist/functions/index.js');
+")
 
 echo "stagePackage: staged $(du -sh "$out" | cut -f1) in $out"
