@@ -5,6 +5,7 @@
  * `minHierarchies`.
  */
 import type { DimensionStats } from "../query/dimensionStats";
+import type { DistributionFigures } from "../query/foldSmallValues";
 
 /** A (dimension, value) row of kind `hierarchy` or `clients`. */
 export interface PublishedClientsRow {
@@ -25,18 +26,10 @@ export interface PublishedSetRow {
   count: number;
 }
 
-/** The one row of a distribution dimension: its figures, null where the API says null. */
-export interface PublishedDistributionRow {
+/** The one row of a distribution dimension: its figures, null where the API says null (its buckets stay in the API). */
+export interface PublishedDistributionRow extends Omit<DistributionFigures, "buckets"> {
   dimension: string;
   kind: "distribution";
-  hierarchies: number;
-  sum: number | null;
-  mean: number | null;
-  min: number | null;
-  max: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
 }
 
 export type PublishedRow = PublishedClientsRow | PublishedSetRow | PublishedDistributionRow;

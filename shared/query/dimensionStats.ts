@@ -16,6 +16,7 @@ import {
   hierarchyValueRows,
   setValueRows,
   type ClientsValueRow,
+  type DistributionFigures,
   type FoldOptions,
   type HierarchyValueRow,
   type SetValueRow,
@@ -40,20 +41,11 @@ export type HierarchyDimensionStats = CategoricalStatsOf<"hierarchy", HierarchyV
 export type SetDimensionStats = CategoricalStatsOf<"set", SetValueRow>;
 export type ClientsDimensionStats = CategoricalStatsOf<"clients", ClientsValueRow>;
 
-/** A distribution's week: figures null when no snapshot (or fewer than minHierarchies) gives a value. */
-export interface DistributionDimensionStats {
+/** A distribution's week: figures null when no snapshot (or fewer than minHierarchies) gives a value; buckets non-empty, ascending. */
+export interface DistributionDimensionStats extends DistributionFigures {
   week: IsoWeek;
   dimension: string;
   kind: "distribution";
-  hierarchies: number;
-  sum: number | null;
-  mean: number | null;
-  min: number | null;
-  max: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  /** The non-empty buckets, ascending. */
   buckets: DistributionBucket[];
 }
 
