@@ -38,6 +38,9 @@ param rateLimitInvalidPerHour int = 1000
 @description('Default minHierarchies of the dimension routes and of the WeeklyDimensions folding (contract section 4.1). Becomes the STATS_MIN_HIERARCHIES app setting; shared/config.ts accepts 1 to 1000.')
 param statsMinHierarchies int = 1
 
+@description('Principals that read the WeeklyDimensions table with their own tools: objects { principalId, principalType } with principalType User, Group or ServicePrincipal. Each gets Storage Table Data Reader on that table alone (docs/product-teams.md).')
+param weeklyDimensionsReaders array = []
+
 @minValue(1)
 @maxValue(365)
 @description('Days after which raw (accepted) documents are deleted. The contract keeps raw data for one year, hence the maximum.')
@@ -131,6 +134,16 @@ module roleAssignments 'modules/roleAssignments.bicep' = {
     principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+module weeklyDimensionsReaderRoles 'modules/weeklyDimensionsReaders.bicep' = {
+  name: 'weeklyDimensionsReaders'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    tableName: storage.outputs.weeklyDimensionsTableName
+    readers: weeklyDimensionsReaders
   }
 }
 

@@ -17,6 +17,12 @@ export const storageNames = Object.freeze({
   hierarchyWeeksTable: "HierarchyWeeks",
   /** Fleet-wide weekly rollups: PartitionKey week. */
   weeklyStatsTable: "WeeklyStats",
+  /** Statistics published for product teams, one row per (dimension, value): PartitionKey week (contract section 4.2). */
+  weeklyDimensionsTable: "WeeklyDimensions",
+  /** Requests to republish a week's WeeklyDimensions rows, read by the publishWeeklyDimensions trigger. */
+  publishQueue: "weekly-dimensions-publish",
+  /** Where the host moves publish requests that keep failing. */
+  publishPoisonQueue: "weekly-dimensions-publish-poison",
 });
 
 /**

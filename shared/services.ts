@@ -8,6 +8,9 @@ import { RejectedStore } from "./storage/rejectedStore";
 import { HierarchyWeeksTable } from "./storage/hierarchyWeeksTable";
 import { createStorageClients, credentialFor, type StorageClients } from "./storage/storageClients";
 import { WeeklyStatsTable } from "./storage/weeklyStatsTable";
+import { WeeklyDimensionsTable } from "./storage/weeklyDimensionsTable";
+import { PublishQueue } from "./storage/publishQueue";
+import { PublishRequester } from "./publishing/publishRequester";
 import { createTelemetry, type Telemetry } from "./telemetry/telemetry";
 import { HealthProbe } from "./healthProbe";
 import { checkStorage } from "./storage/checkStorage";
@@ -19,6 +22,10 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   telemetry: Telemetry;
   weeklyStats: WeeklyStatsTable;
   hierarchyWeeks: HierarchyWeeksTable;
+  /** The published table product teams read (contract section 4.2). */
+  weeklyDimensions: WeeklyDimensionsTable;
+  /** The WeekChangeListener aggregation calls before committing a change to a week: queues that week's republication, debounced. */
+  publishRequests: PublishRequester;
   poisonQueue: PoisonQueue;
   /** The cached storage probe behind GET /api/health. */
   health: HealthProbe;
@@ -47,6 +54,8 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     rateLimiter: new RateLimiter(config.rateLimitPerHour, { invalidPerHour: config.rateLimitInvalidPerHour }),
     weeklyStats: new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable)),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
+    weeklyDimensions: new WeeklyDimensionsTable(clients.table(storageNames.weeklyDimensionsTable)),
+    publishRequests: new PublishRequester(new PublishQueue(clients.queueService.getQueueClient(storageNames.publishQueue))),
     poisonQueue: new PoisonQueue(clients.queueService.getQueueClient(storageNames.poisonQueue)),
     health: new HealthProbe(() => checkStorage(clients)),
     indexedWeeks: new Set(),

@@ -121,6 +121,18 @@ resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@202
   name: 'usage-ingested-poison'
 }
 
+// Requests to republish a week's WeeklyDimensions rows (storageNames.publishQueue).
+resource publishQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
+  parent: queueService
+  name: 'weekly-dimensions-publish'
+}
+
+// Its poison queue (storageNames.publishPoisonQueue), created for the same reason as usage-ingested-poison.
+resource publishPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
+  parent: queueService
+  name: 'weekly-dimensions-publish-poison'
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
   parent: storage
   name: 'default'
@@ -136,6 +148,12 @@ resource hierarchyWeeksTable 'Microsoft.Storage/storageAccounts/tableServices/ta
 resource weeklyStatsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = {
   parent: tableService
   name: 'WeeklyStats'
+}
+
+// Statistics published for product teams (storageNames.weeklyDimensionsTable, contract section 4.2).
+resource weeklyDimensionsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = {
+  parent: tableService
+  name: 'WeeklyDimensions'
 }
 
 // Retention. The policy runs about once a day, so a blob goes a day or two after its
@@ -197,3 +215,4 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06
 
 output name string = storage.name
 output deploymentContainerName string = deploymentContainer.name
+output weeklyDimensionsTableName string = weeklyDimensionsTable.name

@@ -11,8 +11,11 @@ export async function ensureStorage(clients: StorageClients): Promise<void> {
     clients.blobService.getContainerClient(storageNames.rejectedContainer).createIfNotExists(),
     clients.queueService.getQueueClient(storageNames.ingestQueue).createIfNotExists(),
     clients.queueService.getQueueClient(storageNames.poisonQueue).createIfNotExists(),
+    clients.queueService.getQueueClient(storageNames.publishQueue).createIfNotExists(),
+    clients.queueService.getQueueClient(storageNames.publishPoisonQueue).createIfNotExists(),
     // createTable already treats 409 TableAlreadyExists as success.
     clients.table(storageNames.hierarchyWeeksTable).createTable(),
     clients.table(storageNames.weeklyStatsTable).createTable(),
+    clients.table(storageNames.weeklyDimensionsTable).createTable(),
   ]);
 }

@@ -17,8 +17,8 @@ import { compileBicepFolder, compileBicepSources, findBicep } from "./bicepCli";
 /** The code's names, by kind of storage resource. */
 const codeNames = {
   containers: [storageNames.rawContainer, storageNames.rejectedContainer],
-  queues: [storageNames.ingestQueue, storageNames.poisonQueue],
-  tables: [storageNames.hierarchyWeeksTable, storageNames.weeklyStatsTable],
+  queues: [storageNames.ingestQueue, storageNames.poisonQueue, storageNames.publishQueue, storageNames.publishPoisonQueue],
+  tables: [storageNames.hierarchyWeeksTable, storageNames.weeklyStatsTable, storageNames.weeklyDimensionsTable],
 };
 
 /**
@@ -190,6 +190,7 @@ describe("role assignments", () => {
     "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
     "974c5e8b-45b9-4653-ba55-5f855dd0fb88": "Storage Queue Data Contributor",
     "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3": "Storage Table Data Contributor",
+    "76199698-9eea-4c19-bc75-cec21354c6b6": "Storage Table Data Reader",
     "3913510d-42f4-4e42-8a64-420c390055eb": "Monitoring Metrics Publisher",
   };
   const guidLines = bicepSources.flatMap(({ file, source }) =>
@@ -304,12 +305,16 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   });
 
   test("a queue created through a loop is seen, and the missing poison queue is reported", () => {
-    assert.deepEqual(diffNames(codeNames.queues, resolved(drifted.queues)), { missing: ["usage-ingested-poison"], unexpected: [] });
+    assert.deepEqual(diffNames(codeNames.queues, resolved(drifted.queues)), {
+      // The drifted module creates none of the publishing queues either.
+      missing: ["usage-ingested-poison", "weekly-dimensions-publish", "weekly-dimensions-publish-poison"],
+      unexpected: [],
+    });
   });
 
   test("a table named through a var is resolved and its typo reported", () => {
     assert.deepEqual(diffNames(codeNames.tables, resolved(drifted.tables)), {
-      missing: ["WeeklyStats"],
+      missing: ["WeeklyDimensions", "WeeklyStats"],
       unexpected: ["WeeklyStat"],
     });
   });

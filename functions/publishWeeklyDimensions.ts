@@ -1,0 +1,49 @@
+import type { InvocationContext } from "@azure/functions";
+import { storageNames } from "../shared/config";
+import { publishWeek, type PublishWeekDeps } from "../shared/publishing/publishWeek";
+import type { DimensionRollupReader } from "../shared/aggregation/dimensionRollup";
+import { getServices, type Services } from "../shared/services";
+import { decodePublishRequest, PublishRequestFormatError } from "../shared/storage/publishQueue";
+import type { QueueTrigger } from "./trigger";
+
+/** Which part of the services reads a week's dimension rollups (WeeklyStatsTable, once it implements DimensionRollupReader). */
+export type RollupReaderOf = (services: Services) => Pick<DimensionRollupReader, "readDimensions">;
+
+/**
+ * Queue trigger: one publish request, one week's WeeklyDimensions rows recomputed. A
+ * malformed request can never succeed: it is logged and completes. Anything else throws, so
+ * the host delivers the request again (and after host.json's maxDequeueCount moves it to
+ * the poison queue); publishing again is always safe.
+ */
+export async function publishWeeklyDimensions(message: unknown, context: InvocationContext, deps: PublishWeekDeps): Promise<void> {
+  let week;
+  try {
+    week = decodePublishRequest(message).week;
+  } catch (error) {
+    if (!(error instanceof PublishRequestFormatError)) throw error;
+    context.warn(JSON.stringify({ event: "publish", status: "malformed", reason: error.message }));
+    return;
+  }
+  const result = await publishWeek(week, deps);
+  context.log(JSON.stringify({ event: "publish", status: "published", week, written: result.written, deleted: result.deleted, attempts: result.attempts, asOf: result.asOf.toISOString() }));
+}
+
+/** The publisher's dependencies from the process's services. */
+function publishDeps(readerOf: RollupReaderOf): PublishWeekDeps {
+  const services = getServices();
+  return { reader: readerOf(services), table: services.weeklyDimensions, minHierarchies: services.config.statsMinHierarchies };
+}
+
+/**
+ * The trigger, reading rollups from the part of the services `readerOf` picks. Registered in
+ * functions/triggers.ts as `createPublishWeeklyDimensionsTrigger((services) => services.weeklyStats)`
+ * once WeeklyStatsTable implements DimensionRollupReader.
+ */
+export function createPublishWeeklyDimensionsTrigger(readerOf: RollupReaderOf): QueueTrigger {
+  return {
+    kind: "queue",
+    name: "publishWeeklyDimensions",
+    queueName: storageNames.publishQueue,
+    handler: (message, context) => publishWeeklyDimensions(message, context, publishDeps(readerOf)),
+  };
+}

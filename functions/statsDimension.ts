@@ -1,0 +1,61 @@
+import type { HttpResponseInit, InvocationContext } from "@azure/functions";
+import { dimensionNamed, type Dimension } from "../shared/aggregation/dimensions";
+import { NotFoundError } from "../shared/errors";
+import { toDimensionStats, toDimensionStatsCsv } from "../shared/query/dimensionStats";
+import type { DimensionTrendSource } from "../shared/query/dimensionTrend";
+import { readMinHierarchies } from "../shared/query/minHierarchiesParameter";
+import { readWeek } from "../shared/query/weekParameters";
+import { getServices, type Services } from "../shared/services";
+import { answerQuery } from "./queryEdge";
+import type { HttpRequestLike, HttpTrigger } from "./trigger";
+
+/** What the dimension routes need: where the rollups are read, and the default `minHierarchies` (STATS_MIN_HIERARCHIES). */
+export interface DimensionRouteDeps {
+  reader: DimensionTrendSource;
+  minHierarchies: number;
+}
+
+/** Which part of the services reads dimension rollups (WeeklyStatsTable, once it implements DimensionRollupReader). */
+export type DimensionReaderOf = (services: Services) => DimensionTrendSource;
+
+/** The dimension a route's `{name}` names; NotFoundError otherwise (a Map lookup, so `__proto__` is just unknown). */
+export function dimensionOfRoute(request: HttpRequestLike): Dimension {
+  const name = request.params["name"] ?? "";
+  const dimension = dimensionNamed(name);
+  if (dimension === undefined) throw new NotFoundError(`There is no dimension ${JSON.stringify(name.slice(0, 40))}; GET /api/v1/stats/dimensions lists them`);
+  return dimension;
+}
+
+/** The route's dependencies from the process's services. */
+export function dimensionRouteDeps(readerOf: DimensionReaderOf): DimensionRouteDeps {
+  const services = getServices();
+  return { reader: readerOf(services), minHierarchies: services.config.statsMinHierarchies };
+}
+
+/** GET /api/v1/stats/dimensions/{name}?week=&minHierarchies=: one week by one dimension. */
+export async function statsDimension(request: HttpRequestLike, context: InvocationContext, deps: DimensionRouteDeps): Promise<HttpResponseInit> {
+  return answerQuery(request, context, async () => {
+    // The name first: an unknown dimension is a 404 whatever the parameters say.
+    const dimension = dimensionOfRoute(request);
+    const week = readWeek(request.query);
+    const minHierarchies = readMinHierarchies(request.query, deps.minHierarchies);
+    const rollup = await deps.reader.readDimension(week, dimension.name);
+    return { body: toDimensionStats(week, dimension, rollup, { minHierarchies }), csvTable: toDimensionStatsCsv };
+  });
+}
+
+/**
+ * The trigger, reading rollups from the part of the services `readerOf` picks. Registered
+ * in functions/triggers.ts as `createStatsDimensionTrigger((services) => services.weeklyStats)`
+ * once WeeklyStatsTable implements DimensionRollupReader.
+ */
+export function createStatsDimensionTrigger(readerOf: DimensionReaderOf): HttpTrigger {
+  return {
+    kind: "http",
+    name: "statsDimension",
+    route: "v1/stats/dimensions/{name}",
+    methods: ["GET"],
+    key: "query",
+    handler: (request, context) => statsDimension(request, context, dimensionRouteDeps(readerOf)),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * One week by one dimension (`GET /api/v1/stats/dimensions/{name}?week=`, contract section
+ * 4.1) from the week's rollup of that dimension. The published `WeeklyDimensions` rows are
+ * built from this same output (shared/publishing/toPublishedRows.ts), so the table and the
+ * route cannot say different things.
+ */
+import type { Dimension, DimensionKind } from "../aggregation/dimensions";
+import type { CategoricalRollup, DimensionRollup, DistributionRollup } from "../aggregation/dimensionRollup";
+import { summarizeBuckets, type DistributionBucket } from "../aggregation/logBuckets";
+import type { CsvTable } from "../http/csv";
+import type { IsoWeek } from "../isoWeek";
+import {
+  clientsValueRows,
+  foldSmallDistribution,
+  foldSmallValues,
+  hierarchyValueRows,
+  setValueRows,
+  type ClientsValueRow,
+  type DistributionFigures,
+  type FoldOptions,
+  type HierarchyValueRow,
+  type SetValueRow,
+} from "./foldSmallValues";
+
+/** How the statistics are shown: `minHierarchies` folds small values (readMinHierarchies gives it). */
+export type DimensionStatsOptions = FoldOptions;
+
+/** What every categorical kind answers, `values` in the kind's list order with small values folded. */
+interface CategoricalStatsOf<K extends DimensionKind, R> {
+  week: IsoWeek;
+  dimension: string;
+  kind: K;
+  /** The week's snapshots the dimension applies to. */
+  hierarchies: number;
+  /** The sum of their `clients.total`. */
+  clients: number;
+  values: R[];
+}
+
+export type HierarchyDimensionStats = CategoricalStatsOf<"hierarchy", HierarchyValueRow>;
+export type SetDimensionStats = CategoricalStatsOf<"set", SetValueRow>;
+export type ClientsDimensionStats = CategoricalStatsOf<"clients", ClientsValueRow>;
+
+/** A distribution's week: figures null when no snapshot (or fewer than minHierarchies) gives a value; buckets non-empty, ascending. */
+export interface DistributionDimensionStats extends DistributionFigures {
+  week: IsoWeek;
+  dimension: string;
+  kind: "distribution";
+  buckets: DistributionBucket[];
+}
+
+/** The body of `GET /api/v1/stats/dimensions/{name}?week=`. */
+export type DimensionStats = HierarchyDimensionStats | SetDimensionStats | ClientsDimensionStats | DistributionDimensionStats;
+
+/** A rollup whose kind is not its dimension's: a bug in whoever read it, never client input. */
+function checkKind(dimension: Dimension, rollup: DimensionRollup): void {
+  if (dimension.kind !== rollup.kind) throw new TypeError(`${dimension.name} is of kind ${dimension.kind}, its rollup of kind ${rollup.kind}`);
+}
+
+/**
+ * The distribution figures of a rollup: `sum` and `mean` exact from the rollup's sum, the
+ * rest from its buckets (summarizeBuckets), all null for a week without a value.
+ */
+function distributionStats(week: IsoWeek, name: string, rollup: DistributionRollup, options: DimensionStatsOptions): DistributionDimensionStats {
+  const summary = summarizeBuckets(rollup.buckets);
+  const { hierarchies } = rollup;
+  const some = hierarchies > 0;
+  const stats: DistributionDimensionStats = {
+    week,
+    dimension: name,
+    kind: "distribution",
+    hierarchies,
+    sum: some ? rollup.sum : null,
+    mean: some ? rollup.sum / hierarchies : null,
+    min: summary.min,
+    max: summary.max,
+    p50: summary.p50,
+    p90: summary.p90,
+    p99: summary.p99,
+    buckets: summary.buckets,
+  };
+  return foldSmallDistribution(stats, options);
+}
+
+/** The value rows of a categorical rollup in a kind's own row shape (keys in the contract's order). */
+function categoricalStats(week: IsoWeek, name: string, rollup: CategoricalRollup, options: DimensionStatsOptions): DimensionStats {
+  const { hierarchies, clients } = rollup;
+  const entries = [...rollup.values].filter(([, counts]) => counts.hierarchies > 0);
+  switch (rollup.kind) {
+    case "hierarchy": {
+      const rows = entries.map(([value, c]) => ({ value, hierarchies: c.hierarchies, clients: c.clients }));
+      return { week, dimension: name, kind: "hierarchy", hierarchies, clients, values: foldSmallValues(rows, hierarchyValueRows, options) };
+    }
+    case "set": {
+      const rows = entries.map(([value, c]) => ({ value, hierarchies: c.hierarchies, count: c.count }));
+      return { week, dimension: name, kind: "set", hierarchies, clients, values: foldSmallValues(rows, setValueRows, options) };
+    }
+    case "clients": {
+      const rows = entries.map(([value, c]) => ({ value, clients: c.clients, hierarchies: c.hierarchies }));
+      return { week, dimension: name, kind: "clients", hierarchies, clients, values: foldSmallValues(rows, clientsValueRows, options) };
+    }
+  }
+}
+
+/**
+ * One week of one dimension as the route answers it, from that week's rollup (the empty
+ * rollup for a week without data: zeros, empty lists, null figures). Values come out of the
+ * rollup's Map into arrays, so any value text, `__proto__` included, is only ever data.
+ *
+ * @throws RangeError when minHierarchies is not an integer of at least 1; TypeError when the
+ * rollup is not of the dimension's kind.
+ */
+export function toDimensionStats(week: IsoWeek, dimension: Dimension, rollup: DimensionRollup, options: DimensionStatsOptions): DimensionStats {
+  checkKind(dimension, rollup);
+  return rollup.kind === "distribution" ? distributionStats(week, dimension.name, rollup, options) : categoricalStats(week, dimension.name, rollup, options);
+}
+
+/**
+ * The CSV form: one row per value with the kind's columns in JSON order (`value,hierarchies,
+ * clients`; `value,hierarchies,count`; `value,clients,hierarchies`), or for a distribution
+ * one row per bucket, `lower,upper,hierarchies`.
+ */
+export function toDimensionStatsCsv(stats: DimensionStats): CsvTable {
+  switch (stats.kind) {
+    case "hierarchy":
+      return { header: ["value", "hierarchies", "clients"], rows: stats.values.map((v) => [v.value, v.hierarchies, v.clients]) };
+    case "set":
+      return { header: ["value", "hierarchies", "count"], rows: stats.values.map((v) => [v.value, v.hierarchies, v.count]) };
+    case "clients":
+      return { header: ["value", "clients", "hierarchies"], rows: stats.values.map((v) => [v.value, v.clients, v.hierarchies]) };
+    case "distribution":
+      return { header: ["lower", "upper", "hierarchies"], rows: stats.buckets.map((b) => [b.lower, b.upper, b.hierarchies]) };
+  }
+}
