@@ -7,8 +7,8 @@ import { MemoryBudgetExceededError } from "../errors";
  * parsing go, and releases it all when the request finishes.
  *
  * It counts reservations, not the heap: every reservation is an upper bound of what the
- * request keeps alive, so the heap stays within the budget as long as every caller reserves
- * before it allocates.
+ * request keeps alive, so what requests keep alive stays within the budget as long as every
+ * caller reserves before it allocates.
  */
 export class MemoryBudget {
   private used = 0;

@@ -44,7 +44,7 @@ function filled(open: string, item: string, close: string, bytes: number): strin
   return `${open}${Array.from({ length: count }, () => item).join(",")}${close}`;
 }
 
-/** `{"k0":0,"k1":0,…}`: a map of distinct names, the costliest value per byte we know of. */
+/** `{"k0":0,"k1":0,…}`: a map of distinct names, each one a new property of one object. */
 function manyNames(bytes: number): string {
   const parts: string[] = [];
   let length = 2;
