@@ -9,7 +9,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 /**
  * Bytes a parsed value costs for each JSON value in it, beyond its strings' characters.
  * Measured with process.memoryUsage().heapUsed around JSON.parse of 8 MiB texts between
- * full collections (Node 20; `npm run bench` stage g weighs them again): 66.5 B a value for
+ * full collections (Node 20; `npm run bench` stage h weighs them again): 66.5 B a value for
  * `[{"k0":1.5},{"k1":1.5},…]` (every object its own hidden class), 64 for `[{},{},…]`, 59
  * for `{"k0":{},"k1":{},…}`, 56 for `[[[…]]]`, 47.5 for `{"k0":0,"k1":0,…}`, 8 for
  * `[0,0,…]`. About twice the worst, for shapes nobody tried.
