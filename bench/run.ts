@@ -16,6 +16,7 @@ import { projectRoot } from "../local/hostSettings";
 import { benchAggregationRoundTrips, benchAggregationThroughput } from "./aggregationBench";
 import { benchIngestionThroughput, benchStorageRequests } from "./ingestionBench";
 import { fmt, secondsSince } from "./measure";
+import { benchMemory } from "./memoryBench";
 import { benchStagedPackage } from "./packageBench";
 import { benchQueryLatency } from "./queryBench";
 import { benchValidation } from "./validationBench";
@@ -51,6 +52,7 @@ async function main(): Promise<number> {
     { name: "(e) storage requests per aggregated document", run: benchAggregationRoundTrips },
     { name: "(f) query latency", run: () => benchQueryLatency({ populate: values["seed-10k"] ? "seed" : "aggregate" }) },
     { name: "(g) staged deployment package", run: benchStagedPackage },
+    { name: "(h) memory", run: benchMemory },
   ];
   const only = values.only?.split(",").map((letter) => `(${letter.trim()})`);
   const stages = only === undefined ? all : all.filter((stage) => only.some((prefix) => stage.name.startsWith(prefix)));

@@ -3,6 +3,7 @@ import { limits } from "../shared/config";
 import { requireMediaType } from "../shared/http/contentType";
 import { jsonResponse } from "../shared/http/problem";
 import { readBody } from "../shared/http/readBody";
+import { batchParseCost } from "../shared/ingestion/batchParseCost";
 import { submitBatch as judgeBatch } from "../shared/ingestion/submitBatch";
 import { getServices } from "../shared/services";
 import { failSubmission, recordOutcome, safeDocId } from "./httpEdge";
@@ -14,6 +15,8 @@ const STATUS_OF_LINE = { accepted: 202, duplicate: 200, conflict: 409, invalid: 
 export async function submitBatch(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   const started = performance.now();
   const fields = { route: "batch" as const };
+  const services = getServices();
+  const memory = services.memoryBudget.lease();
   try {
     requireMediaType(request.headers.get("content-type"), ["application/x-ndjson", "application/ndjson"]);
     // The contract caps a batch at 32 MiB decompressed; the wire may carry as much uncompressed.
@@ -22,8 +25,12 @@ export async function submitBatch(request: HttpRequestLike, context: InvocationC
       maxDecodedBytes: limits.maxBatchBytes,
       contentEncoding: request.headers.get("content-encoding"),
       contentLength: request.headers.get("content-length"),
+      memory,
     });
-    const response = await judgeBatch(bytes, getServices(), (line, outcome) => {
+    // All of it before the first line is judged: once a line is stored, only storage being
+    // unavailable may fail the batch.
+    memory.reserve(batchParseCost(bytes));
+    const response = await judgeBatch(bytes, services, (line, outcome) => {
       recordOutcome(context, started, {
         ...fields,
         outcome,
@@ -36,6 +43,8 @@ export async function submitBatch(request: HttpRequestLike, context: InvocationC
     return jsonResponse(200, response);
   } catch (error) {
     return failSubmission(context, started, error, fields);
+  } finally {
+    memory.release();
   }
 }
 

@@ -14,6 +14,10 @@ export async function submitUsage(request: HttpRequestLike, context: InvocationC
   const started = performance.now();
   const { docType = "", docVersion = "", docId = "" } = request.params;
   const fields = { route: "submit" as const, docType, docVersion, docId: safeDocId(docId) };
+  const services = getServices();
+  // What this request's body costs in memory is reserved as it is read and parsed, and given
+  // back only once the request is answered.
+  const memory = services.memoryBudget.lease();
   try {
     // Cheap checks first, so that a request we will refuse is refused before its body is read.
     requireDocumentType(docType, docVersion);
@@ -24,13 +28,17 @@ export async function submitUsage(request: HttpRequestLike, context: InvocationC
       maxDecodedBytes: limits.maxDocumentBytes,
       contentEncoding: request.headers.get("content-encoding"),
       contentLength: request.headers.get("content-length"),
+      memory,
     });
-    const response = await submitDocument({ docType, docVersion, docId, document: parseJsonBody(bytes) }, getServices());
+    const document = parseJsonBody(bytes, { memory });
+    const response = await submitDocument({ docType, docVersion, docId, document }, services);
     const status = response.status === "accepted" ? 202 : 200;
     recordOutcome(context, started, { ...fields, outcome: response.status, status, bytes: bytes.length });
     return jsonResponse(status, response);
   } catch (error) {
     return failSubmission(context, started, error, fields);
+  } finally {
+    memory.release();
   }
 }
 

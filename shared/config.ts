@@ -66,6 +66,20 @@ export const limits = Object.freeze({
   maxDocumentBytes: 8 * 1024 * 1024,
   maxBatchBytes: 32 * 1024 * 1024,
   maxBatchLines: 500,
+  /**
+   * Request data one instance holds in flight, decoded and parsed bodies counted at what they
+   * cost in memory; past it a request gets 503. A Flex Consumption instance has 2 GiB.
+   */
+  maxInFlightBytes: 512 * 1024 * 1024,
+  /**
+   * JSON values (member names included) and nesting a body may have and still be parsed. The
+   * largest usage v1 document the schema allows has 11,573 values and is 4 deep (250 sites
+   * with 9 roles, three 500-name maps, 500 features: a test counts it); a batch envelope adds
+   * 8 values and 1 level. More than about 4 times that cannot be a usage document, so such a
+   * body is refused without ever being parsed.
+   */
+  maxJsonValues: 50_000,
+  maxJsonDepth: 32,
 });
 
 /**

@@ -90,6 +90,20 @@ export class StorageUnavailableError extends Error {
 }
 
 /**
+ * This instance already holds as much request data as contract section 2 allows (decoded and
+ * parsed bodies in flight): 503, and the client retries once requests in flight have finished.
+ */
+export class MemoryBudgetExceededError extends Error {
+  override readonly name = "MemoryBudgetExceededError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 10,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Optimistic concurrency kept losing: other writers changed the same rows every time. Transient:
  * the queue delivers the message again later.
  */

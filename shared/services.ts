@@ -1,4 +1,5 @@
-import { ConfigError, readConfig, storageNames, type Config } from "./config";
+import { ConfigError, limits, readConfig, storageNames, type Config } from "./config";
+import { MemoryBudget } from "./http/memoryBudget";
 import { RateLimiter } from "./ingestion/rateLimiter";
 import type { IngestionDeps } from "./ingestion/submitDocument";
 import { IngestQueue } from "./storage/ingestQueue";
@@ -31,6 +32,8 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   health: HealthProbe;
   /** Weeks this process has recorded in the week index (see aggregateDocument). */
   indexedWeeks: Set<string>;
+  /** The request data this instance may hold at once; the submission routes lease from it. */
+  memoryBudget: MemoryBudget;
 }
 
 /** Builds the services from a configuration whose storage is known. */
@@ -59,6 +62,7 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     poisonQueue: new PoisonQueue(clients.queueService.getQueueClient(storageNames.poisonQueue)),
     health: new HealthProbe(() => checkStorage(clients)),
     indexedWeeks: new Set(),
+    memoryBudget: new MemoryBudget(limits.maxInFlightBytes),
   };
 }
 

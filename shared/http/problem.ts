@@ -3,6 +3,7 @@ import {
   ConflictError,
   ConsentError,
   InvalidParameterError,
+  MemoryBudgetExceededError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -36,6 +37,7 @@ const problemTypes = {
   unsupported: "/problems/unsupported-media-type",
   rateLimited: "/problems/rate-limited",
   unavailable: "/problems/storage-unavailable",
+  busy: "/problems/instance-busy",
   unauthorized: "/problems/unauthorized",
   internal: "/problems/internal-error",
 } as const;
@@ -77,6 +79,9 @@ export function toProblem(error: unknown, docId?: string): Problem {
   if (error instanceof StorageUnavailableError) {
     return withDoc({ type: problemTypes.unavailable, title: "Storage unavailable", status: 503, detail: "Storage did not answer; retry later." });
   }
+  if (error instanceof MemoryBudgetExceededError) {
+    return withDoc({ type: problemTypes.busy, title: "Too much request data in flight", status: 503, detail: error.message });
+  }
   if (error instanceof UnauthorizedError) {
     return { type: problemTypes.unauthorized, title: "Unauthorized", status: 401, detail: error.message };
   }
@@ -85,7 +90,9 @@ export function toProblem(error: unknown, docId?: string): Problem {
 
 /** The seconds a client should wait, for the errors that carry one. */
 function retryAfterOf(error: unknown, status: number): number | undefined {
-  if (error instanceof RateLimitedError || error instanceof StorageUnavailableError) return error.retryAfterSeconds;
+  if (error instanceof RateLimitedError || error instanceof StorageUnavailableError || error instanceof MemoryBudgetExceededError) {
+    return error.retryAfterSeconds;
+  }
   return status === 503 ? UNEXPECTED_RETRY_AFTER_SECONDS : undefined;
 }
 

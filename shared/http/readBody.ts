@@ -1,5 +1,6 @@
-import { createGunzip } from "node:zlib";
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors";
+import { createGunzip, type Gunzip } from "node:zlib";
+import { ensureErrorType, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors";
+import type { MemoryLease } from "./memoryBudget";
 
 export interface ReadBodyOptions {
   /** Bytes allowed on the wire (compressed, when gzip). */
@@ -10,6 +11,11 @@ export interface ReadBodyOptions {
   contentEncoding: string | null;
   /** The request's Content-Length header, if any: lets an oversized body fail before a byte is read. */
   contentLength: string | null;
+  /**
+   * The request's lease on the instance's memory budget: every byte read, every byte
+   * inflated, and the copy that joins them are reserved from it before they are kept.
+   */
+  memory: MemoryLease;
 }
 
 type BodySource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null;
@@ -35,7 +41,9 @@ export function parseContentEncoding(header: string | null): "gzip" | "identity"
 /**
  * Reads a request body into memory within both limits. Gzip is inflated as a stream and
  * stopped as soon as the output passes `maxDecodedBytes`, so a gzip bomb costs at most the
- * limit in memory and the time to inflate that much, never its full size.
+ * limit in memory and the time to inflate that much, never its full size. What is kept is
+ * reserved from `options.memory` as it comes; when the instance cannot take more, reading
+ * stops with `MemoryBudgetExceededError` (503).
  */
 export async function readBody(body: BodySource, options: ReadBodyOptions): Promise<Buffer> {
   const encoding = parseContentEncoding(options.contentEncoding);
@@ -48,6 +56,7 @@ export async function readBody(body: BodySource, options: ReadBodyOptions): Prom
     if (Number(options.contentLength) > options.maxWireBytes) throw wireLimit();
   }
   const source = readableOf(body);
+  const { memory } = options;
   if (encoding === "identity") {
     const limit = Math.min(options.maxWireBytes, options.maxDecodedBytes);
     const chunks: Buffer[] = [];
@@ -55,20 +64,25 @@ export async function readBody(body: BodySource, options: ReadBodyOptions): Prom
     for await (const chunk of source) {
       total += chunk.byteLength;
       if (total > limit) throw limit === options.maxWireBytes ? wireLimit() : decodedLimit();
+      memory.reserve(chunk.byteLength);
       chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
+    memory.reserve(total); // Buffer.concat copies
     return Buffer.concat(chunks, total);
   }
-  return gunzipLimited(source, options.maxWireBytes, wireLimit, options.maxDecodedBytes, decodedLimit);
+  return gunzipLimited(source, { maxWire: options.maxWireBytes, wireLimit, maxDecoded: options.maxDecodedBytes, decodedLimit, memory });
 }
 
-async function gunzipLimited(
-  source: AsyncIterable<Uint8Array>,
-  maxWire: number,
-  wireLimit: () => Error,
-  maxDecoded: number,
-  decodedLimit: () => Error,
-): Promise<Buffer> {
+interface GunzipLimitedOptions {
+  maxWire: number;
+  wireLimit: () => Error;
+  maxDecoded: number;
+  decodedLimit: () => Error;
+  memory: MemoryLease;
+}
+
+async function gunzipLimited(source: AsyncIterable<Uint8Array>, options: GunzipLimitedOptions): Promise<Buffer> {
+  const { maxWire, wireLimit, maxDecoded, decodedLimit, memory } = options;
   const gunzip = createGunzip();
   const out: Buffer[] = [];
   let decoded = 0;
@@ -77,6 +91,13 @@ async function gunzipLimited(
     decoded += chunk.byteLength;
     if (decoded > maxDecoded) {
       failure ??= decodedLimit();
+      gunzip.destroy();
+      return;
+    }
+    try {
+      memory.reserve(chunk.byteLength);
+    } catch (error) {
+      failure ??= ensureErrorType(error);
       gunzip.destroy();
       return;
     }
@@ -98,12 +119,33 @@ async function gunzipLimited(
       break;
     }
     if (failure !== undefined || gunzip.destroyed) break;
+    try {
+      // The compressed chunk lives until the inflater has taken it.
+      memory.reserve(chunk.byteLength);
+    } catch (error) {
+      failure ??= ensureErrorType(error);
+      break;
+    }
     // Respect back-pressure so that inflation never runs far ahead of the limit check.
-    if (!gunzip.write(chunk)) await new Promise<void>((resolve) => gunzip.once("drain", resolve).once("close", resolve));
+    if (!gunzip.write(chunk)) await drainedOrClosed(gunzip);
   }
   if (failure === undefined && !gunzip.destroyed) gunzip.end();
   else gunzip.destroy();
   await finished;
   if (failure !== undefined) throw failure;
+  memory.reserve(decoded); // Buffer.concat copies
   return Buffer.concat(out, decoded);
+}
+
+/** Waits for `drain` or `close`, whichever comes first, and leaves no listener behind. */
+function drainedOrClosed(stream: Gunzip): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+  });
 }

@@ -2,14 +2,17 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../../../shared/errors";
+import { MemoryBudgetExceededError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../../../shared/errors";
+import { MemoryBudget } from "../../../shared/http/memoryBudget";
 import { readBody } from "../../../shared/http/readBody";
 
 async function* chunksOf(buffer: Buffer, size = 64 * 1024): AsyncIterable<Uint8Array> {
   for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
 }
 
-const limits = { maxWireBytes: 1000, maxDecodedBytes: 4000, contentLength: null };
+// A budget far larger than any body here: these tests are about the size limits.
+const memory = new MemoryBudget(2 ** 30).lease();
+const limits = { maxWireBytes: 1000, maxDecodedBytes: 4000, contentLength: null, memory };
 
 test("reads a plain body within the limits", async () => {
   const body = Buffer.from("x".repeat(1000));
@@ -54,7 +57,7 @@ test("a bomb stops early: the source is not read to its end", async () => {
       yield chunk;
     }
   })();
-  await assert.rejects(readBody(source, { maxWireBytes: 1024 * 1024, maxDecodedBytes: 1024 * 1024, contentEncoding: "gzip", contentLength: null }), PayloadTooLargeError);
+  await assert.rejects(readBody(source, { maxWireBytes: 1024 * 1024, maxDecodedBytes: 1024 * 1024, contentEncoding: "gzip", contentLength: null, memory }), PayloadTooLargeError);
   assert.ok(served < bomb.length, `read ${served} of ${bomb.length} bytes`);
 });
 
@@ -63,4 +66,63 @@ test("broken gzip is a 400, unknown encodings a 415", async () => {
   const truncated = gzipSync(Buffer.from("hello world")).subarray(0, 12);
   await assert.rejects(readBody(chunksOf(truncated), { ...limits, contentEncoding: "gzip" }), ValidationError);
   await assert.rejects(readBody(null, { ...limits, contentEncoding: "br" }), UnsupportedMediaTypeError);
+});
+
+test("what is read, inflated and joined is reserved from the request's lease", async () => {
+  const body = Buffer.from("y".repeat(1000));
+  const plain = new MemoryBudget(2 ** 20).lease();
+  await readBody(chunksOf(body, 100), { ...limits, contentEncoding: null, memory: plain });
+  assert.equal(plain.heldBytes, 2 * 1000, "the chunks and the copy that joins them");
+  const gzip = new MemoryBudget(2 ** 20).lease();
+  const compressed = gzipSync(Buffer.alloc(4000, 0x61));
+  await readBody(chunksOf(compressed, 10), { ...limits, contentEncoding: "gzip", memory: gzip });
+  assert.equal(gzip.heldBytes, compressed.length + 2 * 4000, "the wire, the inflated chunks and their copy");
+});
+
+test("a body the budget cannot take stops being read: 503, and the source is not read to its end", async () => {
+  const cases = [
+    { what: "plain", encoding: null, wire: Buffer.alloc(2 * 1024 * 1024, 0x62) },
+    { what: "gzip, refused on the wire", encoding: "gzip", wire: gzipSync(randomBytes(2 * 1024 * 1024)) },
+    { what: "gzip, refused as it inflates", encoding: "gzip", wire: gzipSync(Buffer.alloc(50 * 1024 * 1024), { level: 9 }) },
+  ];
+  for (const { what, encoding, wire } of cases) {
+    let served = 0;
+    const source = (async function* () {
+      for await (const chunk of chunksOf(wire, 1024)) {
+        served += chunk.byteLength;
+        yield chunk;
+      }
+    })();
+    const budget = new MemoryBudget(64 * 1024);
+    const lease = budget.lease();
+    await assert.rejects(
+      readBody(source, { maxWireBytes: 4 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, contentEncoding: encoding, contentLength: null, memory: lease }),
+      MemoryBudgetExceededError,
+    );
+    assert.ok(served < wire.length, `${what}: read ${served} of ${wire.length} bytes`);
+    assert.ok(budget.bytesInUse <= 64 * 1024);
+    lease.release();
+    assert.equal(budget.bytesInUse, 0);
+  }
+});
+
+test("inflating a large body under back-pressure leaves no listeners behind", async () => {
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error): void => {
+    warnings.push(warning);
+  };
+  process.on("warning", onWarning);
+  try {
+    // Dozens of compressed chunks as large as the inflater's buffer: a wait for "drain" after
+    // every one.
+    const text = Buffer.from(randomBytes(512 * 1024).toString("hex"));
+    const decoded = await readBody(chunksOf(gzipSync(text), 16 * 1024), {
+      maxWireBytes: 1024 * 1024, maxDecodedBytes: 8 * 1024 * 1024, contentEncoding: "gzip", contentLength: null, memory,
+    });
+    assert.deepEqual(decoded, text);
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+  } finally {
+    process.off("warning", onWarning);
+  }
+  assert.deepEqual(warnings.map((w) => w.name), []);
 });

@@ -1,0 +1,163 @@
+/**
+ * (h) Memory: what a burst of the worst requests does to a runtime's RSS, beside its idle
+ * RSS (the figure the memory test holds under 600 MiB), what a parsed JSON value costs on
+ * the heap (the figure the memory budget reserves per value), and what the scan that counts
+ * values before parsing costs beside JSON.parse on a typical document. Not a test: it prints
+ * figures.
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { limits } from "../shared/config";
+import { PARSED_BYTES_PER_VALUE } from "../shared/ingestion/parseJsonBody";
+import { scanJsonShape } from "../shared/ingestion/scanJsonShape";
+import { measureBurst, worstCaseBurst } from "../test/support/memoryBurst";
+import { makeUsageDocument } from "../test/support/usageDocuments";
+import { startChild, type Child } from "./children";
+import { fmt, median } from "./measure";
+
+const KEY = "bench-ingest-key";
+const MiB = 1024 * 1024;
+/** Bytes of each text whose parse is weighed: large enough that the heap's noise does not count. */
+const SHAPE_BYTES = 8 * MiB;
+
+function mib(bytes: number): string {
+  return `${fmt(bytes / MiB, 0)} MiB`;
+}
+
+/** `gc()` without `--expose-gc` on the command line. */
+function collector(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+/** Items joined by commas inside `open`/`close`, as many as fit in `bytes`. */
+function filled(open: string, close: string, item: (i: number) => string, bytes: number): string {
+  const parts: string[] = [];
+  let length = open.length + close.length;
+  for (let i = 0; ; i++) {
+    const part = item(i);
+    if (length + part.length + 1 > bytes) break;
+    parts.push(part);
+    length += part.length + 1;
+  }
+  return `${open}${parts.join(",")}${close}`;
+}
+
+/** The shapes of JSON that cost the most heap per value that we know of, and a cheap one. */
+const shapes: [name: string, text: () => string][] = [
+  ['[{"k0":1.5},{"k1":1.5},…] (a hidden class each)', () => filled("[", "]", (i) => `{"k${i}":1.5}`, SHAPE_BYTES)],
+  ["[{},{},…]", () => filled("[", "]", () => "{}", SHAPE_BYTES)],
+  ['{"k0":{},"k1":{},…}', () => filled("{", "}", (i) => `"k${i}":{}`, SHAPE_BYTES)],
+  ["[[[…]]] (nesting)", () => "[".repeat(SHAPE_BYTES / 2) + "]".repeat(SHAPE_BYTES / 2)],
+  ['{"k0":0,"k1":0,…}', () => filled("{", "}", (i) => `"k${i}":0`, SHAPE_BYTES)],
+  ["[0,0,…]", () => filled("[", "]", () => "0", SHAPE_BYTES)],
+];
+
+/**
+ * Heap bytes JSON.parse keeps for `text`, weighed with process.memoryUsage between full
+ * collections. A function of its own, so that the parsed value is garbage once it returns.
+ */
+function heapOfParse(text: string, gc: () => void): number {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const parsed: unknown = JSON.parse(text);
+  gc();
+  const heap = process.memoryUsage().heapUsed - before;
+  if (parsed === undefined) throw new Error("unreachable: the text is JSON");
+  return heap;
+}
+
+/** Heap bytes per JSON value of each shape. */
+function weighShapes(): string[] {
+  const gc = collector();
+  const lines: string[] = [];
+  let worst = 0;
+  for (const [name, make] of shapes) {
+    const text = make();
+    const { values } = scanJsonShape(Buffer.from(text), { maxValues: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER });
+    const heap = heapOfParse(text, gc);
+    worst = Math.max(worst, heap / values);
+    lines.push(`      ${name}: ${fmt(heap / values, 1)} B a value (${values} values, ${mib(heap)})`);
+  }
+  return [
+    `    heap per parsed value, JSON.parse of ${mib(SHAPE_BYTES)} texts (reserved: ${PARSED_BYTES_PER_VALUE} B a value; worst measured ${fmt(worst, 1)} B):`,
+    ...lines,
+  ];
+}
+
+/** Median microseconds per call of `scan` and of `parse`, timed in alternating batches. */
+function compareScanWithParse(): string {
+  const text = JSON.stringify(makeUsageDocument({ docId: "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b" }));
+  const bytes = Buffer.from(text);
+  const bounds = { maxValues: limits.maxJsonValues, maxDepth: limits.maxJsonDepth };
+  let sink = 0;
+  const scan = (): void => {
+    sink += scanJsonShape(bytes, bounds).values;
+  };
+  const parse = (): void => {
+    sink += (JSON.parse(text) as { schemaVersion: number }).schemaVersion;
+  };
+  const perCall = (operation: () => void, iterations: number): number => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) operation();
+    return Number(process.hrtime.bigint() - started) / iterations / 1000;
+  };
+  const warmUpUntil = Date.now() + 300;
+  while (Date.now() < warmUpUntil) {
+    scan();
+    parse();
+  }
+  const scans: number[] = [];
+  const parses: number[] = [];
+  for (let batch = 0; batch < 31; batch++) {
+    scans.push(perCall(scan, 2000));
+    parses.push(perCall(parse, 2000));
+  }
+  if (sink === 0) throw new Error("unreachable: the document has values");
+  const scanMicros = median(scans);
+  const parseMicros = median(parses);
+  return (
+    `    value scan before parsing, typical document (${fmt(bytes.length / 1024, 1)} KiB): scan ${fmt(scanMicros, 1)} µs, ` +
+    `JSON.parse ${fmt(parseMicros, 1)} µs (scan/parse ${fmt(scanMicros / parseMicros, 2)}x)`
+  );
+}
+
+/** The burst of worst-case requests against the local runtime in its own process, storage in another. */
+async function burstFigures(): Promise<string[]> {
+  if (process.platform !== "linux") return ["    burst: skipped (RSS is read from /proc, Linux only)"];
+  const azurite = await startChild("local/azuriteServer.js", ["--in-memory", "--ports", "0"], {}, /"connectionString":"([^"]+)"/);
+  let runtime: Child | undefined;
+  try {
+    runtime = await startChild(
+      "local/start.js",
+      ["--no-queue-triggers"],
+      { AzureWebJobsStorage: azurite.match[1]!, PORT: "0", INGEST_KEY: KEY },
+      /listening on (http:\/\/\S+)/,
+    );
+    const url = runtime.match[1]!;
+    const docId = "0b6c1e0a-7d4f-4e3a-9c2b-5a1d3e4f6a7b";
+    const warmUp = await fetch(`${url}/api/v1/submit/usage/1/${docId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-functions-key": KEY },
+      body: JSON.stringify({ ...makeUsageDocument(), docId }),
+    });
+    await warmUp.arrayBuffer();
+    const requests = worstCaseBurst();
+    const burst = await measureBurst(url, runtime.process.pid!, KEY, requests);
+    const answers = burst.answers.map((a) => (a.lineStatuses === undefined ? String(a.status) : `${a.status} (lines ${a.lineStatuses.join(",")})`));
+    return [
+      `    burst of ${requests.length} concurrent worst-case requests (${fmt(requests.reduce((sum, r) => sum + r.body.length, 0) / MiB, 1)} MiB sent), runtime and Azurite in their own processes:`,
+      `      idle RSS ${mib(burst.idleRssBytes)}, peak RSS ${mib(burst.peakRssBytes)}: growth ${mib(burst.growthBytes)} ` +
+        `(test bound 600 MiB; budget ${mib(limits.maxInFlightBytes)})${burst.peakReset ? "" : " [peak not reset: includes start-up]"}`,
+      `      answers ${answers.join(", ")} in ${fmt(burst.seconds, 1)} s`,
+    ];
+  } finally {
+    await runtime?.stop();
+    await azurite.stop();
+  }
+}
+
+/** (h) The memory figures: the burst's peak RSS beside idle RSS, heap per parsed value, the scan's cost. */
+export async function benchMemory(): Promise<string[]> {
+  return ["(h) memory:", ...(await burstFigures()), ...weighShapes(), compareScanWithParse()];
+}
