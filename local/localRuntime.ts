@@ -21,6 +21,11 @@ export interface LocalRuntimeOptions {
   queueSettings?: Partial<HostSettings["queues"]>;
   /** Set false to serve HTTP only. */
   runQueueTriggers?: boolean;
+  /**
+   * Functions an operator disabled (`readDisabledFunctions`): as on the host, a disabled HTTP
+   * function is not served (404) and a disabled queue trigger does not poll.
+   */
+  disabledFunctions?: ReadonlySet<string>;
 }
 
 export interface LocalRuntime {
@@ -43,7 +48,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   useServices(services);
   await ensureStorage(services.clients);
   const settings = readHostSettings();
-  const triggers = options.triggers ?? allTriggers;
+  const disabled = options.disabledFunctions ?? new Set<string>();
+  for (const name of disabled) log("info", `function ${name} is disabled by its AzureWebJobs.${name}.Disabled setting`);
+  const triggers = (options.triggers ?? allTriggers).filter((t) => !disabled.has(t.name));
   const http = new HttpHost({
     triggers: triggers.filter((t): t is HttpTrigger => t.kind === "http"),
     routePrefix: settings.routePrefix,
