@@ -203,3 +203,23 @@ export function readDisabledFunctions(functionNames: readonly string[], env: Env
   }
   return disabled;
 }
+
+/**
+ * What the `queueHealth` timer measures and the names it records them under, as Application
+ * Insights custom metrics. The alert rules and the workbook (infra/monitoring/*.kql) query
+ * these names; test/infra/monitoringQueries.test.ts holds the two together.
+ */
+export const monitoringSettings = Object.freeze({
+  /** NCRONTAB (seconds first): every 5 minutes, so an alert on queue age fires within minutes of its threshold. */
+  queueHealthSchedule: "0 */5 * * * *",
+  /** Custom metric names, by the field of the `queueHealth` log line that carries the same value. */
+  queueHealthMetrics: Object.freeze({
+    ingestMessages: "IngestQueueMessages",
+    ingestOldestAgeSeconds: "IngestQueueOldestMessageAgeSeconds",
+    poisonMessages: "PoisonQueueMessages",
+    rebuildLocks: "RebuildLocks",
+    oldestRebuildLockAgeSeconds: "RebuildLockOldestAgeSeconds",
+  }),
+  /** Seconds from a claim check's insertion in the ingest queue to the end of its aggregation. */
+  aggregationLagMetric: "AggregationLagSeconds",
+});
