@@ -39,7 +39,7 @@ describe("queue health against Azurite", () => {
     const week = "2026-W10" as IsoWeek;
     const { weeklyStats } = t.runtime.services;
     await weeklyStats.markWeek(week);
-    await weeklyStats.markWeek("2026-W11" as IsoWeek);
+    await weeklyStats.markWeek("2026-W11");
     const now = sent.insertedOn.getTime() + 1_000_000;
     await weeklyStats.lockWeek(week, { holder: "reaggregate@test", since: new Date(now - 7_200_000).toISOString(), expiresAt: new Date(now + 600_000).toISOString() });
     try {
