@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { aggregateUsageTrigger } from "../functions/aggregateUsage";
 import { projectRoot } from "../local/hostSettings";
+import { disabledSettingNames } from "../shared/config";
 
 export interface Child {
   process: ChildProcess;
@@ -9,6 +11,16 @@ export interface Child {
   match: RegExpExecArray;
   stop(): Promise<void>;
 }
+
+/**
+ * The app setting that pauses aggregation, as an operator sets it on the host (its Linux
+ * spelling: a child's environment is an environment). A runtime started with it serves
+ * HTTP only, so that a stage measures ingestion alone.
+ */
+export const aggregationDisabled: Readonly<Record<string, string>> = Object.freeze({ [disabledSettingNames(aggregateUsageTrigger.name)[1]]: "true" });
+
+/** Arguments of local/start.js that read no local.settings.json: a child reads only the settings it is given. */
+export const noLocalSettings: readonly string[] = ["--local-settings", "none"];
 
 /** How long a child may take to print its ready line. */
 const READY_TIMEOUT_MS = 60_000;

@@ -11,7 +11,7 @@ import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rawBlobName } from "../shared/storage/rawArchive";
 import { startAzurite } from "../local/azurite";
 import { makeUsageDocument } from "../test/support/usageDocuments";
-import { startChild, type Child } from "./children";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "./children";
 import { fmt, median, pairedRatio, throughput } from "./measure";
 
 const CONCURRENCY = 16;
@@ -40,8 +40,8 @@ export async function benchIngestionThroughput(): Promise<string[]> {
   try {
     runtime = await startChild(
       "local/start.js",
-      ["--no-queue-triggers"],
-      { AzureWebJobsStorage: connectionString, PORT: "0", INGEST_KEY: KEY, RATE_LIMIT_PER_HOUR: "1000000" },
+      [...noLocalSettings],
+      { ...aggregationDisabled, AzureWebJobsStorage: connectionString, PORT: "0", INGEST_KEY: KEY, RATE_LIMIT_PER_HOUR: "1000000" },
       /listening on (http:\/\/\S+)/,
     );
     return await compareIngestion(connectionString, runtime.match[1]!);

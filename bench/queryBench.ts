@@ -14,7 +14,7 @@ import type { Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rowKeys } from "../shared/storage/weeklyStatsTable";
 import { benchServices, countConflicts } from "./aggregationBench";
-import { startChild, type Child } from "./children";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "./children";
 import { archiveAll, fleetDocuments, seededRandom, type ArchivedDocument } from "./fleet";
 import { fmt, percentile, requestCounter, secondsSince, throughput } from "./measure";
 
@@ -243,8 +243,8 @@ export async function benchQueryLatency(options: QueryBenchOptions = {}): Promis
 
     runtime = await startChild(
       "local/start.js",
-      ["--no-queue-triggers"],
-      { AzureWebJobsStorage: connectionString, PORT: "0", QUERY_KEY: KEY },
+      [...noLocalSettings],
+      { ...aggregationDisabled, AzureWebJobsStorage: connectionString, PORT: "0", QUERY_KEY: KEY },
       /listening on (http:\/\/\S+)/,
     );
     const base = runtime.match[1]!;

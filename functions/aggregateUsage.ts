@@ -6,6 +6,13 @@ import { getServices } from "../shared/services";
 import { ClaimCheckFormatError, decodeClaimCheck } from "../shared/storage/claimCheck";
 import type { QueueTrigger } from "./trigger";
 
+/** Seconds since the host's `insertionTime` (a Date, or its ISO text), undefined when it gave none. */
+function lagSecondsOf(insertionTime: unknown): number | undefined {
+  if (!(insertionTime instanceof Date) && typeof insertionTime !== "string") return undefined;
+  const inserted = new Date(insertionTime).getTime();
+  return Number.isFinite(inserted) ? Math.max(0, (Date.now() - inserted) / 1000) : undefined;
+}
+
 /**
  * Queue trigger: one claim check, one document aggregated. A message that cannot succeed
  * (malformed, its document missing or altered), or that fails on its last allowed attempt,
@@ -23,7 +30,11 @@ export async function aggregateUsage(message: unknown, context: InvocationContex
       context.warn(JSON.stringify({ event: "rebuildLock", status: "expired", week: result.week, holder: lock.holder, lockAgeSeconds: lock.ageSeconds }));
     }
     const deferredBy = result.status === "deferred" && lock !== undefined ? { lockAgeSeconds: lock.ageSeconds } : {};
-    context.log(JSON.stringify({ event: "aggregation", status: result.status, docId: result.docId, week: result.week, attempts, ...deferredBy }));
+    const lag = lagSecondsOf(context.triggerMetadata?.["insertionTime"]);
+    // A deferred message is not done: its lag is measured when it is counted.
+    if (lag !== undefined && result.status !== "deferred") services.telemetry.recordAggregationLag(lag);
+    const lagged = lag === undefined ? {} : { lagSeconds: lag };
+    context.log(JSON.stringify({ event: "aggregation", status: result.status, docId: result.docId, week: result.week, attempts, ...lagged, ...deferredBy }));
   } catch (thrown) {
     const error = ensureErrorType(thrown);
     const permanent = error instanceof PermanentAggregationError || error instanceof ClaimCheckFormatError;

@@ -18,11 +18,13 @@ for (const trigger of triggers) {
       authLevel: trigger.key === "none" ? "anonymous" : "function",
       handler: trigger.handler,
     });
-  } else {
+  } else if (trigger.kind === "queue") {
     app.storageQueue(trigger.name, {
       queueName: trigger.queueName,
       connection: "AzureWebJobsStorage",
       handler: trigger.handler,
     });
+  } else {
+    app.timer(trigger.name, { schedule: trigger.schedule, handler: trigger.handler });
   }
 }

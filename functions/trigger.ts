@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from "@azure/functions";
 
 /** The parts of a request the handlers read: satisfied by the host's HttpRequest and by the local runtime's. */
 export type HttpRequestLike = Pick<HttpRequest, "method" | "url" | "headers" | "query" | "params" | "body">;
@@ -24,8 +24,19 @@ export interface QueueTrigger {
   handler: (message: unknown, context: InvocationContext) => Promise<void>;
 }
 
+/** The part of the host's timer argument the handlers read. */
+export type TimerInfo = Pick<Timer, "isPastDue">;
+
+export interface TimerTrigger {
+  kind: "timer";
+  name: string;
+  /** NCRONTAB, seconds first (six fields), in UTC, as the host takes it. */
+  schedule: string;
+  handler: (timer: TimerInfo, context: InvocationContext) => Promise<void>;
+}
+
 /**
  * One trigger of the app. The list in functions/triggers.ts feeds both the Functions host
  * registration (functions/index.ts) and the local runtime (local/), so they cannot differ.
  */
-export type Trigger = HttpTrigger | QueueTrigger;
+export type Trigger = HttpTrigger | QueueTrigger | TimerTrigger;

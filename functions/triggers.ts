@@ -1,6 +1,7 @@
 import { aggregateUsageTrigger } from "./aggregateUsage";
 import { healthTrigger } from "./health";
 import { hierarchyWeeksTrigger } from "./hierarchyWeeks";
+import { queueHealthTrigger } from "./queueHealth";
 import { statsDimensionsTrigger } from "./statsDimensions";
 import { statsFeaturesTrigger } from "./statsFeatures";
 import { statsOsTrigger } from "./statsOs";
@@ -16,6 +17,7 @@ export const triggers: readonly Trigger[] = [
   submitBatchTrigger,
   healthTrigger,
   aggregateUsageTrigger,
+  queueHealthTrigger,
   hierarchyWeeksTrigger,
   statsVersionsTrigger,
   statsOsTrigger,

@@ -6,6 +6,7 @@ import QueueConfiguration from "azurite/dist/src/queue/QueueConfiguration";
 import QueueServer from "azurite/dist/src/queue/QueueServer";
 import TableConfiguration from "azurite/dist/src/table/TableConfiguration";
 import TableServer from "azurite/dist/src/table/TableServer";
+import { azuriteVersionWarning, installedAzuriteVersion, pinnedAzuriteVersion } from "./azuriteVersion";
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 export const DEV_ACCOUNT = "devstoreaccount1";
@@ -20,6 +21,8 @@ export interface AzuriteOptions {
   queuePort?: number;
   tablePort?: number;
   host?: string;
+  /** Where a warning goes (an installed Azurite other than the pinned one); console.warn by default. */
+  warn?: (message: string) => void;
   /** Sees every request Azurite serves (the benchmark counts storage round-trips with it). */
   onRequest?: (service: "blob" | "queue" | "table", method: string, url: string) => void;
 }
@@ -39,6 +42,8 @@ export interface EmbeddedAzurite {
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<EmbeddedAzurite> {
   const host = options.host ?? "127.0.0.1";
+  const mismatch = azuriteVersionWarning(pinnedAzuriteVersion(), installedAzuriteVersion());
+  if (mismatch !== undefined) (options.warn ?? console.warn)(`WARNING: ${mismatch}`);
   const inMemory = options.location === undefined;
   const dir = options.location ?? "";
   if (!inMemory) mkdirSync(dir, { recursive: true });

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { ReadableStream } from "node:stream/web";
 import { InvocationContext, type HttpResponseInit } from "@azure/functions";
 import type { HttpRequestLike, HttpTrigger, KeyRole } from "../functions/trigger";
-import { InvalidParameterError, NotFoundError, UnauthorizedError } from "../shared/errors";
+import { InvalidParameterError, NotFoundError } from "../shared/errors";
 import { limits } from "../shared/config";
 import { problemResponse } from "../shared/http/problem";
 
@@ -79,6 +79,8 @@ interface Exchange {
 }
 
 const NO_ROUTE = "(no route)";
+/** What the Functions host sends for a missing or wrong function key: status only, no body, no content type. */
+const UNAUTHORIZED: HttpResponseInit = { status: 401, headers: { "content-length": "0" } };
 const MALFORMED_TARGET = "(malformed target)";
 
 /**
@@ -214,7 +216,8 @@ export class HttpHost {
         const given = req.headers["x-functions-key"];
         const key = (Array.isArray(given) ? given[0] : given) ?? url.searchParams.get("code");
         if (!keyMatches(this.options.keys[trigger.key], key ?? null)) {
-          await send(exchange, problemResponse(new UnauthorizedError(`A valid ${trigger.key} key is required in x-functions-key`)));
+          // As the host answers it (an ASP.NET UnauthorizedResult): a bare 401, before the function runs.
+          await send(exchange, UNAUTHORIZED);
           return;
         }
       }

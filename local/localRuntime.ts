@@ -1,11 +1,12 @@
 import { triggers as allTriggers } from "../functions/triggers";
-import type { HttpTrigger, QueueTrigger, Trigger } from "../functions/trigger";
+import type { HttpTrigger, QueueTrigger, TimerTrigger, Trigger } from "../functions/trigger";
 import type { Config } from "../shared/config";
 import { createServices, useServices, type Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { redactKeys } from "../shared/telemetry/redactKeys";
 import { HttpHost, type LocalLog } from "./httpHost";
 import { QueueHost } from "./queueHost";
+import { TimerHost } from "./timerHost";
 import { readHostSettings, type HostSettings } from "./hostSettings";
 
 export interface LocalRuntimeOptions {
@@ -19,8 +20,13 @@ export interface LocalRuntimeOptions {
   triggers?: readonly Trigger[];
   /** Overrides host.json's queue settings (tests shorten the back-off). */
   queueSettings?: Partial<HostSettings["queues"]>;
-  /** Set false to serve HTTP only. */
+  /** Set false to serve HTTP only: no queue trigger polls, no timer trigger runs. */
   runQueueTriggers?: boolean;
+  /**
+   * Functions an operator disabled (`readDisabledFunctions`): as on the host, a disabled HTTP
+   * function is not served (404) and a disabled queue trigger does not poll.
+   */
+  disabledFunctions?: ReadonlySet<string>;
 }
 
 export interface LocalRuntime {
@@ -32,7 +38,7 @@ export interface LocalRuntime {
 
 /**
  * The Functions host in miniature: creates the storage the code uses, then serves the same
- * trigger list over HTTP and drives its queue triggers. `npm start`, the integration tests
+ * trigger list over HTTP, drives its queue triggers and runs its timer triggers. `npm start`, the integration tests
  * and the benchmark all run the service through this.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -43,7 +49,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   useServices(services);
   await ensureStorage(services.clients);
   const settings = readHostSettings();
-  const triggers = options.triggers ?? allTriggers;
+  const disabled = options.disabledFunctions ?? new Set<string>();
+  for (const name of disabled) log("info", `function ${name} is disabled by its AzureWebJobs.${name}.Disabled setting`);
+  const triggers = (options.triggers ?? allTriggers).filter((t) => !disabled.has(t.name));
   const http = new HttpHost({
     triggers: triggers.filter((t): t is HttpTrigger => t.kind === "http"),
     routePrefix: settings.routePrefix,
@@ -57,14 +65,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     settings: { ...settings.queues, ...options.queueSettings },
     log,
   });
+  const timerHost = new TimerHost({ triggers: triggers.filter((t): t is TimerTrigger => t.kind === "timer"), log });
   const url = await http.listen();
-  if (options.runQueueTriggers !== false) queueHost.start();
+  if (options.runQueueTriggers !== false) {
+    queueHost.start();
+    timerHost.start();
+  }
   return {
     url,
     services,
     queueHost,
     async close() {
-      await Promise.all([http.close(), queueHost.stop()]);
+      await Promise.all([http.close(), queueHost.stop(), timerHost.stop()]);
       await services.telemetry.shutdown();
     },
   };

@@ -1,17 +1,34 @@
 /**
  * `npm start`: the receiver on http://localhost:7071 with an embedded Azurite (or the
  * storage that AzureWebJobsStorage names), no Functions Core Tools, no Azure account.
+ *
+ *   node dist/local/start.js [--local-settings FILE | --local-settings none]
+ *
+ * Settings come from the environment, with local.settings.json (in the project folder, or
+ * the FILE given) laid under it as Core Tools does; `none` reads no file (the tests and the
+ * benchmark name every setting themselves).
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { readConfig, type Config } from "../shared/config";
+import { triggers } from "../functions/triggers";
+import { processEnvironment, readConfig, readDisabledFunctions, type Config } from "../shared/config";
 import { startAzurite, type EmbeddedAzurite } from "./azurite";
+import { projectRoot } from "./hostSettings";
+import { applyLocalSettings, readLocalSettings } from "./localSettings";
 import { startLocalRuntime } from "./localRuntime";
 
 async function main(): Promise<void> {
-  // --no-queue-triggers serves HTTP only (the benchmark measures ingestion alone with it).
-  const { values } = parseArgs({ options: { "no-queue-triggers": { type: "boolean", default: false } } });
-  let config: Config = readConfig();
+  const { values } = parseArgs({ options: { "local-settings": { type: "string" } } });
+  const file = values["local-settings"] ?? join(projectRoot(), "local.settings.json");
+  let env = processEnvironment();
+  const settings = file === "none" ? undefined : readLocalSettings(file);
+  if (settings !== undefined) {
+    const applied = applyLocalSettings(env, settings);
+    env = applied.env;
+    console.log(`Settings from ${file}${applied.skipped.length > 0 ? `; the environment already sets ${applied.skipped.join(", ")}` : ""}`);
+  }
+  let config: Config = readConfig(env);
+  const disabledFunctions = readDisabledFunctions(triggers.map((t) => t.name), env);
   let azurite: EmbeddedAzurite | undefined;
   if (config.storage === undefined) {
     const location = resolve(config.local.dataDir);
@@ -22,7 +39,7 @@ async function main(): Promise<void> {
   } else {
     console.log("Using the storage named by AzureWebJobsStorage; no Azurite started");
   }
-  const runtime = await startLocalRuntime({ config, runQueueTriggers: !values["no-queue-triggers"] });
+  const runtime = await startLocalRuntime({ config, disabledFunctions });
   console.log(`Receiver listening on ${runtime.url}  (health: ${runtime.url}/api/health)`);
   console.log(`Ingest key: ${config.local.ingestKey === "dev-ingest-key" ? "dev-ingest-key (dev default; set INGEST_KEY)" : "from INGEST_KEY"}`);
   console.log(`Query key:  ${config.local.queryKey === "dev-query-key" ? "dev-query-key (dev default; set QUERY_KEY)" : "from QUERY_KEY"}`);

@@ -140,7 +140,16 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-type Env = Record<string, string | undefined>;
+/** Settings by name, as the environment holds them. */
+export type Env = Record<string, string | undefined>;
+
+/**
+ * A copy of the process environment, for an entry point that lays other sources under it
+ * before `readConfig` (the local runtime lays local.settings.json's `Values` there).
+ */
+export function processEnvironment(): Env {
+  return { ...process.env };
+}
 
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
@@ -185,3 +194,52 @@ export function readConfig(env: Env = process.env): Config {
     }),
   });
 }
+
+/**
+ * The app settings with which the Functions host disables a function: the documented
+ * `AzureWebJobs.<name>.Disabled`, and `AzureWebJobs_<name>_Disabled`, the spelling the
+ * WebJobs SDK also reads because Linux environment variable names cannot hold a dot. Not
+ * `AzureWebJobs__<name>__Disabled`: the host reads `__` as a section separator, so that
+ * name never matches.
+ */
+export function disabledSettingNames(functionName: string): [string, string] {
+  return [`AzureWebJobs.${functionName}.Disabled`, `AzureWebJobs_${functionName}_Disabled`];
+}
+
+/**
+ * Which of the named functions an operator has disabled. The host takes `true` or `1` (any
+ * case) as disabled and anything else as enabled; here a value that is none of `true`, `1`,
+ * `false`, `0` is a `ConfigError`, so that a typo cannot leave aggregation running unseen.
+ */
+export function readDisabledFunctions(functionNames: readonly string[], env: Env = process.env): ReadonlySet<string> {
+  const disabled = new Set<string>();
+  for (const name of functionNames) {
+    for (const setting of disabledSettingNames(name)) {
+      const raw = env[setting]?.trim().toLowerCase();
+      if (raw === undefined || raw === "" || raw === "false" || raw === "0") continue;
+      if (raw !== "true" && raw !== "1") throw new ConfigError(`${setting} must be true or false, got "${env[setting] ?? ""}"`);
+      disabled.add(name);
+    }
+  }
+  return disabled;
+}
+
+/**
+ * What the `queueHealth` timer measures and the names it records them under, as Application
+ * Insights custom metrics. The alert rules and the workbook (infra/monitoring/*.kql) query
+ * these names; test/infra/monitoringQueries.test.ts holds the two together.
+ */
+export const monitoringSettings = Object.freeze({
+  /** NCRONTAB (seconds first): every 5 minutes, so an alert on queue age fires within minutes of its threshold. */
+  queueHealthSchedule: "0 */5 * * * *",
+  /** Custom metric names, by the field of the `queueHealth` log line that carries the same value. */
+  queueHealthMetrics: Object.freeze({
+    ingestMessages: "IngestQueueMessages",
+    ingestOldestAgeSeconds: "IngestQueueOldestMessageAgeSeconds",
+    poisonMessages: "PoisonQueueMessages",
+    rebuildLocks: "RebuildLocks",
+    oldestRebuildLockAgeSeconds: "RebuildLockOldestAgeSeconds",
+  }),
+  /** Seconds from a claim check's insertion in the ingest queue to the end of its aggregation. */
+  aggregationLagMetric: "AggregationLagSeconds",
+});

@@ -1,5 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import type { TelemetryClient } from "applicationinsights";
+import { monitoringSettings } from "../config";
+import type { QueueHealth } from "../monitoring/measureQueueHealth";
 import { KeyRedactingLogRecordProcessor, KeyRedactingSpanProcessor } from "./keyRedactingProcessors";
 import { toLoggedPath } from "./loggedPath";
 import { allOutcomes, type Outcome, type OutcomeRecord } from "./outcomes";
@@ -29,6 +31,23 @@ export class Telemetry {
       }
       this.client.trackEvent({ name: "UsageSubmission", properties, measurements: { durationMs: record.durationMs ?? 0 } });
     }
+  }
+
+  /**
+   * Records a reading of the queues: one `{"event":"queueHealth",...}` log line, and each
+   * figure as an Application Insights custom metric (named in `monitoringSettings`), which
+   * the alert rules query.
+   */
+  recordQueueHealth(health: QueueHealth, log: LogLine = console.log): void {
+    log(JSON.stringify({ event: "queueHealth", ...health }));
+    for (const [field, name] of Object.entries(monitoringSettings.queueHealthMetrics)) {
+      this.client?.trackMetric({ name, value: health[field as keyof QueueHealth] });
+    }
+  }
+
+  /** Records how long a claim check waited from its insertion to the end of its aggregation. */
+  recordAggregationLag(seconds: number): void {
+    this.client?.trackMetric({ name: monitoringSettings.aggregationLagMetric, value: seconds });
   }
 
   /** Outcomes counted by this process since it started. */

@@ -1,7 +1,8 @@
-import { readConfig } from "../../shared/config";
+import { triggers as allTriggers } from "../../functions/triggers";
+import { readConfig, readDisabledFunctions } from "../../shared/config";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "../../local/localRuntime";
-import { startChild } from "../../bench/children";
+import { aggregationDisabled, noLocalSettings, startChild } from "../../bench/children";
 
 export const INGEST_KEY = "test-ingest-key";
 export const QUERY_KEY = "test-query-key";
@@ -25,11 +26,14 @@ export async function startTestRuntime(
 ): Promise<TestRuntime> {
   const azurite = await startAzurite();
   const logs: string[] = [];
-  const config = readConfig({ INGEST_KEY, QUERY_KEY, ...env, AzureWebJobsStorage: azurite.connectionString });
+  const settings = { INGEST_KEY, QUERY_KEY, ...env, AzureWebJobsStorage: azurite.connectionString };
+  const config = readConfig(settings);
+  const disabledFunctions = readDisabledFunctions((options.triggers ?? allTriggers).map((t) => t.name), settings);
   const runtime = await startLocalRuntime({
     config,
     port: 0,
     log: (level, message) => logs.push(`[${level}] ${message}`),
+    disabledFunctions,
     queueSettings: { maxPollingIntervalMs: 200, visibilityTimeoutMs: 0, ...options.queueSettings },
     ...(options.runQueueTriggers === undefined ? {} : { runQueueTriggers: options.runQueueTriggers }),
     ...(options.triggers === undefined ? {} : { triggers: options.triggers }),
@@ -80,8 +84,8 @@ export interface RuntimeProcess {
 export async function startRuntimeProcess(connectionString: string, env: Record<string, string> = {}): Promise<RuntimeProcess> {
   const child = await startChild(
     "local/start.js",
-    ["--no-queue-triggers"],
-    { INGEST_KEY, QUERY_KEY, ...env, AzureWebJobsStorage: connectionString, PORT: "0" },
+    [...noLocalSettings],
+    { ...aggregationDisabled, INGEST_KEY, QUERY_KEY, ...env, AzureWebJobsStorage: connectionString, PORT: "0" },
     /listening on (http:\/\/\S+)/,
   );
   return { url: child.match[1]!, stop: () => child.stop() };
