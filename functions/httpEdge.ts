@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { StorageUnavailableError, ValidationError } from "../shared/errors";
+import { MemoryBudgetExceededError, StorageUnavailableError, ValidationError } from "../shared/errors";
 import { problemResponse } from "../shared/http/problem";
 import { getServices } from "../shared/services";
 import { outcomeOf, type OutcomeRecord } from "../shared/telemetry/outcomes";
@@ -36,7 +36,8 @@ export function failSubmission(context: InvocationContext, started: number, erro
   const response = problemResponse(error, fields.docId);
   const outcome = outcomeOf(error);
   const errorPaths = error instanceof ValidationError ? error.errors.map((e) => e.path) : undefined;
-  const expected = outcome !== "unavailable" || error instanceof StorageUnavailableError;
+  // Storage outages and a full memory budget are expected 503s, not bugs: no stack is logged.
+  const expected = outcome !== "unavailable" || error instanceof StorageUnavailableError || error instanceof MemoryBudgetExceededError;
   if (!expected) logUnexpected(context, error);
   recordOutcome(context, started, {
     ...fields,

@@ -78,6 +78,9 @@ param storageSkuName string = 'Standard_LRS'
 @description('Days the Log Analytics workspace behind Application Insights keeps logs and telemetry.')
 param logRetentionDays int = 30
 
+@description('Email addresses that receive the alerts (infra/modules/alerts.bicep); empty: the rules fire and notify no one.')
+param alertEmails string[] = []
+
 // uniqueString is deterministic: the same subscription, environment and region always give
 // the same names, so re-provisioning updates in place instead of creating a second copy.
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -110,6 +113,29 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     retentionInDays: logRetentionDays
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    namePrefix: 'usage-${resourceToken}'
+    location: location
+    tags: tags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    alertEmails: alertEmails
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    displayName: 'ConfigMgr usage receiver'
+    location: location
+    tags: tags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
   }
 }
 

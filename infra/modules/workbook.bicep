@@ -41,27 +41,30 @@ var charts = [
   }
 ]
 
+// A for-expression may only stand at the top of a variable, not inside an object.
+var items = [
+  for (chart, i) in charts: {
+    type: 3
+    name: 'chart-${i}'
+    content: {
+      version: 'KqlItem/1.0'
+      title: chart.title
+      query: chart.query
+      size: 0
+      // The last 30 days.
+      timeContext: {
+        durationMs: 2592000000
+      }
+      queryType: 0
+      resourceType: 'microsoft.insights/components'
+      visualization: chart.visualization
+    }
+  }
+]
+
 var content = {
   version: 'Notebook/1.0'
-  items: [
-    for (chart, i) in charts: {
-      type: 3
-      name: 'chart-${i}'
-      content: {
-        version: 'KqlItem/1.0'
-        title: chart.title
-        query: chart.query
-        size: 0
-        // The last 30 days.
-        timeContext: {
-          durationMs: 2592000000
-        }
-        queryType: 0
-        resourceType: 'microsoft.insights/components'
-        visualization: chart.visualization
-      }
-    }
-  ]
+  items: items
   fallbackResourceIds: [
     applicationInsights.id
   ]

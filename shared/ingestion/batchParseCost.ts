@@ -1,12 +1,12 @@
 import { limits } from "../config";
 import { parseCostOf } from "./parseJsonBody";
-import { splitLines } from "./submitBatch";
+import { LINE_CONCURRENCY, splitLines } from "./submitBatch";
 
 /**
- * Lines of a batch parsed at once: shared/ingestion/submitBatch.ts's LINE_CONCURRENCY. Only
- * that many lines' parsed values are alive together, so only they need memory reserved.
+ * Only LINE_CONCURRENCY lines of a batch are parsed at once, so only that many lines'
+ * parsed values are alive together and need memory reserved.
  */
-const LINES_IN_FLIGHT = 8;
+const LINES_IN_FLIGHT = LINE_CONCURRENCY;
 
 /** The most values a line of `byteLength` bytes can hold and still be parsed. */
 function valuesBoundOf(byteLength: number): number {

@@ -28,7 +28,7 @@ export interface BatchResponse {
 export type BatchLineObserver = (result: BatchLineResult, outcome: Outcome) => void;
 
 // Lines are independent; a few in flight hide storage latency without flooding it.
-const LINE_CONCURRENCY = 8;
+export const LINE_CONCURRENCY = 8;
 const ENVELOPE_KEYS = new Set(["docType", "docVersion", "docId", "document"]);
 
 /** Splits NDJSON bytes into non-empty lines, keeping their 1-based line numbers. */

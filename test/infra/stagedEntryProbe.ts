@@ -7,7 +7,7 @@
  *
  * Everything is resolved from the package directory (createRequire), never from this file's
  * own folder, so that only the package's node_modules can answer. In `entry` mode the
- * package's own `app.http` and `app.storageQueue` are wrapped before the entry point is
+ * package's own `app.http`, `app.storageQueue` and `app.timer` are wrapped before the entry point is
  * required, which records each registration as the Functions host would receive it.
  *
  * Prints one line `probe: <json>` (a `ProbeReport`) last on stdout. Imports node: modules only.
@@ -15,15 +15,16 @@
 import { createRequire } from "node:module";
 import * as path from "node:path";
 
-/** One `app.http` or `app.storageQueue` call, without its handler. */
+/** One `app.http`, `app.storageQueue` or `app.timer` call, without its handler. */
 export interface Registration {
-  kind: "http" | "queue";
+  kind: "http" | "queue" | "timer";
   name: string;
   route?: string;
   methods?: string[];
   authLevel?: string;
   queueName?: string;
   connection?: string;
+  schedule?: string;
 }
 
 export interface ProbeReport {
@@ -62,6 +63,9 @@ function main(): void {
     };
     functions.app.storageQueue = (name: string, options: Omit<Registration, "kind" | "name">) => {
       registrations.push({ kind: "queue", name, queueName: options.queueName, connection: options.connection });
+    };
+    functions.app.timer = (name: string, options: Omit<Registration, "kind" | "name">) => {
+      registrations.push({ kind: "timer", name, schedule: options.schedule });
     };
     load = () => {
       fromPackage(`./${manifest.main ?? "index.js"}`);

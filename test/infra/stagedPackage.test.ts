@@ -25,9 +25,14 @@ const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot(), "package.js
 
 /** What functions/index.ts must hand the host for each trigger of the one list. */
 function expectedRegistration(trigger: (typeof triggers)[number]): Registration {
-  return trigger.kind === "http"
-    ? { kind: "http", name: trigger.name, route: trigger.route, methods: trigger.methods, authLevel: trigger.key === "none" ? "anonymous" : "function" }
-    : { kind: "queue", name: trigger.name, queueName: trigger.queueName, connection: "AzureWebJobsStorage" };
+  switch (trigger.kind) {
+    case "http":
+      return { kind: "http", name: trigger.name, route: trigger.route, methods: trigger.methods, authLevel: trigger.key === "none" ? "anonymous" : "function" };
+    case "queue":
+      return { kind: "queue", name: trigger.name, queueName: trigger.queueName, connection: "AzureWebJobsStorage" };
+    case "timer":
+      return { kind: "timer", name: trigger.name, schedule: trigger.schedule };
+  }
 }
 
 describe("the deployment package staged from a clean clone", { timeout: 240_000 }, () => {
