@@ -1,6 +1,6 @@
 import { ingestQueueSettings, rebuildLockSettings } from "../config";
 import { ContentionError } from "../errors";
-import { sha256Hex } from "../ingestion/canonicalJson";
+import { sha256Hex } from "../sha256Hex";
 import { isoWeekOf, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
 import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
