@@ -6,14 +6,14 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { aggregateDocument, type AggregationDeps, type FaultPoint } from "../../../shared/aggregation/aggregateDocument";
 import { toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
 import { OTHER_NAME } from "../../../shared/aggregation/weekRollup";
-import { isoWeekOf } from "../../../shared/isoWeek";
+import { isoWeekOf, type IsoWeek } from "../../../shared/isoWeek";
 import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { AggregationHarness, assertMatchesModel, lockTaken, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../support/referenceModel";
 import { osOf, versionsOf } from "../../support/rollupViews";
-import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeUsageDocument, withOsNames } from "../../support/usageDocuments";
+import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeDimensionDocuments, makeUsageDocument, withOsNames } from "../../support/usageDocuments";
 
 let harness: AggregationHarness;
 const archive = (doc: UsageV1) => harness.archive(doc);
@@ -69,7 +69,7 @@ describe("aggregation against Azurite", () => {
   });
   after(async () => harness.close());
 
-  test("property: duplicates, any order, concurrent workers and crashes at any step end in the reference model's statistics", async () => {
+  test("property: duplicates, any order, concurrent workers and crashes at any step end in the reference model's statistics, every dimension included", async () => {
     // Three hierarchies of one rollup shard, so that workers race on its row, not only on snapshots.
     const hierarchies = sameShardHierarchies(3);
     // Two adjacent weeks and one a year and a half earlier (a late offline upload).
@@ -77,7 +77,8 @@ describe("aggregation against Azurite", () => {
     const arbitraryDelivery = fc.record({
       docs: fc.array(
         fc.record({
-          doc: arbitraryUsageDocument,
+          // Random documents, and those made to exercise every dimension (absent fields, each level, `__proto__`).
+          doc: fc.oneof(arbitraryUsageDocument, fc.constantFrom(...makeDimensionDocuments().map((d) => d.document))),
           hierarchy: fc.integer({ min: 0, max: 2 }),
           week: fc.integer({ min: 0, max: 2 }),
           // Few distinct instants, so that ties (decided by docId) happen.
@@ -118,6 +119,26 @@ describe("aggregation against Azurite", () => {
       { numRuns: 25 },
     );
     assert.ok(totalCrashes > 0, "no crash was ever injected: the property did not test redelivery");
+  });
+
+  test("the week change listener hears of a week before the commit that changes it, never for an unchanged document, and during a rebuild too", async () => {
+    const tables = await freshTables();
+    const heard: [string, number][] = [];
+    const weekChanges = {
+      // What the week held when told: the commit must not have happened yet.
+      weekChanging: async (week: string) => void heard.push([week, (await tables.weeklyStats.readRollup(week as IsoWeek)).hierarchies]),
+    };
+    const doc = makeUsageDocument();
+    const week = isoWeekOf(new Date(doc.collectedAt));
+    const claim = await archive(doc);
+    assert.equal((await aggregateDocument(claim, { ...harness.deps(tables), weekChanges })).status, "counted");
+    assert.deepEqual(heard, [[week, 0]]);
+    assert.equal((await aggregateDocument(claim, { ...harness.deps(tables), weekChanges })).status, "unchanged");
+    assert.deepEqual(heard, [[week, 0]], "an unchanged document changed nothing, so nobody is told");
+    const later = await archive({ ...doc, docId: randomUUID(), collectedAt: "2026-11-19T03:00:00Z" });
+    await tables.weeklyStats.lockWeek(week, lockTaken("test"));
+    assert.equal((await aggregateDocument(later, { ...harness.deps(tables), weekChanges }, { ignoreRebuildLock: true })).status, "counted");
+    assert.deepEqual(heard, [[week, 0], [week, 1]]);
   });
 
   test("twenty hierarchies of one shard aggregated at once are all counted (no lost update on the shared rollup row)", async () => {
