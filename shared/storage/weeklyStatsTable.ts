@@ -313,7 +313,7 @@ const rollupRange = (week: IsoWeek) =>
 
 /**
  * The `WeeklyStats` table. Partition = ISO week. In it, one `snapshot:<hierarchy>` row per
- * hierarchy (the document that counts) and `rollup:00`..`rollup:07`, the week's statistics
+ * hierarchy (the document that counts) and `rollup:000`..`rollup:255`, the week's statistics
  * split by hierarchy shard. A snapshot row and its shard's rollup row change together in one
  * entity group transaction, guarded by ETags: that is the exactly-once argument of
  * docs/data-model.md.
