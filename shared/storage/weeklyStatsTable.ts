@@ -8,7 +8,6 @@ import {
   emptyRollup,
   isFolded,
   mergeRollups,
-  toDimensionRollup,
   type Contribution,
   type DimensionValue,
   type Placement,

@@ -11,7 +11,6 @@ import {
   removeContribution,
   type Placement,
   type RollupBudget,
-  type WeekRollup,
 } from "../../../shared/aggregation/weekRollup";
 import { rollupRowBudget } from "../../../shared/storage/weeklyStatsTable";
 import { osOf, plainRollup, reservedOf, spentOf, versionsOf } from "../../support/rollupViews";

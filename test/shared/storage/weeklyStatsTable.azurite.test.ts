@@ -53,7 +53,7 @@ describe("WeeklyStatsTable rows against Azurite", () => {
     assert.ok(entitySize(row) <= tableLimits.maxEntityBytes, `the row is ${entitySize(row)} bytes`);
     const [read] = await weeklyStats.listSnapshots(snapshot.week);
     assert.deepEqual(read?.placement, snapshot.placement);
-    assert.deepEqual(read?.contribution, snapshot.contribution);
+    assert.deepEqual(read.contribution, snapshot.contribution);
   });
 
   test("a snapshot row gives back its contribution exactly: lone surrogates, control characters and __proto__ in names", async () => {
@@ -64,6 +64,6 @@ describe("WeeklyStatsTable rows against Azurite", () => {
     await weeklyStats.commit(made, undefined, shardOf(made.hierarchyKey), emptyRollup(), undefined);
     const [read] = await weeklyStats.listSnapshots(made.week);
     assert.deepEqual(read?.contribution, made.contribution);
-    assert.deepEqual([...(read?.contribution.dimensions.get("os") as Map<string, number>).keys()], Object.keys(byOs));
+    assert.deepEqual([...(read.contribution.dimensions.get("os") as Map<string, number>).keys()], Object.keys(byOs));
   });
 });
