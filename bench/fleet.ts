@@ -9,7 +9,8 @@
  * Seeded, so that two runs aggregate the same kind of documents.
  */
 import { randomUUID } from "node:crypto";
-import { canonicalJson, sha256Hex } from "../shared/ingestion/canonicalJson";
+import { canonicalJson } from "../shared/ingestion/canonicalJson";
+import { sha256Hex } from "../shared/sha256Hex";
 import { isoWeekOf, mondayOf, type IsoWeek } from "../shared/isoWeek";
 import type { ClaimCheck } from "../shared/storage/claimCheck";
 import { rawBlobName, type RawArchive } from "../shared/storage/rawArchive";

@@ -170,7 +170,7 @@ async function measureLatency(probes: readonly Probe[]): Promise<string[]> {
 /**
  * Storage requests per route, from a separate small run: an in-process Azurite that counts
  * what it serves, and the local runtime in this process. A route's requests do not depend
- * on how many hierarchies the week has (the rollup is 8 rows whatever the fleet's size).
+ * on how many hierarchies the week has (the rollup is ROLLUP_SHARDS rows whatever the fleet's size).
  */
 async function countRouteRequests(): Promise<string[]> {
   const counter = requestCounter();
@@ -195,6 +195,28 @@ async function countRouteRequests(): Promise<string[]> {
     await runtime?.close();
     await azurite.close();
   }
+}
+
+/** Concurrencies at which the race share is also measured, each on a week of its own. */
+const RACE_CONCURRENCIES = [64, 128];
+/** Hierarchies of each of those weeks: enough for every shard to race, few enough to keep the bench short. */
+const RACE_HIERARCHIES = 3_000;
+
+/** The share of commits that lose an ETag race when one week is populated at higher concurrencies. */
+async function raceShares(services: Services): Promise<string[]> {
+  const lines: string[] = [];
+  const weeks: IsoWeek[] = ["2026-W48", "2026-W49"];
+  for (const [i, concurrency] of RACE_CONCURRENCIES.entries()) {
+    const docs = fleetDocuments(seededRandom(64 + i), RACE_HIERARCHIES, [weeks[i]!]);
+    await archiveAll(services.rawArchive, docs);
+    const commits = countConflicts(services.weeklyStats);
+    const populated = await aggregateAll(services, docs, concurrency);
+    lines.push(
+      `    races at concurrency ${concurrency}: ${RACE_HIERARCHIES} documents of one week in ${fmt(populated.seconds)} s; ` +
+        `${commits.conflicts} of ${commits.commits} commits lost an ETag race (${fmt((100 * commits.conflicts) / commits.commits, 0)}%)`,
+    );
+  }
+  return lines;
 }
 
 export interface QueryBenchOptions {
@@ -231,9 +253,11 @@ export async function benchQueryLatency(options: QueryBenchOptions = {}): Promis
       lines.push(
         populating +
           `archived in ${fmt(archived)} s, aggregated with aggregateDocument at concurrency ${POPULATE_CONCURRENCY} in ${fmt(populated.seconds)} s ` +
-          `(${fmt(HIERARCHIES / populated.seconds, 0)}/s; ${commits.conflicts} of ${commits.commits} commits lost an ETag race and were retried; ` +
+          `(${fmt(HIERARCHIES / populated.seconds, 0)}/s; ${commits.conflicts} of ${commits.commits} commits lost an ETag race and were retried ` +
+          `(${fmt((100 * commits.conflicts) / commits.commits, 0)}%); ` +
           `${populated.redelivered} documents gave up and were redelivered)`,
       );
+      lines.push(...(await raceShares(services)));
     } else {
       const seconds = await seedAll(services, docs, POPULATE_CONCURRENCY);
       lines.push(

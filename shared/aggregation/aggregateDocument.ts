@@ -1,6 +1,6 @@
 import { ingestQueueSettings, rebuildLockSettings } from "../config";
 import { ContentionError } from "../errors";
-import { sha256Hex } from "../ingestion/canonicalJson";
+import { sha256Hex } from "../sha256Hex";
 import { isoWeekOf, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
 import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
@@ -9,6 +9,7 @@ import type { RawArchive } from "../storage/rawArchive";
 import type { RebuildLock, WeeklyStatsTable, WeekSnapshot } from "../storage/weeklyStatsTable";
 import type { UsageV1 } from "../validation/usageV1";
 import { shardOf, toHierarchyKey } from "./hierarchyKey";
+import type { WeekChangeListener } from "./dimensionRollup";
 import { addContribution, compareSnapshots, contributionOf, emptyRollup, noPlacement, removeContribution } from "./weekRollup";
 
 /** Points where a test may make aggregation "crash" (throw), to prove redelivery is safe. */
@@ -21,6 +22,8 @@ export interface AggregationDeps {
   ingestQueue: IngestQueue;
   /** Weeks this process has already recorded in the week index; saves a write per document. */
   indexedWeeks?: Set<string>;
+  /** Told before a commit changes a week (so that its published rows get recomputed); none: nobody is told. */
+  weekChanges?: WeekChangeListener;
   faults?: (point: FaultPoint) => void;
 }
 
@@ -91,7 +94,7 @@ export function snapshotOf(doc: UsageV1): WeekSnapshot {
     sites: doc.sites.length,
     clients: doc.clients.total,
     contribution: contributionOf(doc),
-    placement: { ...noPlacement, os: [], features: [] },
+    placement: noPlacement(),
   };
 }
 
@@ -111,7 +114,7 @@ async function loadDocument(claim: ClaimCheck, rawArchive: RawArchive): Promise<
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What counting a snapshot needs (no raw archive: the snapshot is already made). */
-export type CountDeps = Pick<AggregationDeps, "weeklyStats" | "hierarchyWeeks" | "indexedWeeks" | "faults">;
+export type CountDeps = Pick<AggregationDeps, "weeklyStats" | "hierarchyWeeks" | "indexedWeeks" | "weekChanges" | "faults">;
 
 /** `locked`: a rebuild holds the week and nothing was done. */
 export type CountStatus = Exclude<AggregateStatus, "deferred"> | "locked";
@@ -128,6 +131,7 @@ export type CountStatus = Exclude<AggregateStatus, "deferred"> | "locked";
  * The history row and the week index are written after the commit, idempotently, on every
  * delivery, so a crash between the steps is repaired by the retry. docs/data-model.md has
  * the whole argument. A rebuild lock that has expired is no lock: the week counts again.
+ * Before a commit that changes the week, `deps.weekChanges` (when given) is told.
  */
 export async function countSnapshot(next: WeekSnapshot, deps: CountDeps, options: AggregateOptions = {}): Promise<CountStatus> {
   return (await countPastLock(next, deps, options)).status;
@@ -139,6 +143,7 @@ async function countPastLock(next: WeekSnapshot, deps: CountDeps, options: Aggre
   let status: CountStatus | undefined;
   let hadSnapshot = false;
   let lock: LockSighting | undefined;
+  let told = false;
   for (let attempt = 0; status === undefined; attempt++) {
     if (attempt === MAX_COMMIT_ATTEMPTS) throw new ContentionError(`gave up after ${attempt} conflicting commits on ${next.week}`);
     const state = await deps.weeklyStats.readForUpdate(next.week, next.hierarchyKey, shard);
@@ -154,6 +159,11 @@ async function countPastLock(next: WeekSnapshot, deps: CountDeps, options: Aggre
     if (current !== undefined) removeContribution(rollup, current.contribution, current.placement);
     const placed: WeekSnapshot = { ...next, placement: addContribution(rollup, next.contribution, deps.weeklyStats.rollupBudget) };
     deps.faults?.("beforeCommit");
+    // Before the commit, so that a crash after it cannot lose the week's republishing; once, as retries change the same week.
+    if (!told && deps.weekChanges !== undefined) {
+      await deps.weekChanges.weekChanging(next.week);
+      told = true;
+    }
     if ((await deps.weeklyStats.commit(placed, state.snapshot?.etag, shard, rollup, state.rollup?.etag)) === "committed") {
       status = "counted";
     } else {

@@ -19,11 +19,20 @@ export function fromHierarchyKey(key: string): string | undefined {
   return `${key.replace(/-/g, "+").replace(/_/g, "/")}=`;
 }
 
-/** Shards a week's statistics are split over, so that concurrent workers rarely touch the same row. */
-export const ROLLUP_SHARDS = 8;
+/**
+ * Shards a week's statistics are split over, so that concurrent workers rarely touch the same
+ * row: with c documents of one week in flight, a commit races another on its row about
+ * (c - 1) / ROLLUP_SHARDS of the time (8 shards lost 52% of commits at concurrency 32). A
+ * query reads one entity per shard, all in one range query (at most 1,000 entities a page).
+ * Changing it moves hierarchies between shards: only before there is data, or followed by
+ * `npm run reaggregate` of every week (docs/operations.md).
+ */
+export const ROLLUP_SHARDS = 256;
 
-/** The shard of a hierarchy: its id is already a uniform hash, so its first character will do. */
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** The shard of a hierarchy: its id is already a uniform hash, so its first two characters (4,096 values) will do. */
 export function shardOf(hierarchyKey: string): number {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  return alphabet.indexOf(hierarchyKey[0] ?? "A") % ROLLUP_SHARDS;
+  const digit = (i: number) => Math.max(0, ALPHABET.indexOf(hierarchyKey[i] ?? "A"));
+  return (digit(0) * 64 + digit(1)) % ROLLUP_SHARDS;
 }

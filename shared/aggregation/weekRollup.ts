@@ -1,17 +1,54 @@
-import type { UsageV1 } from "../validation/usageV1";
-
 /**
- * What one snapshot adds to its week's statistics. Maps are `Map`s, never plain objects:
- * an OS or feature may be called `__proto__` or `constructor`.
+ * What a snapshot adds to its week's statistics, and the statistics themselves as sums over
+ * snapshots: every declared dimension (shared/aggregation/dimensions.ts) plus the features
+ * statistics. Maps are `Map`s, never plain objects: an OS or feature may be called
+ * `__proto__` or `constructor`.
  */
+import type { UsageV1 } from "../validation/usageV1";
+import { emptyDimensionRollup, type CategoricalRollup, type DimensionRollup, type DistributionRollup, type ValueCounts } from "./dimensionRollup";
+import { dimensionNamed, dimensions, type DimensionKind, type DimensionValueByKind } from "./dimensions";
+import { numberOf, unitsOf, type ExactSum } from "./exactSum";
+import { addToBucket, bucketIndexOf, type BucketCounts } from "./logBuckets";
+
+/** What one snapshot gives one dimension (its reader's result). */
+export type DimensionValue = DimensionValueByKind[DimensionKind];
+
+export interface FeatureUse {
+  enabled: boolean;
+  uses: number;
+}
+
+/** What one snapshot adds to its week's statistics. */
 export interface Contribution {
   clients: number;
-  version: string;
   /** enhanced or full: counted in the features statistics. */
   featureLevel: boolean;
-  os: Map<string, number>;
-  features: Map<string, { enabled: boolean; uses: number }>;
+  features: Map<string, FeatureUse>;
+  /** Every declared dimension that applies to the snapshot, by name, with its value(s). */
+  dimensions: Map<string, DimensionValue>;
 }
+
+export interface FeatureCounts {
+  enabledHierarchies: number;
+  uses: number;
+  /** Snapshots that name the feature, so that one never enabled is still listed. */
+  named: number;
+}
+
+/**
+ * A distribution dimension as aggregation keeps it: like DistributionRollup, but with the sum
+ * exact (exactSum.ts), so that adding and taking out snapshots in any order gives one sum.
+ */
+export interface ExactDistribution {
+  kind: "distribution";
+  hierarchies: number;
+  clients: number;
+  sum: ExactSum;
+  buckets: BucketCounts;
+}
+
+/** One dimension of a rollup. */
+export type RollupDimension = CategoricalRollup | ExactDistribution;
 
 /** A week's statistics (or one shard's part of them), as sums over snapshots. */
 export interface WeekRollup {
@@ -19,165 +56,223 @@ export interface WeekRollup {
   clients: number;
   /** Snapshots at enhanced or full. */
   featureHierarchies: number;
-  versions: Map<string, { hierarchies: number; clients: number }>;
-  /** `named`: how many snapshots name the OS, so that one named with 0 clients is still listed. */
-  os: Map<string, { clients: number; named: number }>;
-  features: Map<string, { enabledHierarchies: number; uses: number; named: number }>;
+  features: Map<string, FeatureCounts>;
+  /** Every declared dimension, by name, always present (empty when no snapshot gives it). */
+  dimensions: Map<string, RollupDimension>;
 }
 
 /**
- * The name that collects versions, OS names and features a full rollup row has no room for.
- * Versions ("YYMM") and feature names (`^[a-z]…`) can never be spelled like it; an OS can.
+ * The name that collects values and features a full rollup row has no room for. Versions
+ * ("YYMM") and feature names (`^[a-z]…`) can never be spelled like it; an OS can.
  */
 export const OTHER_NAME = "(other)";
 
-/** The name→count maps of a rollup. */
-export type RollupMap = "versions" | "os" | "features";
+/** A rollup's lists: `features`, or a dimension's name (no dimension is called `features`). */
+export type RollupList = string;
 
 /**
  * How much a rollup row holds, in bytes as Azure measures the row. The domain decides which
- * names a row keeps, but only storage knows what a name costs once encoded (JSON escapes, the
- * width a count can grow to, the row's other properties), so storage hands that over as this
- * budget (weeklyStatsTable's `rollupRowBudget`) instead of the domain copying its layout.
- * Made-up names (any 1..128 characters, each escaping to up to six) must never make a row
- * unwritable, which would stop its week counting; so names that do not fit fold into
- * OTHER_NAME, and totals stay exact.
+ * names and buckets a row keeps, but only storage knows what one costs once encoded (JSON
+ * escapes, the width a count can grow to, the row's other properties), so storage hands that
+ * over as this budget (weeklyStatsTable's `rollupRowBudget`) instead of the domain copying
+ * its layout. Made-up names (any 1..128 characters, each escaping to up to six) and made-up
+ * numbers (a bucket each) must never make a row unwritable, which would stop its week
+ * counting; so a name that does not fit folds into OTHER_NAME, a bucket that does not fit
+ * into the nearest bucket the row has, and totals and sums stay exact.
  */
 export interface RollupBudget {
-  /** What the entries of the three maps may take together, each map's OTHER_NAME entry included. */
+  /** What the entries of all lists may take together, each list's reserved entry included. */
   readonly bytes: number;
-  /** What the entries of the versions map may take alone (the trend route reads that map on its own). */
-  readonly versionBytes: number;
-  /** What one entry of `map` costs in the row, whatever its counts grow to. */
-  entryBytes(map: RollupMap, name: string): number;
+  /** What one entry of `list` costs in the row, whatever its counts grow to; `name` is a value, feature or bucket index. */
+  entryBytes(list: RollupList, name: string): number;
 }
 
 /** No bound: every name is counted under itself (for sums that are never written to a row). */
-export const unboundedRollup: RollupBudget = Object.freeze({ bytes: Infinity, versionBytes: Infinity, entryBytes: () => 0 });
+export const unboundedRollup: RollupBudget = Object.freeze({ bytes: Infinity, entryBytes: () => 0 });
 
-/** Which of a snapshot's entries were counted under OTHER_NAME, so that removing it takes them from there. */
+/**
+ * Where a snapshot's entries went when they did not go under their own name: its folded
+ * features and values (by dimension) were counted under OTHER_NAME, and a distribution's
+ * value in another bucket than its own. Removing the snapshot takes them from there.
+ */
 export interface Placement {
-  version: boolean;
-  os: string[];
   features: string[];
+  values: Map<string, string[]>;
+  buckets: Map<string, number>;
 }
 
-export const noPlacement: Readonly<Placement> = Object.freeze({ version: false, os: [], features: [] });
+/** A placement where everything went under its own name. */
+export function noPlacement(): Placement {
+  return { features: [], values: new Map(), buckets: new Map() };
+}
 
-/** The statistics of no snapshot at all. */
+/** True when something of the snapshot was folded (the snapshot row then records where). */
+export function isFolded(p: Readonly<Placement>): boolean {
+  return p.features.length > 0 || p.values.size > 0 || p.buckets.size > 0;
+}
+
+/** The empty rollup dimension of `kind`. */
+function emptyDimension(kind: DimensionKind): RollupDimension {
+  return kind === "distribution" ? { kind, hierarchies: 0, clients: 0, sum: 0n, buckets: new Map() } : { kind, hierarchies: 0, clients: 0, values: new Map() };
+}
+
+/** The statistics of no snapshot at all: every dimension there, empty. */
 export function emptyRollup(): WeekRollup {
-  return { hierarchies: 0, clients: 0, featureHierarchies: 0, versions: new Map(), os: new Map(), features: new Map() };
+  return {
+    hierarchies: 0,
+    clients: 0,
+    featureHierarchies: 0,
+    features: new Map(),
+    dimensions: new Map(dimensions.map((d) => [d.name, emptyDimension(d.kind)])),
+  };
 }
 
 /** The part of a validated document that the weekly statistics count. */
-export function contributionOf(doc: Pick<UsageV1, "clients" | "product" | "level" | "features">): Contribution {
+export function contributionOf(doc: UsageV1): Contribution {
   const featureLevel = doc.level !== "basic";
+  const values = new Map<string, DimensionValue>();
+  for (const dimension of dimensions) {
+    const value = dimension.read(doc);
+    if (value !== undefined) values.set(dimension.name, value);
+  }
   return {
     clients: doc.clients.total,
-    version: doc.product.version,
     featureLevel,
     // Object.entries reads own properties only, `__proto__` included, as JSON.parse made them.
-    os: new Map(Object.entries(doc.clients.byOs)),
     features: new Map(
       featureLevel ? Object.entries(doc.features ?? {}).map(([name, f]) => [name, { enabled: f.enabled, uses: f.uses ?? 0 }]) : [],
     ),
+    dimensions: values,
   };
 }
 
+/** The names a categorical value gives (one for kind `hierarchy`), each with its count. */
+function namedValues(value: DimensionValue): ReadonlyMap<string, number> {
+  return typeof value === "string" ? new Map([[value, 1]]) : (value as ReadonlyMap<string, number>);
+}
+
+/** The rollup's dimension called `name`, made if a row written before it was declared lacks it. */
+function dimensionOf(rollup: WeekRollup, name: string, kind: DimensionKind): RollupDimension {
+  let found = rollup.dimensions.get(name);
+  if (found === undefined) {
+    found = emptyDimension(kind);
+    rollup.dimensions.set(name, found);
+  }
+  return found;
+}
+
 /**
- * What is left of a budget for new names in a row: the row's entries are charged, and room
- * for each map's OTHER_NAME entry is kept aside, so that folding always fits.
+ * What is left of a budget for new entries in a row: the row's entries are charged, and room
+ * for one entry of each list is kept aside (OTHER_NAME, or a distribution's first bucket), so
+ * that folding always fits. Charged lazily: most commits bring no new name at all.
  */
-function roomIn(rollup: WeekRollup, budget: RollupBudget): (map: RollupMap, name: string) => boolean {
-  const charge = (map: RollupMap, names: Iterable<string>) => {
-    let bytes = 0;
-    for (const name of names) if (name !== OTHER_NAME) bytes += budget.entryBytes(map, name);
+function roomIn(rollup: WeekRollup, budget: RollupBudget): (list: RollupList, name: string) => boolean {
+  let left: number | undefined;
+  const charge = (): number => {
+    let bytes = budget.bytes;
+    const lists: [RollupList, Iterable<string>][] = [["features", rollup.features.keys()]];
+    // A distribution's first bucket took the room kept for the list.
+    for (const [name, d] of rollup.dimensions) lists.push([name, d.kind === "distribution" ? [...d.buckets.keys()].slice(1).map(String) : d.values.keys()]);
+    for (const [list, names] of lists) {
+      bytes -= budget.entryBytes(list, OTHER_NAME);
+      for (const name of names) if (name !== OTHER_NAME) bytes -= budget.entryBytes(list, name);
+    }
     return bytes;
   };
-  const others = (["versions", "os", "features"] as const).reduce((sum, map) => sum + budget.entryBytes(map, OTHER_NAME), 0);
-  let versions = charge("versions", rollup.versions.keys());
-  let all = versions + charge("os", rollup.os.keys()) + charge("features", rollup.features.keys());
-  return (map, name) => {
-    const bytes = budget.entryBytes(map, name);
-    if (all + bytes > budget.bytes - others) return false;
-    if (map === "versions" && versions + bytes > budget.versionBytes - budget.entryBytes("versions", OTHER_NAME)) return false;
-    all += bytes;
-    if (map === "versions") versions += bytes;
+  return (list, name) => {
+    left ??= charge();
+    const bytes = budget.entryBytes(list, name);
+    if (bytes > left) return false;
+    left -= bytes;
     return true;
   };
 }
 
+/** The bucket nearest `index` among those a distribution has (the row's room is spent). */
+function nearestBucket(buckets: BucketCounts, index: number): number | undefined {
+  let best: number | undefined;
+  for (const known of buckets.keys()) if (best === undefined || Math.abs(known - index) < Math.abs(best - index)) best = known;
+  return best;
+}
+
 /**
- * Adds a contribution to a rollup (in place) and returns where its entries went: a name the
- * row knows is counted under itself; a new one too while the row's `budget` has room for it,
- * and under OTHER_NAME once it has not. Totals stay exact either way. Aggregation passes its
- * table's budget; without one nothing folds.
+ * Adds a contribution to a rollup (in place) and returns where its entries went: a name or
+ * bucket the row knows is counted under itself; a new one too while the row's `budget` has
+ * room for it; once it has not, a name goes under OTHER_NAME and a bucket into the nearest one
+ * the distribution has (a distribution without any takes the room kept for it). Totals, sums
+ * and counts stay exact either way. Aggregation passes its table's budget; without one
+ * nothing folds.
  */
 export function addContribution(rollup: WeekRollup, c: Contribution, budget: RollupBudget = unboundedRollup): Placement {
   const fits = roomIn(rollup, budget);
-  const placement: Placement = { version: false, os: [], features: [] };
-  const keyFor = (map: RollupMap, known: Map<string, unknown>, added: Set<string>, name: string, folded: string[]): string => {
-    // An OS may be called "(other)" itself: it is then counted there, which is already paid for.
-    if (known.has(name) || added.has(name) || name === OTHER_NAME) return name;
-    if (fits(map, name)) {
-      added.add(name);
-      return name;
+  const placement = noPlacement();
+  const admit = (list: RollupList, known: ReadonlyMap<string, unknown>, name: string): boolean =>
+    // A value may be called "(other)" itself: it is then counted there, which is already paid for.
+    known.has(name) || name === OTHER_NAME || fits(list, name);
+  for (const name of c.features.keys()) if (!admit("features", rollup.features, name)) placement.features.push(name);
+  for (const [name, value] of c.dimensions) {
+    const dimension = dimensionOf(rollup, name, dimensionNamed(name)?.kind ?? "hierarchy");
+    if (dimension.kind === "distribution") {
+      const index = bucketIndexOf(value as number);
+      if (dimension.buckets.has(index) || dimension.buckets.size === 0 || fits(name, String(index))) continue;
+      placement.buckets.set(name, nearestBucket(dimension.buckets, index)!);
+      continue;
     }
-    folded.push(name);
-    return OTHER_NAME;
-  };
-  const versionFolds: string[] = [];
-  const versionKey = keyFor("versions", rollup.versions, new Set(), c.version, versionFolds);
-  placement.version = versionFolds.length > 0;
-  const newOs = new Set<string>();
-  const osKeys = [...c.os.keys()].map((name) => keyFor("os", rollup.os, newOs, name, placement.os));
-  const newFeatures = new Set<string>();
-  const featureKeys = [...c.features.keys()].map((name) => keyFor("features", rollup.features, newFeatures, name, placement.features));
-  changeRollup(rollup, c, 1, versionKey, osKeys, featureKeys);
+    const folded: string[] = [];
+    for (const valueName of namedValues(value).keys()) if (!admit(name, dimension.values, valueName)) folded.push(valueName);
+    if (folded.length > 0) placement.values.set(name, folded);
+  }
+  changeRollup(rollup, c, 1, placement);
   return placement;
 }
 
 /** Takes a contribution out of a rollup (in place), from where `addContribution` put it. */
-export function removeContribution(rollup: WeekRollup, c: Contribution, placement: Readonly<Placement> = noPlacement): void {
-  const foldedOs = new Set(placement.os);
-  const foldedFeatures = new Set(placement.features);
-  changeRollup(
-    rollup,
-    c,
-    -1,
-    placement.version ? OTHER_NAME : c.version,
-    [...c.os.keys()].map((name) => (foldedOs.has(name) ? OTHER_NAME : name)),
-    [...c.features.keys()].map((name) => (foldedFeatures.has(name) ? OTHER_NAME : name)),
-  );
+export function removeContribution(rollup: WeekRollup, c: Contribution, placement: Readonly<Placement> = noPlacement()): void {
+  changeRollup(rollup, c, -1, placement);
 }
 
-/** Adds `sign` times a contribution under the given keys; entries that reach zero are dropped. */
-function changeRollup(rollup: WeekRollup, c: Contribution, sign: 1 | -1, versionKey: string, osKeys: string[], featureKeys: string[]): void {
+function changeValue(values: Map<string, ValueCounts>, key: string, hierarchies: number, clients: number, count: number): void {
+  const entry = values.get(key) ?? { hierarchies: 0, clients: 0, count: 0 };
+  entry.hierarchies += hierarchies;
+  entry.clients += clients;
+  entry.count += count;
+  if (entry.hierarchies === 0) values.delete(key);
+  else values.set(key, entry);
+}
+
+/** Adds `sign` times a contribution where `placement` says; entries that reach zero are dropped. */
+function changeRollup(rollup: WeekRollup, c: Contribution, sign: 1 | -1, placement: Readonly<Placement>): void {
   rollup.hierarchies += sign;
   rollup.clients += sign * c.clients;
   if (c.featureLevel) rollup.featureHierarchies += sign;
-  const version = rollup.versions.get(versionKey) ?? { hierarchies: 0, clients: 0 };
-  version.hierarchies += sign;
-  version.clients += sign * c.clients;
-  if (version.hierarchies === 0) rollup.versions.delete(versionKey);
-  else rollup.versions.set(versionKey, version);
-  [...c.os.values()].forEach((clients, i) => {
-    const key = osKeys[i]!;
-    const os = rollup.os.get(key) ?? { clients: 0, named: 0 };
-    os.clients += sign * clients;
-    os.named += sign;
-    if (os.named === 0) rollup.os.delete(key);
-    else rollup.os.set(key, os);
-  });
-  [...c.features.values()].forEach((f, i) => {
-    const key = featureKeys[i]!;
+  const foldedFeatures = new Set(placement.features);
+  for (const [name, f] of c.features) {
+    const key = foldedFeatures.has(name) ? OTHER_NAME : name;
     const feature = rollup.features.get(key) ?? { enabledHierarchies: 0, uses: 0, named: 0 };
     feature.enabledHierarchies += f.enabled ? sign : 0;
     feature.uses += sign * f.uses;
     feature.named += sign;
     if (feature.named === 0) rollup.features.delete(key);
     else rollup.features.set(key, feature);
-  });
+  }
+  for (const [name, value] of c.dimensions) {
+    const dimension = dimensionOf(rollup, name, dimensionNamed(name)?.kind ?? "hierarchy");
+    dimension.hierarchies += sign;
+    dimension.clients += sign * c.clients;
+    if (dimension.kind === "distribution") {
+      const v = value as number;
+      dimension.sum += sign === 1 ? unitsOf(v) : -unitsOf(v);
+      addToBucket(dimension.buckets, placement.buckets.get(name) ?? bucketIndexOf(v), sign);
+      continue;
+    }
+    const folded = new Set(placement.values.get(name) ?? []);
+    for (const [valueName, count] of namedValues(value)) {
+      const key = folded.has(valueName) ? OTHER_NAME : valueName;
+      if (dimension.kind === "hierarchy") changeValue(dimension.values, key, sign, sign * c.clients, 0);
+      else if (dimension.kind === "set") changeValue(dimension.values, key, sign, 0, sign * count);
+      else changeValue(dimension.values, key, sign, sign * count, 0);
+    }
+  }
 }
 
 /** The sum of several rollups (a week's shards). */
@@ -187,20 +282,55 @@ export function mergeRollups(parts: Iterable<WeekRollup>): WeekRollup {
     total.hierarchies += part.hierarchies;
     total.clients += part.clients;
     total.featureHierarchies += part.featureHierarchies;
-    for (const [key, v] of part.versions) {
-      const t = total.versions.get(key) ?? { hierarchies: 0, clients: 0 };
-      total.versions.set(key, { hierarchies: t.hierarchies + v.hierarchies, clients: t.clients + v.clients });
-    }
-    for (const [key, v] of part.os) {
-      const t = total.os.get(key) ?? { clients: 0, named: 0 };
-      total.os.set(key, { clients: t.clients + v.clients, named: t.named + v.named });
-    }
     for (const [key, v] of part.features) {
       const t = total.features.get(key) ?? { enabledHierarchies: 0, uses: 0, named: 0 };
       total.features.set(key, { enabledHierarchies: t.enabledHierarchies + v.enabledHierarchies, uses: t.uses + v.uses, named: t.named + v.named });
     }
+    for (const [name, d] of part.dimensions) mergeDimension(dimensionOf(total, name, d.kind), d);
   }
   return total;
+}
+
+/** Adds one rollup dimension into another of the same kind, in place. */
+export function mergeDimension(into: RollupDimension, part: RollupDimension): void {
+  into.hierarchies += part.hierarchies;
+  into.clients += part.clients;
+  if (into.kind === "distribution" && part.kind === "distribution") {
+    into.sum += part.sum;
+    for (const [index, count] of part.buckets) addToBucket(into.buckets, index, count);
+  } else if (into.kind !== "distribution" && part.kind !== "distribution") {
+    for (const [key, v] of part.values) changeValue(into.values, key, v.hierarchies, v.clients, v.count);
+  }
+}
+
+/** A rollup dimension as the routes and the published rows read it (DimensionRollup): the sum as a double. */
+export function toDimensionRollup(d: RollupDimension): DimensionRollup {
+  if (d.kind !== "distribution") return { kind: d.kind, hierarchies: d.hierarchies, clients: d.clients, values: new Map(d.values) };
+  const rollup: DistributionRollup = { kind: "distribution", hierarchies: d.hierarchies, clients: d.clients, sum: numberOf(d.sum), buckets: new Map(d.buckets) };
+  return rollup;
+}
+
+/** The rollup of one declared dimension of a week, or the empty one. */
+export function dimensionRollupOf(rollup: Pick<WeekRollup, "dimensions">, name: string): DimensionRollup {
+  const d = rollup.dimensions.get(name);
+  if (d !== undefined) return toDimensionRollup(d);
+  return emptyDimensionRollup(dimensionNamed(name)?.kind ?? "hierarchy");
+}
+
+/** What a trend shows of a week: the totals and the hierarchies and clients per version. */
+export interface WeekSummary {
+  hierarchies: number;
+  clients: number;
+  versions: Map<string, { hierarchies: number; clients: number }>;
+}
+
+/** The totals of a week and its `version` dimension's values (only those some snapshot has). */
+export function weekSummaryOf(rollup: Pick<WeekRollup, "hierarchies" | "clients" | "dimensions">): WeekSummary {
+  const version = dimensionRollupOf(rollup, "version");
+  const versions = new Map<string, { hierarchies: number; clients: number }>();
+  // The rollup drops a value when its last snapshot leaves; the filter keeps a damaged row from showing one.
+  if (version.kind !== "distribution") for (const [name, v] of version.values) if (v.hierarchies > 0) versions.set(name, { hierarchies: v.hierarchies, clients: v.clients });
+  return { hierarchies: rollup.hierarchies, clients: rollup.clients, versions };
 }
 
 /**

@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /**
  * JSON with every object's keys sorted, so that two serialisations of the same document
  * (other key order, other white space, gzip or not) give the same bytes and the same hash.
@@ -13,9 +11,4 @@ export function canonicalJson(value: unknown): string {
     .sort()
     .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
   return `{${members.join(",")}}`;
-}
-
-/** Hex SHA-256 of a string's UTF-8 bytes. */
-export function sha256Hex(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("hex");
 }

@@ -2,7 +2,8 @@ import { ConsentError, NotFoundError, ValidationError, type DocumentError } from
 import { isoWeekOf, type IsoWeek } from "../isoWeek";
 import { isUuid } from "../isUuid";
 import { findDocumentType, type DocumentType } from "../validation/documentTypes";
-import { canonicalJson, sha256Hex } from "./canonicalJson";
+import { canonicalJson } from "./canonicalJson";
+import { sha256Hex } from "../sha256Hex";
 
 export interface Submission {
   docType: string;

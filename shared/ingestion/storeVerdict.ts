@@ -4,7 +4,7 @@ import { rawBlobName, type PutRawResponse, type RawArchive, type StoredRawDocume
 import type { RejectedStore } from "../storage/rejectedStore";
 import { claimOutcome, refusalOf, type ClaimOutcome, type SubmissionVerdict, type ValidVerdict } from "./judgeSubmission";
 import type { RateLimiter } from "./rateLimiter";
-import { sha256Hex } from "./canonicalJson";
+import { sha256Hex } from "../sha256Hex";
 
 /** What storing needs from the outside world; tests and the benchmark pass their own. */
 export interface IngestionDeps {

@@ -1,6 +1,6 @@
 import { aggregateDocument, lockExpiresAt, sightLock, type AggregationDeps, type LockSighting } from "../aggregation/aggregateDocument";
 import { rebuildLockSettings } from "../config";
-import { sha256Hex } from "../ingestion/canonicalJson";
+import { sha256Hex } from "../sha256Hex";
 import { weeksBetween, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
 import type { RebuildLock, WeeklyStatsTable } from "../storage/weeklyStatsTable";

@@ -1,4 +1,4 @@
-import type { WeekRollup } from "../aggregation/weekRollup";
+import { dimensionRollupOf, type WeekRollup } from "../aggregation/weekRollup";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import { largestFirstThenByName } from "./ordering";
@@ -18,13 +18,14 @@ export interface OsStats {
 }
 
 /**
- * The OS statistics of a week from its rollup. An OS named by any snapshot is listed, with
+ * The OS statistics of a week from its rollup (its `os` dimension). An OS named by any snapshot is listed, with
  * 0 clients if that is what they report. Output is an array built from the rollup's Map:
  * any name, `__proto__` and `constructor` included, is only ever a value here, never a key.
  */
-export function toOsStats(week: IsoWeek, rollup: Pick<WeekRollup, "clients" | "os">): OsStats {
+export function toOsStats(week: IsoWeek, rollup: Pick<WeekRollup, "clients" | "dimensions">): OsStats {
   const os: OsCount[] = [];
-  for (const [name, entry] of rollup.os) if (entry.named > 0) os.push({ name, clients: entry.clients });
+  const dimension = dimensionRollupOf(rollup, "os");
+  if (dimension.kind !== "distribution") for (const [name, entry] of dimension.values) if (entry.hierarchies > 0) os.push({ name, clients: entry.clients });
   os.sort(largestFirstThenByName((entry) => entry.clients));
   return { week, clients: rollup.clients, os };
 }

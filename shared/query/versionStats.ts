@@ -1,4 +1,4 @@
-import type { WeekRollup } from "../aggregation/weekRollup";
+import { weekSummaryOf, type WeekRollup } from "../aggregation/weekRollup";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import { newestVersionFirst } from "./ordering";
@@ -20,11 +20,10 @@ export interface VersionStats {
   versions: VersionCount[];
 }
 
-/** The versions statistics of a week from its rollup; an empty rollup gives zeros and no versions. */
-export function toVersionStats(week: IsoWeek, rollup: Pick<WeekRollup, "hierarchies" | "clients" | "versions">): VersionStats {
+/** The versions statistics of a week from its rollup (its `version` dimension); an empty rollup gives zeros and no versions. */
+export function toVersionStats(week: IsoWeek, rollup: Pick<WeekRollup, "hierarchies" | "clients" | "dimensions">): VersionStats {
   const versions: VersionCount[] = [];
-  // The rollup drops a version when its last snapshot leaves; the filter keeps a damaged row from showing one.
-  for (const [version, v] of rollup.versions) if (v.hierarchies > 0) versions.push({ version, hierarchies: v.hierarchies, clients: v.clients });
+  for (const [version, v] of weekSummaryOf(rollup).versions) versions.push({ version, hierarchies: v.hierarchies, clients: v.clients });
   versions.sort((a, b) => newestVersionFirst(a.version, b.version));
   return { week, hierarchies: rollup.hierarchies, clients: rollup.clients, versions };
 }

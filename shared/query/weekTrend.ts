@@ -1,4 +1,4 @@
-import type { WeekRollup } from "../aggregation/weekRollup";
+import type { WeekSummary as WeekSummaryOfRollup } from "../aggregation/weekRollup";
 import { InvalidParameterError } from "../errors";
 import type { CsvTable } from "../http/csv";
 import { weekCount, weeksBetween, type IsoWeek } from "../isoWeek";
@@ -15,8 +15,8 @@ export const MAX_TREND_WEEKS = 520;
 /** Storage queries a trend keeps in flight at once: fast enough, and gentle on the table's partition servers. */
 export const TREND_READ_CONCURRENCY = 8;
 
-/** What a trend needs of a week: the totals and the hierarchies per version. */
-export type WeekSummary = Pick<WeekRollup, "hierarchies" | "clients" | "versions">;
+/** What a trend needs of a week: the totals and the hierarchies per version (its `version` dimension). */
+export type WeekSummary = Pick<WeekSummaryOfRollup, "hierarchies" | "clients" | "versions">;
 
 /** One week of the trend. */
 export interface TrendWeek {
@@ -121,7 +121,10 @@ async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, read
  * summary query per week, TREND_READ_CONCURRENCY at a time. Every week of the range is read,
  * not only the indexed ones, so an explicit range does not depend on the index being current.
  */
-export async function readWeekTrend(table: Pick<WeeklyStatsTable, "listWeeks" | "readSummary">, range: WeekRange): Promise<WeekTrend> {
+export async function readWeekTrend(
+  table: Pick<WeeklyStatsTable, "listWeeks"> & { readSummary(week: IsoWeek): Promise<WeekSummary> },
+  range: WeekRange,
+): Promise<WeekTrend> {
   const open = range.from === undefined || range.to === undefined;
   const resolved = resolveTrendRange(range, open ? await table.listWeeks() : []);
   if (resolved === undefined) return { weeks: [] };

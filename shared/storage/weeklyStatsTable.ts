@@ -1,7 +1,26 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
+import type { DimensionRollup, DimensionRollupReader } from "../aggregation/dimensionRollup";
+import { dimensionNamed, dimensions } from "../aggregation/dimensions";
+import { exactSumFromText, exactSumText } from "../aggregation/exactSum";
 import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
-import { emptyRollup, mergeRollups, type Contribution, type Placement, type RollupBudget, type RollupMap, type WeekRollup } from "../aggregation/weekRollup";
+import {
+  dimensionRollupOf,
+  emptyRollup,
+  isFolded,
+  mergeRollups,
+  type Contribution,
+  type DimensionValue,
+  type Placement,
+  type RollupBudget,
+  type RollupDimension,
+  type RollupList,
+  type WeekRollup,
+  type WeekSummary,
+  weekSummaryOf,
+} from "../aggregation/weekRollup";
+import { NotFoundError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
+import { fromBinaryNameProperties, toBinaryNameProperties } from "./binaryNames";
 import { historyFromProperties, historyProperties, type HierarchyWeek } from "./hierarchyWeeksTable";
 import { fromJsonProperties, int64, JSON_CHUNK_UNITS, toCount, toJsonProperties } from "./jsonProperties";
 import { GuardedTable } from "./guardedTable";
@@ -38,10 +57,12 @@ export interface WeekState {
 
 export type CommitResponse = "committed" | "conflict";
 
+const SHARD_DIGITS = String(ROLLUP_SHARDS - 1).length;
+
 /** Row keys inside a week's partition; readable in Storage Explorer. */
 export const rowKeys = {
   snapshot: (hierarchyKey: string) => `snapshot:${hierarchyKey}`,
-  rollup: (shard: number) => `rollup:${String(shard).padStart(2, "0")}`,
+  rollup: (shard: number) => `rollup:${String(shard).padStart(SHARD_DIGITS, "0")}`,
   rebuildLock: "rebuild-lock",
 } as const;
 
@@ -50,60 +71,105 @@ export const WEEK_INDEX_PARTITION = "weeks";
 
 type Entity = Record<string, unknown>;
 
+// ---- snapshot rows ----
+
 /**
- * Where a snapshot's folded entries went, by their index in the row's own `os` and `features`
- * lists: the names themselves would repeat up to 500 names of 768 escaped characters, which
- * with `os` would pass 1 MiB.
+ * What a snapshot row holds of its contribution, as JSON that names nothing itself: every
+ * name is its index in the row's binary name list (binaryNames.ts), where a name costs 2
+ * bytes a code unit. `d` lists the dimensions that apply, by name: a value (kind hierarchy),
+ * `[[name, count], …]` (set, clients) or the number (distribution).
  */
-interface FoldedIndexes {
-  version: boolean;
-  os: (number | string)[];
-  features: (number | string)[];
+interface StoredContribution {
+  f: [number, 0 | 1, number][];
+  d: [string, number | [number, number][]][];
 }
 
-const indexesIn = (names: Iterable<string>, folded: readonly string[]): number[] => {
+/**
+ * Where a snapshot's folded entries went, by position: `f` its features' positions in `f`,
+ * `v` per dimension its values' positions in that dimension's list, `b` per distribution the
+ * bucket it was counted in.
+ */
+interface StoredPlacement {
+  f: number[];
+  v: [string, number[]][];
+  b: [string, number][];
+}
+
+/** Positions of the `folded` among `names`. */
+const positionsIn = (names: Iterable<string>, folded: readonly string[]): number[] => {
   const wanted = new Set(folded);
   return [...names].flatMap((name, i) => (wanted.has(name) ? [i] : []));
 };
 
-// Rows written before placement was recorded by index hold the names themselves.
-const namesAt = (names: readonly string[], folded: readonly (number | string)[]): string[] =>
-  folded.map((entry) => (typeof entry === "number" ? names[entry] ?? "" : entry));
-
 function snapshotToEntity(s: WeekSnapshot): Entity {
+  const names: string[] = [];
+  const refs = new Map<string, number>();
+  const ref = (name: string): number => {
+    let at = refs.get(name);
+    if (at === undefined) {
+      at = names.length;
+      names.push(name);
+      refs.set(name, at);
+    }
+    return at;
+  };
+  const c = s.contribution;
+  const stored: StoredContribution = {
+    f: [...c.features].map(([name, f]) => [ref(name), f.enabled ? 1 : 0, f.uses]),
+    d: [...c.dimensions].map(([dimension, value]) => {
+      if (typeof value === "number") return [dimension, value];
+      if (typeof value === "string") return [dimension, ref(value)];
+      return [dimension, [...value].map(([name, count]): [number, number] => [ref(name), count])];
+    }),
+  };
   const p = s.placement;
-  const folded: FoldedIndexes = { version: p.version, os: indexesIn(s.contribution.os.keys(), p.os), features: indexesIn(s.contribution.features.keys(), p.features) };
+  const placement: StoredPlacement = {
+    f: positionsIn(c.features.keys(), p.features),
+    v: [...p.values].map(([dimension, folded]) => [dimension, positionsIn(valueNames(c.dimensions.get(dimension)), folded)]),
+    b: [...p.buckets],
+  };
   return {
     partitionKey: s.week,
     rowKey: rowKeys.snapshot(s.hierarchyKey),
     kind: "snapshot",
     ...historyProperties(s),
-    featureLevel: s.contribution.featureLevel,
-    ...toJsonProperties("os", [...s.contribution.os]),
-    ...toJsonProperties("features", [...s.contribution.features].map(([name, f]) => [name, f.enabled, f.uses])),
-    // Only when something was folded into "(other)" (a full rollup row): most rows never carry it.
-    ...(p.version || p.os.length > 0 || p.features.length > 0 ? toJsonProperties("folded", folded) : {}),
+    featureLevel: c.featureLevel,
+    ...toJsonProperties("contribution", stored),
+    ...toBinaryNameProperties("names", names),
+    // Only when something was folded (a full rollup row): most rows never carry it.
+    ...(isFolded(p) ? toJsonProperties("folded", placement) : {}),
   };
+}
+
+/** The names a categorical value gives, in order; none for a distribution's number. */
+function valueNames(value: DimensionValue | undefined): string[] {
+  if (value === undefined || typeof value === "number") return [];
+  return typeof value === "string" ? [value] : [...value.keys()];
 }
 
 function snapshotFromEntity(e: Entity): WeekSnapshot {
   const history = historyFromProperties(e, String(e["rowKey"]).slice("snapshot:".length), String(e["partitionKey"]) as IsoWeek);
-  const os = fromJsonProperties<[string, number][]>(e, "os", []);
-  const features = fromJsonProperties<[string, boolean, number][]>(e, "features", []);
-  const folded = fromJsonProperties<FoldedIndexes>(e, "folded", { version: false, os: [], features: [] });
+  const names = fromBinaryNameProperties(e, "names");
+  const name = (at: number) => names[at] ?? "";
+  const stored = fromJsonProperties<StoredContribution>(e, "contribution", { f: [], d: [] });
+  const folded = fromJsonProperties<StoredPlacement>(e, "folded", { f: [], v: [], b: [] });
+  const features = stored.f.map(([at, enabled, uses]) => [name(at), { enabled: enabled === 1, uses }] as const);
+  const values = new Map<string, DimensionValue>();
+  for (const [dimension, value] of stored.d) {
+    const kind = dimensionNamed(dimension)?.kind;
+    if (kind === "distribution") values.set(dimension, value as number);
+    else if (kind === "hierarchy") values.set(dimension, name(value as number));
+    // A dimension no longer declared is left out: nothing counts it any more.
+    else if (kind !== undefined) values.set(dimension, new Map((value as [number, number][]).map(([at, count]) => [name(at), count])));
+  }
+  const at = (list: readonly string[], positions: readonly number[]) => positions.map((i) => list[i] ?? "");
   return {
     ...history,
-    contribution: {
-      clients: history.clients,
-      version: history.version,
-      featureLevel: e["featureLevel"] === true,
-      os: new Map(os),
-      features: new Map(features.map(([name, enabled, uses]) => [name, { enabled, uses }])),
-    },
+    contribution: { clients: history.clients, featureLevel: e["featureLevel"] === true, features: new Map(features), dimensions: values },
     placement: {
-      version: folded.version,
-      os: namesAt(os.map(([name]) => name), folded.os),
-      features: namesAt(features.map(([name]) => name), folded.features),
+      features: at(features.map(([n]) => n), folded.f),
+      values: new Map(folded.v.map(([dimension, positions]) => [dimension, at(valueNames(values.get(dimension)), positions)])),
+      buckets: new Map(folded.b),
     },
   };
 }
@@ -116,81 +182,142 @@ function lockFromEntity(e: Entity): RebuildLock {
   return { holder: text("holder") ?? "", since: text("since") ?? "", expiresAt: text("expiresAt") };
 }
 
+// ---- rollup rows ----
+
+/** The property of a rollup row that holds one dimension (continued in `<it>_1`, …). */
+const dimensionProperty = (name: string) => `d_${name}`;
+
+/**
+ * One dimension as JSON: `[hierarchies, clients, [[value, hierarchies, clients, count], …]]`,
+ * or for a distribution `[hierarchies, clients, "<exact sum>", [[bucket, hierarchies], …]]`.
+ */
+type StoredCategorical = [number, number, [string, number, number, number][]];
+type StoredDistribution = [number, number, string, [number, number][]];
+
+function dimensionToJson(d: RollupDimension): StoredCategorical | StoredDistribution {
+  if (d.kind === "distribution") return [d.hierarchies, d.clients, exactSumText(d.sum), [...d.buckets]];
+  return [d.hierarchies, d.clients, [...d.values].map(([value, v]) => [value, v.hierarchies, v.clients, v.count])];
+}
+
+function dimensionFromEntity(e: Entity, name: string): RollupDimension | undefined {
+  const kind = dimensionNamed(name)?.kind;
+  const stored = fromJsonProperties<StoredCategorical | StoredDistribution | undefined>(e, dimensionProperty(name), undefined);
+  if (kind === undefined || stored === undefined) return undefined;
+  if (kind === "distribution") {
+    const [hierarchies, clients, sum, buckets] = stored as StoredDistribution;
+    return { kind, hierarchies, clients, sum: exactSumFromText(sum), buckets: new Map(buckets) };
+  }
+  const [hierarchies, clients, values] = stored as StoredCategorical;
+  return { kind, hierarchies, clients, values: new Map(values.map(([value, h, c, n]) => [value, { hierarchies: h, clients: c, count: n }])) };
+}
+
 function rollupToEntity(week: IsoWeek, shard: number, r: WeekRollup): Entity {
-  return {
+  const entity: Entity = {
     partitionKey: week,
     rowKey: rowKeys.rollup(shard),
     kind: "rollup",
     hierarchies: r.hierarchies,
     clients: int64(r.clients),
     featureHierarchies: r.featureHierarchies,
-    ...toJsonProperties("versions", [...r.versions].map(([v, x]) => [v, x.hierarchies, x.clients])),
-    ...toJsonProperties("os", [...r.os].map(([name, x]) => [name, x.clients, x.named])),
     ...toJsonProperties("features", [...r.features].map(([name, x]) => [name, x.enabledHierarchies, x.uses, x.named])),
   };
+  for (const [name, d] of r.dimensions) Object.assign(entity, toJsonProperties(dimensionProperty(name), dimensionToJson(d)));
+  return entity;
 }
 
 function rollupFromEntity(e: Entity): WeekRollup {
-  const versions = fromJsonProperties<[string, number, number][]>(e, "versions", []);
-  const os = fromJsonProperties<[string, number, number][]>(e, "os", []);
   const features = fromJsonProperties<[string, number, number, number][]>(e, "features", []);
-  return {
-    hierarchies: toCount(e["hierarchies"]),
-    clients: toCount(e["clients"]),
-    featureHierarchies: toCount(e["featureHierarchies"]),
-    versions: new Map(versions.map(([v, hierarchies, clients]) => [v, { hierarchies, clients }])),
-    os: new Map(os.map(([name, clients, named]) => [name, { clients, named }])),
-    features: new Map(features.map(([name, enabledHierarchies, uses, named]) => [name, { enabledHierarchies, uses, named }])),
-  };
+  const rollup = emptyRollup();
+  rollup.hierarchies = toCount(e["hierarchies"]);
+  rollup.clients = toCount(e["clients"]);
+  rollup.featureHierarchies = toCount(e["featureHierarchies"]);
+  rollup.features = new Map(features.map(([name, enabledHierarchies, uses, named]) => [name, { enabledHierarchies, uses, named }]));
+  for (const { name } of dimensions) {
+    const d = dimensionFromEntity(e, name);
+    if (d !== undefined) rollup.dimensions.set(name, d);
+  }
+  return rollup;
 }
 
 // Counts in a rollup row are sums of counts the schema bounds at 1e9 over at most millions of
-// snapshots, so they stay below 2^53: never longer than Number.MAX_SAFE_INTEGER's 16 digits.
-const COUNT_CHARS = String(Number.MAX_SAFE_INTEGER).length;
-const COUNTS_PER_ENTRY: Record<RollupMap, number> = { versions: 2, os: 2, features: 3 };
+// snapshots, so they stay below 2^53: never longer than Number.MAX_SAFE_INTEGER's 16 digits
+// (a minus sign included, for a count on its way down).
+const COUNT_CHARS = String(Number.MAX_SAFE_INTEGER).length + 1;
+/** The longest bucket index (EXACT_BASE of logBuckets.ts is about -4.5e15). */
+const BUCKET_CHARS = 17;
+/**
+ * The longest exact sum text: values below 2^40 (the schema's largest is 1e12) over fewer than
+ * 2^32 snapshots are below 2^72, so with 1074 bits of fraction a sum has at most 1146 bits:
+ * 287 hex digits, a sign and the exponent.
+ */
+const SUM_CHARS = 287 + 1 + "p-1074".length;
 
 /**
  * Bytes (UTF-16, as Azure counts them) of one entry of a rollup row's JSON lists, with every
- * count at its longest, so that an entry's cost never grows after it is admitted: `[name,n,n]`
- * and the comma before the next entry.
+ * count at its longest, so that an entry's cost never grows after it is admitted: `[name,n,n,n]`
+ * or `[bucket,n]`, and the comma before the next entry.
  */
-function rollupEntryBytes(map: RollupMap, name: string): number {
-  return (JSON.stringify(name).length + COUNTS_PER_ENTRY[map] * (1 + COUNT_CHARS) + 2 + 1) * 2;
+function rollupEntryBytes(list: RollupList, name: string): number {
+  const kind = list === "features" ? "features" : dimensionNamed(list)?.kind;
+  if (kind === "distribution") return (BUCKET_CHARS + 1 + COUNT_CHARS + 2 + 1) * 2;
+  return (JSON.stringify(name).length + 3 * (1 + COUNT_CHARS) + 2 + 1) * 2;
+}
+
+/** A rollup row without entries, every count and sum at its longest. */
+function bareRollupRow(): Entity {
+  const rollup = emptyRollup();
+  const longest = Number.MAX_SAFE_INTEGER;
+  rollup.hierarchies = longest;
+  rollup.clients = longest;
+  rollup.featureHierarchies = longest;
+  for (const d of rollup.dimensions.values()) {
+    d.hierarchies = -longest;
+    d.clients = -longest;
+  }
+  const entity = rollupToEntity("2026-W53", ROLLUP_SHARDS - 1, rollup);
+  for (const d of dimensions) {
+    if (d.kind === "distribution") entity[dimensionProperty(d.name)] = `[${-longest},${-longest},"${"f".repeat(SUM_CHARS)}",[]]`;
+  }
+  return entity;
 }
 
 /**
  * What the rows of rollupToEntity may spend on entries: 1 MiB less the row without entries
- * (keys, counts, three empty lists) and the continuation properties (`os_1`, …) that a row
- * of 1 MiB of text can need (each list's text is split every JSON_CHUNK_UNITS - 1 units at
- * worst, and `features_NN` is the longest such name).
+ * (keys, counts, empty lists) and the continuation properties (`d_os_1`, …) that a row of
+ * 1 MiB of text can need (each list's text is split every JSON_CHUNK_UNITS - 1 units at worst,
+ * plus one more for each list, and `d_collectionRuntimeSeconds_NN` is the longest such name).
  */
 function rollupRowBytes(): number {
-  const bare = entitySize(rollupToEntity("2026-W53", ROLLUP_SHARDS - 1, emptyRollup()));
-  const continuations = Math.ceil(tableLimits.maxEntityBytes / 2 / (JSON_CHUNK_UNITS - 1)) * (8 + "features_NN".length * 2 + 4);
-  return tableLimits.maxEntityBytes - bare - continuations;
+  const longestName = Math.max(...dimensions.map((d) => dimensionProperty(d.name).length)) + "_NN".length;
+  const splits = Math.ceil(tableLimits.maxEntityBytes / 2 / (JSON_CHUNK_UNITS - 1)) + dimensions.length + 1;
+  return tableLimits.maxEntityBytes - entitySize(bareRollupRow()) - splits * (8 + longestName * 2 + 4);
 }
 
 /**
- * The budget `addContribution` keeps a rollup row within: Azure's entity limit, and for the
- * versions list a single property, so that readSummary can select it alone.
+ * The budget `addContribution` keeps a rollup row within: Azure's entity limit. As sent, a
+ * row is at most 1.5 times that (a UTF-16 unit is 2 bytes here and at most 3 in UTF-8), and a
+ * snapshot row well under 1 MiB (its names are Binary, sent as Base64), so their transaction
+ * stays far below the 4 MiB a transaction may carry.
  */
-export const rollupRowBudget: RollupBudget = Object.freeze({
-  bytes: rollupRowBytes(),
-  versionBytes: (JSON_CHUNK_UNITS - 2) * 2,
-  entryBytes: rollupEntryBytes,
-});
+export const rollupRowBudget: RollupBudget = Object.freeze({ bytes: rollupRowBytes(), entryBytes: rollupEntryBytes });
+
+/** The properties that hold one dimension in a rollup row, continuations included (a query selects them). */
+function dimensionProperties(name: string): string[] {
+  const most = Math.ceil(tableLimits.maxEntityBytes / 2 / (JSON_CHUNK_UNITS - 1));
+  return Array.from({ length: most + 1 }, (_, i) => (i === 0 ? dimensionProperty(name) : `${dimensionProperty(name)}_${i}`));
+}
 
 const rollupRange = (week: IsoWeek) =>
   `PartitionKey eq '${week}' and RowKey ge '${rowKeys.rollup(0)}' and RowKey le '${rowKeys.rollup(ROLLUP_SHARDS - 1)}'`;
 
 /**
  * The `WeeklyStats` table. Partition = ISO week. In it, one `snapshot:<hierarchy>` row per
- * hierarchy (the document that counts) and `rollup:00`..`rollup:07`, the week's statistics
+ * hierarchy (the document that counts) and `rollup:000`..`rollup:255`, the week's statistics
  * split by hierarchy shard. A snapshot row and its shard's rollup row change together in one
  * entity group transaction, guarded by ETags: that is the exactly-once argument of
  * docs/data-model.md.
  */
-export class WeeklyStatsTable {
+export class WeeklyStatsTable implements DimensionRollupReader {
   private readonly writes: GuardedTable;
   /** What a rollup row of this table may hold; aggregation keeps rows within it. */
   readonly rollupBudget: RollupBudget = rollupRowBudget;
@@ -246,29 +373,42 @@ export class WeeklyStatsTable {
     }
   }
 
-  /** The week's statistics: every shard's rollup row in one range query, merged. Zeros for an empty week. */
-  async readRollup(week: IsoWeek): Promise<WeekRollup> {
+  /** Every shard's rollup row of a week in one range query, only `select`ed properties when given. */
+  private async readShards(week: IsoWeek, select?: string[]): Promise<WeekRollup[]> {
     const parts: WeekRollup[] = [];
     try {
-      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: rollupRange(week) } })) parts.push(rollupFromEntity(e));
+      const queryOptions = select === undefined ? { filter: rollupRange(week) } : { filter: rollupRange(week), select };
+      for await (const e of this.table.listEntities<Entity>({ queryOptions })) parts.push(rollupFromEntity(e));
     } catch (error) {
       translateStorageError(error, "reading a week's statistics");
     }
-    return parts.length === 0 ? emptyRollup() : mergeRollups(parts);
+    return parts;
   }
 
-  /** Like readRollup, but only the totals and versions (for trends): the OS and feature maps stay on the server. */
-  async readSummary(week: IsoWeek): Promise<Pick<WeekRollup, "hierarchies" | "clients" | "versions">> {
-    const parts: WeekRollup[] = [];
-    try {
-      // rollupRowBudget keeps the versions list within one property.
-      const select = ["hierarchies", "clients", "versions"];
-      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: rollupRange(week), select } })) parts.push(rollupFromEntity(e));
-    } catch (error) {
-      translateStorageError(error, "reading a week's statistics");
-    }
-    const merged = mergeRollups(parts);
-    return { hierarchies: merged.hierarchies, clients: merged.clients, versions: merged.versions };
+  /** The week's statistics: every shard's rollup row in one range query, merged. Zeros for an empty week. */
+  async readRollup(week: IsoWeek): Promise<WeekRollup> {
+    return mergeRollups(await this.readShards(week));
+  }
+
+  /** Like readRollup, but only the totals and the version dimension (for trends): the rest stays on the server. */
+  async readSummary(week: IsoWeek): Promise<WeekSummary> {
+    return weekSummaryOf(mergeRollups(await this.readShards(week, ["hierarchies", "clients", ...dimensionProperties("version")])));
+  }
+
+  /**
+   * One dimension of one week: one range query over the week's shards that selects only that
+   * dimension's properties, so it reads ROLLUP_SHARDS entities whatever the number of
+   * hierarchies. NotFoundError for a name no dimension has.
+   */
+  async readDimension(week: string, name: string): Promise<DimensionRollup> {
+    if (dimensionNamed(name) === undefined) throw new NotFoundError(`No dimension is called ${JSON.stringify(name)}`);
+    return dimensionRollupOf(mergeRollups(await this.readShards(week as IsoWeek, dimensionProperties(name))), name);
+  }
+
+  /** Every declared dimension of one week, keyed by name: one range query over its shards. */
+  async readDimensions(week: string): Promise<Map<string, DimensionRollup>> {
+    const merged = await this.readRollup(week as IsoWeek);
+    return new Map(dimensions.map((d) => [d.name, dimensionRollupOf(merged, d.name)]));
   }
 
   /** Records that a week has data (idempotent). */

@@ -436,6 +436,30 @@ describe("storage requests per query against Azurite: constant in the fleet size
     assert.deepEqual(measured, { versions: [1, 1], os: [1, 1], features: [1, 1] }, JSON.stringify(measured));
   });
 
+  test("one week by one dimension reads one table query, for 1,000 hierarchies as for 10; so does every dimension of a week", async () => {
+    const reads = async (read: () => Promise<unknown>) => {
+      tableRequests.length = 0;
+      counting = true;
+      const result = await read();
+      counting = false;
+      return { count: tableRequests.length, result };
+    };
+    const stats = runtime.services.weeklyStats;
+    const measured: Record<string, [number, number]> = {};
+    for (const name of ["os", "version", "siteRole", "clients"]) {
+      const large = await reads(() => stats.readDimension(LARGE_WEEK, name));
+      const small = await reads(() => stats.readDimension(SMALL_WEEK, name));
+      measured[name] = [large.count, small.count];
+      assert.equal((large.result as { hierarchies: number }).hierarchies, 1000, name);
+    }
+    const all = await reads(() => stats.readDimensions(LARGE_WEEK));
+    measured["all"] = [all.count, (await reads(() => stats.readDimensions(SMALL_WEEK))).count];
+    assert.deepEqual(measured, { os: [1, 1], version: [1, 1], siteRole: [1, 1], clients: [1, 1], all: [1, 1] }, JSON.stringify(measured));
+    const os = (await stats.readDimension(LARGE_WEEK, "os")) as { values: Map<string, unknown> };
+    assert.equal(os.values.size, largeOsNames);
+    await assert.rejects(stats.readDimension(LARGE_WEEK, "__proto__"), /No dimension/);
+  });
+
   test("a one-week trend reads one query; a hierarchy's weeks one query", async () => {
     const large = await countRequests(`/api/v1/stats/trend?from=${LARGE_WEEK}&to=${LARGE_WEEK}`);
     const small = await countRequests(`/api/v1/stats/trend?from=${SMALL_WEEK}&to=${SMALL_WEEK}`);

@@ -5,7 +5,8 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import type { AggregationDeps } from "../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
 import { rebuildLockSettings, storageNames } from "../../shared/config";
-import { canonicalJson, sha256Hex } from "../../shared/ingestion/canonicalJson";
+import { canonicalJson } from "../../shared/ingestion/canonicalJson";
+import { sha256Hex } from "../../shared/sha256Hex";
 import { isoWeekOf, type IsoWeek } from "../../shared/isoWeek";
 import type { ClaimCheck } from "../../shared/storage/claimCheck";
 import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
@@ -14,7 +15,9 @@ import { RawArchive, rawBlobName } from "../../shared/storage/rawArchive";
 import { WeeklyStatsTable, type RebuildLock } from "../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
-import type { Model } from "./referenceModel";
+import { nearestRank, type Model, type ModelDimension } from "./referenceModel";
+import { summarizeBuckets } from "../../shared/aggregation/logBuckets";
+import { osOf, versionsOf } from "./rollupViews";
 import { base64Sha256Of } from "./usageDocuments";
 
 /** `count` fixed hierarchy ids (derived from `label`) that all fall in rollup shard 0, so that their documents share one row. */
@@ -107,13 +110,14 @@ export async function assertMatchesModel(tables: Tables, model: Model): Promise<
     assert.equal(actual.hierarchies, expected.hierarchies, `${week} hierarchies`);
     assert.equal(actual.clients, expected.clients, `${week} clients`);
     assert.equal(actual.featureHierarchies, expected.featureHierarchies, `${week} featureHierarchies`);
-    assert.deepEqual(new Map([...actual.versions].sort()), new Map([...expected.versions].sort()), `${week} versions`);
-    assert.deepEqual(new Map([...actual.os].map(([n, o]) => [n, o.clients] as const).sort()), new Map([...expected.os].sort()), `${week} os`);
+    assert.deepEqual(new Map([...versionsOf(actual)].sort()), new Map([...expected.versions].sort()), `${week} versions`);
+    assert.deepEqual(new Map([...osOf(actual)].map(([n, o]) => [n, o.clients] as const).sort()), new Map([...expected.os].sort()), `${week} os`);
     assert.deepEqual(
       new Map([...actual.features].map(([n, f]) => [n, { enabledHierarchies: f.enabledHierarchies, uses: f.uses }] as const).sort()),
       new Map([...expected.features].sort()),
       `${week} features`,
     );
+    await assertDimensionsMatch(tables, week, expected.dimensions);
     const snapshots = await tables.weeklyStats.listSnapshots(week as IsoWeek);
     const expectedSnapshots = model.snapshots.get(week) ?? new Map<string, UsageV1>();
     assert.deepEqual(
@@ -127,5 +131,43 @@ export async function assertMatchesModel(tables: Tables, model: Model): Promise<
       assert.equal(history[0]!.docId, doc.docId.toLowerCase(), `${week} history of ${hierarchyId}`);
       assert.equal(history[0]!.clients, doc.clients.total);
     }
+  }
+}
+
+/** Within 1% of the exact value, and exactly 0 when it is 0 (contract section 4.1). */
+function assertWithinOnePercent(actual: number | null, exact: number | null, what: string): void {
+  if (exact === null || exact === 0) {
+    assert.equal(actual, exact, what);
+    return;
+  }
+  assert.ok(actual !== null && Math.abs(actual - exact) <= 0.01 * exact, `${what}: ${actual} is not within 1% of ${exact}`);
+}
+
+/**
+ * Every dimension of a week as readDimension gives it against the model: categorical counts
+ * exact, distribution sums exact (to the rounding of one double), and min, max and the
+ * percentiles within 1% of the model's nearest-rank values of the raw numbers.
+ */
+export async function assertDimensionsMatch(tables: Tables, week: string, expected: ReadonlyMap<string, ModelDimension>): Promise<void> {
+  const all = await tables.weeklyStats.readDimensions(week);
+  for (const [name, model] of expected) {
+    const actual = await tables.weeklyStats.readDimension(week, name);
+    assert.deepEqual(all.get(name), actual, `${week} ${name}: readDimensions and readDimension differ`);
+    assert.equal(actual.kind, model.kind, `${week} ${name} kind`);
+    assert.equal(actual.hierarchies, model.hierarchies, `${week} ${name} hierarchies`);
+    assert.equal(actual.clients, model.clients, `${week} ${name} clients`);
+    if (actual.kind !== "distribution") {
+      assert.deepEqual(new Map([...actual.values].sort()), new Map([...model.values].sort()), `${week} ${name} values`);
+      continue;
+    }
+    // The model adds doubles in sorted order; the exact sum rounds once, so they agree to a few units of the last place.
+    const sum = [...model.numbers].sort((a, b) => a - b).reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(actual.sum - sum) <= 1e-12 * Math.max(sum, Number.MIN_VALUE), `${week} ${name} sum: ${actual.sum} is not ${sum}`);
+    const summary = summarizeBuckets(actual.buckets);
+    assert.equal(summary.hierarchies, model.hierarchies, `${week} ${name} bucket counts`);
+    const max = model.numbers.length === 0 ? null : Math.max(...model.numbers);
+    assertWithinOnePercent(summary.min, nearestRank(model.numbers, 0), `${week} ${name} min`);
+    assertWithinOnePercent(summary.max, max, `${week} ${name} max`);
+    for (const p of [50, 90, 99] as const) assertWithinOnePercent(summary[`p${p}`], nearestRank(model.numbers, p), `${week} ${name} p${p}`);
   }
 }

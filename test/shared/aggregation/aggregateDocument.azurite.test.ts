@@ -6,13 +6,14 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { aggregateDocument, type AggregationDeps, type FaultPoint } from "../../../shared/aggregation/aggregateDocument";
 import { toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
 import { OTHER_NAME } from "../../../shared/aggregation/weekRollup";
-import { isoWeekOf } from "../../../shared/isoWeek";
+import { isoWeekOf, type IsoWeek } from "../../../shared/isoWeek";
 import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { AggregationHarness, assertMatchesModel, lockTaken, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../support/referenceModel";
-import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeUsageDocument, withOsNames } from "../../support/usageDocuments";
+import { osOf, versionsOf } from "../../support/rollupViews";
+import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeDimensionDocuments, makeUsageDocument, withOsNames } from "../../support/usageDocuments";
 
 let harness: AggregationHarness;
 const archive = (doc: UsageV1) => harness.archive(doc);
@@ -68,7 +69,7 @@ describe("aggregation against Azurite", () => {
   });
   after(async () => harness.close());
 
-  test("property: duplicates, any order, concurrent workers and crashes at any step end in the reference model's statistics", async () => {
+  test("property: duplicates, any order, concurrent workers and crashes at any step end in the reference model's statistics, every dimension included", async () => {
     // Three hierarchies of one rollup shard, so that workers race on its row, not only on snapshots.
     const hierarchies = sameShardHierarchies(3);
     // Two adjacent weeks and one a year and a half earlier (a late offline upload).
@@ -76,7 +77,8 @@ describe("aggregation against Azurite", () => {
     const arbitraryDelivery = fc.record({
       docs: fc.array(
         fc.record({
-          doc: arbitraryUsageDocument,
+          // Random documents, and those made to exercise every dimension (absent fields, each level, `__proto__`).
+          doc: fc.oneof(arbitraryUsageDocument, fc.constantFrom(...makeDimensionDocuments().map((d) => d.document))),
           hierarchy: fc.integer({ min: 0, max: 2 }),
           week: fc.integer({ min: 0, max: 2 }),
           // Few distinct instants, so that ties (decided by docId) happen.
@@ -119,6 +121,26 @@ describe("aggregation against Azurite", () => {
     assert.ok(totalCrashes > 0, "no crash was ever injected: the property did not test redelivery");
   });
 
+  test("the week change listener hears of a week before the commit that changes it, never for an unchanged document, and during a rebuild too", async () => {
+    const tables = await freshTables();
+    const heard: [string, number][] = [];
+    const weekChanges = {
+      // What the week held when told: the commit must not have happened yet.
+      weekChanging: async (week: string) => void heard.push([week, (await tables.weeklyStats.readRollup(week as IsoWeek)).hierarchies]),
+    };
+    const doc = makeUsageDocument();
+    const week = isoWeekOf(new Date(doc.collectedAt));
+    const claim = await archive(doc);
+    assert.equal((await aggregateDocument(claim, { ...harness.deps(tables), weekChanges })).status, "counted");
+    assert.deepEqual(heard, [[week, 0]]);
+    assert.equal((await aggregateDocument(claim, { ...harness.deps(tables), weekChanges })).status, "unchanged");
+    assert.deepEqual(heard, [[week, 0]], "an unchanged document changed nothing, so nobody is told");
+    const later = await archive({ ...doc, docId: randomUUID(), collectedAt: "2026-11-19T03:00:00Z" });
+    await tables.weeklyStats.lockWeek(week, lockTaken("test"));
+    assert.equal((await aggregateDocument(later, { ...harness.deps(tables), weekChanges }, { ignoreRebuildLock: true })).status, "counted");
+    assert.deepEqual(heard, [[week, 0], [week, 1]]);
+  });
+
   test("twenty hierarchies of one shard aggregated at once are all counted (no lost update on the shared rollup row)", async () => {
     const tables = await freshTables();
     const docs = sameShardHierarchies(20).map((hierarchyId) => makeUsageDocument({ hierarchyId }));
@@ -145,13 +167,13 @@ describe("aggregation against Azurite", () => {
     assert.ok(size < 1_000_000, `the rollup row is ${size} bytes`);
     const rollup = await tables.weeklyStats.readRollup(week);
     assert.equal(rollup.hierarchies, 12);
-    assert.equal([...rollup.os.values()].reduce((sum, o) => sum + o.clients, 0), 12 * 1000);
-    assert.ok((rollup.os.get(OTHER_NAME)?.clients ?? 0) > 0, "nothing was folded: the test did not reach the row's capacity");
+    assert.equal([...osOf(rollup).values()].reduce((sum, o) => sum + o.clients, 0), 12 * 1000);
+    assert.ok((osOf(rollup).get(OTHER_NAME)?.clients ?? 0) > 0, "nothing was folded: the test did not reach the row's capacity");
     // Replacing a snapshot whose names were folded takes them back out of (other).
     const replacement = makeUsageDocument({ hierarchyId: hierarchies[11]!, collectedAt: "2026-11-19T03:00:00.000Z" });
     await aggregateDocument(await archive(replacement), harness.deps(tables));
     const after = await tables.weeklyStats.readRollup(week);
-    assert.equal([...after.os.values()].reduce((sum, o) => sum + o.clients, 0), 11 * 1000 + replacement.clients.total);
+    assert.equal([...osOf(after).values()].reduce((sum, o) => sum + o.clients, 0), 11 * 1000 + replacement.clients.total);
   });
 
   test("__proto__, constructor and hasOwnProperty as OS and feature names are counted like any other", async () => {
@@ -163,10 +185,10 @@ describe("aggregation against Azurite", () => {
     const trap = { ...doc, clients: { ...doc.clients, byOs }, features };
     await aggregateDocument(await archive(trap), harness.deps(tables));
     const rollup = await tables.weeklyStats.readRollup(isoWeekOf(new Date(doc.collectedAt)));
-    assert.deepEqual([...rollup.os].map(([n, o]) => [n, o.clients]).sort(), [["__proto__", 1], ["constructor", 2], ["hasOwnProperty", total - 3]]);
+    assert.deepEqual([...osOf(rollup)].map(([n, o]) => [n, o.clients]).sort(), [["__proto__", 1], ["constructor", 2], ["hasOwnProperty", total - 3]]);
     assert.deepEqual(rollup.features.get("constructor"), { enabledHierarchies: 1, uses: 4, named: 1 });
     assert.deepEqual(rollup.features.get("hasOwnProperty"), { enabledHierarchies: 0, uses: 0, named: 1 });
-    assert.equal(Object.getPrototypeOf(rollup.os), Map.prototype);
+    assert.equal(Object.getPrototypeOf(osOf(rollup)), Map.prototype);
   });
 
   test("a late document for an old week counts there, and a later one of the same week replaces it", async () => {
@@ -180,7 +202,7 @@ describe("aggregation against Azurite", () => {
     assert.equal((await aggregateDocument(await archive(old), deps)).status, "counted");
     assert.equal((await aggregateDocument(await archive(older), deps)).status, "unchanged");
     const oldWeek = await tables.weeklyStats.readRollup("2025-W06");
-    assert.deepEqual([...oldWeek.versions.keys()], ["2403"]);
+    assert.deepEqual([...versionsOf(oldWeek).keys()], ["2403"]);
     const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId));
     assert.deepEqual(history.map((h) => [h.week, h.version]), [["2025-W06", "2403"], ["2026-W47", "2409"]]);
     assert.deepEqual(await tables.weeklyStats.listWeeks(), ["2025-W06", "2026-W47"]);

@@ -11,27 +11,14 @@ import {
   removeContribution,
   type Placement,
   type RollupBudget,
-  type WeekRollup,
 } from "../../../shared/aggregation/weekRollup";
 import { rollupRowBudget } from "../../../shared/storage/weeklyStatsTable";
+import { osOf, plainRollup, reservedOf, spentOf, versionsOf } from "../../support/rollupViews";
 import { arbitraryUsageDocument, escapedName, makeUsageDocument, makeWorstCaseUsageDocument } from "../../support/usageDocuments";
 
-/** What a rollup's entries cost under a budget, (other) entries left out (their room is kept aside). */
-const spent = (r: WeekRollup, budget: RollupBudget) =>
-  (["versions", "os", "features"] as const).reduce(
-    (sum, map) => sum + [...r[map].keys()].filter((name) => name !== OTHER_NAME).reduce((s, name) => s + budget.entryBytes(map, name), 0),
-    0,
-  );
-const reserved = (budget: RollupBudget) => (["versions", "os", "features"] as const).reduce((sum, map) => sum + budget.entryBytes(map, OTHER_NAME), 0);
-
-const plain = (r: WeekRollup) => ({
-  hierarchies: r.hierarchies,
-  clients: r.clients,
-  featureHierarchies: r.featureHierarchies,
-  versions: [...r.versions].sort(),
-  os: [...r.os].sort(),
-  features: [...r.features].sort(),
-});
+const spent = spentOf;
+const reserved = (budget: RollupBudget) => reservedOf(emptyRollup(), budget);
+const plain = plainRollup;
 
 test("snapshot order: later collectedAt wins, to the nanosecond; ties go to the greater docId", () => {
   const at = (collectedAt: string, docId = "00000000-0000-4000-8000-000000000000") => ({ collectedAt, docId });
@@ -89,24 +76,24 @@ test("an OS reported with 0 clients stays listed while a snapshot names it", () 
   const byOs = Object.fromEntries([...Object.entries(doc.clients.byOs), ["Windows 7", 0]]) as Record<string, number>;
   const rollup = emptyRollup();
   addContribution(rollup, contributionOf({ ...doc, clients: { ...doc.clients, byOs } }));
-  assert.deepEqual(rollup.os.get("Windows 7"), { clients: 0, named: 1 });
+  assert.deepEqual(osOf(rollup).get("Windows 7"), { clients: 0, named: 1 });
 });
 
 test("a full row folds new names into (other): totals stay exact, and removal takes them back from there", () => {
   fc.assert(
     fc.property(fc.array(arbitraryUsageDocument, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (docs, cap) => {
       // Every name costs 1, and room for the three (other) entries is kept: at most `cap` names in all.
-      const capacity: RollupBudget = { bytes: cap + 3, versionBytes: Infinity, entryBytes: () => 1 };
+      const capacity: RollupBudget = { bytes: cap + reserved({ bytes: 0, entryBytes: () => 1 }), entryBytes: () => 1 };
       const rollup = emptyRollup();
       const placed: [ReturnType<typeof contributionOf>, Placement][] = docs.map((doc) => {
         const c = contributionOf(doc);
         return [c, addContribution(rollup, c, capacity)];
       });
       // At most `cap` real names plus (other) per map.
-      assert.ok(rollup.os.size <= cap + 1 && rollup.versions.size <= cap + 1 && rollup.features.size <= cap + 1);
+      assert.ok(osOf(rollup).size <= cap + 1 && versionsOf(rollup).size <= cap + 1 && rollup.features.size <= cap + 1);
       const sum = (m: Map<string, { clients: number }>) => [...m.values()].reduce((s, v) => s + v.clients, 0);
-      assert.equal(sum(rollup.os), docs.reduce((s, d) => s + Object.values(d.clients.byOs).reduce((a, b) => a + b, 0), 0));
-      assert.equal(sum(rollup.versions), rollup.clients);
+      assert.equal(sum(osOf(rollup)), docs.reduce((s, d) => s + Object.values(d.clients.byOs).reduce((a, b) => a + b, 0), 0));
+      assert.equal(sum(versionsOf(rollup)), rollup.clients);
       for (const [c, placement] of placed.reverse()) removeContribution(rollup, c, placement);
       assert.deepEqual(plain(rollup), plain(emptyRollup()));
     }),
@@ -117,13 +104,13 @@ test("a full row folds new names into (other): totals stay exact, and removal ta
 test("names a row already knows are never folded, even when it is full", () => {
   const rollup = emptyRollup();
   // Room for one OS name (and the OS map's (other)); versions and features cost nothing.
-  const capacity: RollupBudget = { bytes: 2, versionBytes: Infinity, entryBytes: (map) => (map === "os" ? 1 : 0) };
+  const capacity: RollupBudget = { bytes: 2, entryBytes: (map) => (map === "os" ? 1 : 0) };
   const a = contributionOf(makeUsageDocument({ clients: { total: 3, byClientBuild: { "5.00.9132.1000": 3 }, byOs: { A: 3 } } }));
   const b = contributionOf(makeUsageDocument({ clients: { total: 5, byClientBuild: { "5.00.9132.1000": 5 }, byOs: { A: 1, B: 4 } } }));
-  assert.deepEqual(addContribution(rollup, a, capacity).os, []);
-  assert.deepEqual(addContribution(rollup, b, capacity).os, ["B"]);
-  assert.deepEqual(rollup.os.get("A"), { clients: 4, named: 2 });
-  assert.deepEqual(rollup.os.get(OTHER_NAME), { clients: 4, named: 1 });
+  assert.deepEqual(addContribution(rollup, a, capacity).values.get("os"), undefined);
+  assert.deepEqual(addContribution(rollup, b, capacity).values.get("os"), ["B"]);
+  assert.deepEqual(osOf(rollup).get("A"), { clients: 4, named: 2 });
+  assert.deepEqual(osOf(rollup).get(OTHER_NAME), { clients: 4, named: 1 });
 });
 
 test("with the table's budget, worst-case names fill a row up to its bytes and no further; the rest count under (other), exactly", () => {
@@ -136,9 +123,9 @@ test("with the table's budget, worst-case names fill a row up to its bytes and n
   const cheapest = rollupRowBudget.entryBytes("features", Object.keys(docs[0]!.features!)[0]!);
   assert.ok(rollupRowBudget.bytes - reserved(rollupRowBudget) - used < cheapest, "the row was not filled");
   assert.ok(rollupRowBudget.entryBytes("os", escapedName(0)) > cheapest);
-  assert.ok((rollup.os.get(OTHER_NAME)?.named ?? 0) > 0 && (rollup.features.get(OTHER_NAME)?.named ?? 0) > 0);
+  assert.ok((osOf(rollup).get(OTHER_NAME)?.named ?? 0) > 0 && (rollup.features.get(OTHER_NAME)?.named ?? 0) > 0);
   const clients = docs.reduce((sum, d) => sum + d.clients.total, 0);
-  assert.equal([...rollup.os.values()].reduce((sum, o) => sum + o.clients, 0), clients);
+  assert.equal([...osOf(rollup).values()].reduce((sum, o) => sum + o.clients, 0), clients);
   assert.equal([...rollup.features.values()].reduce((sum, f) => sum + f.enabledHierarchies, 0), 4 * 500);
   for (const [c, placement] of placed) removeContribution(rollup, c, placement);
   assert.deepEqual(plain(rollup), plain(emptyRollup()));
@@ -146,21 +133,16 @@ test("with the table's budget, worst-case names fill a row up to its bytes and n
 
 test("an entry costs what it can grow to: its JSON-escaped name and every count at 16 digits", () => {
   // ["<name>",n,n] and a comma, in UTF-16: a six-escape name of 128 characters is 770 characters with its quotes.
-  assert.equal(rollupRowBudget.entryBytes("os", escapedName(0)), (770 + 2 * 17 + 3) * 2);
-  assert.equal(rollupRowBudget.entryBytes("os", "Windows 11"), (12 + 2 * 17 + 3) * 2);
-  assert.equal(rollupRowBudget.entryBytes("features", "cmPivot"), (9 + 3 * 17 + 3) * 2);
-  assert.equal(rollupRowBudget.entryBytes("versions", "2409"), (6 + 2 * 17 + 3) * 2);
-  // A version list is bounded on its own too: many versions fold before the list needs a second property.
-  const rollup = emptyRollup();
-  for (let v = 0; v < 2000; v++) addContribution(rollup, contributionOf(makeUsageDocument({ product: { version: String(v).padStart(4, "0"), build: "5.00.9132.1000", branch: "current" } })), rollupRowBudget);
-  assert.ok(rollup.versions.has(OTHER_NAME) && rollup.versions.size < 2000);
-  assert.ok(spent({ ...emptyRollup(), versions: rollup.versions }, rollupRowBudget) <= rollupRowBudget.versionBytes);
+  assert.equal(rollupRowBudget.entryBytes("os", escapedName(0)), (770 + 3 * 18 + 3) * 2);
+  assert.equal(rollupRowBudget.entryBytes("os", "Windows 11"), (12 + 3 * 18 + 3) * 2);
+  assert.equal(rollupRowBudget.entryBytes("features", "cmPivot"), (9 + 3 * 18 + 3) * 2);
+  assert.equal(rollupRowBudget.entryBytes("version", "2409"), (6 + 3 * 18 + 3) * 2);
 });
 
 test("property: under any byte budget, entries never cost more than it, totals stay exact, and removal in any order is exact", () => {
   fc.assert(
     fc.property(fc.array(arbitraryUsageDocument, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 4000 }), fc.integer(), (docs, bytes, seed) => {
-      const budget: RollupBudget = { bytes, versionBytes: bytes / 2, entryBytes: (map, name) => rollupRowBudget.entryBytes(map, name) };
+      const budget: RollupBudget = { bytes, entryBytes: (map, name) => rollupRowBudget.entryBytes(map, name) };
       const rollup = emptyRollup();
       const placed = docs.map((doc) => {
         const c = contributionOf(doc);
@@ -168,8 +150,8 @@ test("property: under any byte budget, entries never cost more than it, totals s
       });
       assert.ok(spent(rollup, budget) <= Math.max(0, bytes - reserved(budget)));
       const sum = (m: Map<string, { clients: number }>) => [...m.values()].reduce((s, v) => s + v.clients, 0);
-      assert.equal(sum(rollup.os), docs.reduce((s, d) => s + Object.values(d.clients.byOs).reduce((a, b) => a + b, 0), 0));
-      assert.equal(sum(rollup.versions), rollup.clients);
+      assert.equal(sum(osOf(rollup)), docs.reduce((s, d) => s + Object.values(d.clients.byOs).reduce((a, b) => a + b, 0), 0));
+      assert.equal(sum(versionsOf(rollup)), rollup.clients);
       placed.forEach((p, i) => (p.k = (i * 7919 + seed) % 101));
       for (const { c, placement } of placed.sort((a, b) => a.k - b.k)) removeContribution(rollup, c, placement);
       assert.deepEqual(plain(rollup), plain(emptyRollup()));

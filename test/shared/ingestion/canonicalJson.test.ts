@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { canonicalJson, sha256Hex } from "../../../shared/ingestion/canonicalJson";
+import { canonicalJson } from "../../../shared/ingestion/canonicalJson";
+import { sha256Hex } from "../../../shared/sha256Hex";
 
 test("key order and white space do not change the canonical form", () => {
   const a = JSON.parse('{"b":1,"a":{"y":[1,2,{"d":null,"c":true}],"x":"s"}}') as unknown;

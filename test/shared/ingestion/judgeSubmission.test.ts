@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { ConsentError, NotFoundError, ValidationError } from "../../../shared/errors";
-import { canonicalJson, sha256Hex } from "../../../shared/ingestion/canonicalJson";
+import { canonicalJson } from "../../../shared/ingestion/canonicalJson";
+import { sha256Hex } from "../../../shared/sha256Hex";
 import { claimOutcome, judgeSubmission, refusalOf, type Submission } from "../../../shared/ingestion/judgeSubmission";
 import { makeUsageDocument, testNow } from "../../support/usageDocuments";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { aggregateDocument } from "../../../shared/aggregation/aggregateDocument";
-import { toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
-import { weeksBetween } from "../../../shared/isoWeek";
+import { shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
+import { isoWeekOf, weeksBetween } from "../../../shared/isoWeek";
 import { rebuildLockSettings } from "../../../shared/config";
 import { listWeekLocks, RebuildLeaseLostError, rebuildWeeks } from "../../../shared/operations/rebuildWeeks";
 import type { RawArchive } from "../../../shared/storage/rawArchive";
@@ -83,7 +83,10 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
 
     // Damage: a rollup row that lies, a snapshot of a document that is not in the archive,
     // and a history row pointing at the wrong document.
-    await tables.weeklyStats.table.updateEntity({ partitionKey: "2026-W47", rowKey: rowKeys.rollup(3), hierarchies: 999 }, "Merge");
+    // (A row that exists: of the shard of one of the week's hierarchies.)
+    const inWeek = docs.find((d) => isoWeekOf(new Date(d.collectedAt)) === "2026-W47")!;
+    const lyingShard = shardOf(toHierarchyKey(inWeek.hierarchyId));
+    await tables.weeklyStats.table.updateEntity({ partitionKey: "2026-W47", rowKey: rowKeys.rollup(lyingShard), hierarchies: 999 }, "Merge");
     const stray = makeUsageDocument({ hierarchyId: base64Sha256Of("stray"), collectedAt: "2026-11-18T04:00:00Z" });
     await aggregateDocument(await harness.archive(stray), deps);
     await harness.rawArchive.remove(`usage/v1/${stray.docId}.json`);

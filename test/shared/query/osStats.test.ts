@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { addContribution, contributionOf, emptyRollup, type WeekRollup } from "../../../shared/aggregation/weekRollup";
 import { toOsStats, toOsStatsCsv } from "../../../shared/query/osStats";
+import { setValue } from "../../support/rollupViews";
 import { clientsForTotal, makeUsageDocument } from "../../support/usageDocuments";
 
 function rollupWith(os: [string, number][]): WeekRollup {
   const rollup = emptyRollup();
   for (const [name, clients] of os) {
-    rollup.os.set(name, { clients, named: 1 });
+    setValue(rollup, "os", name, { clients, hierarchies: 1 });
     rollup.clients += clients;
   }
   return rollup;

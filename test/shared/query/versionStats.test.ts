@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { emptyRollup, type WeekRollup } from "../../../shared/aggregation/weekRollup";
 import { toVersionStats, toVersionStatsCsv } from "../../../shared/query/versionStats";
+import { setValue } from "../../support/rollupViews";
 
 function rollupWith(versions: [string, number, number][]): WeekRollup {
   const rollup = emptyRollup();
   for (const [version, hierarchies, clients] of versions) {
-    rollup.versions.set(version, { hierarchies, clients });
+    setValue(rollup, "version", version, { hierarchies, clients });
     rollup.hierarchies += hierarchies;
     rollup.clients += clients;
   }
@@ -48,7 +49,7 @@ test("an empty week gives zeros and no versions", () => {
 
 test("a version with no hierarchy left is not listed", () => {
   const rollup = rollupWith([["2409", 1, 10]]);
-  rollup.versions.set("2403", { hierarchies: 0, clients: 0 });
+  setValue(rollup, "version", "2403", { hierarchies: 0, clients: 0 });
   assert.deepEqual(toVersionStats("2026-W47", rollup).versions.map((v) => v.version), ["2409"]);
 });
 
