@@ -35,9 +35,8 @@ function publishDeps(readerOf: RollupReaderOf): PublishWeekDeps {
 }
 
 /**
- * The trigger, reading rollups from the part of the services `readerOf` picks. Registered in
- * functions/triggers.ts as `createPublishWeeklyDimensionsTrigger((services) => services.weeklyStats)`
- * once WeeklyStatsTable implements DimensionRollupReader.
+ * The trigger, reading rollups from the part of the services `readerOf` picks. functions/triggers.ts
+ * registers it as `createPublishWeeklyDimensionsTrigger((services) => services.weeklyStats)`.
  */
 export function createPublishWeeklyDimensionsTrigger(readerOf: RollupReaderOf): QueueTrigger {
   return {

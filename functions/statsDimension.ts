@@ -45,9 +45,8 @@ export async function statsDimension(request: HttpRequestLike, context: Invocati
 }
 
 /**
- * The trigger, reading rollups from the part of the services `readerOf` picks. Registered
- * in functions/triggers.ts as `createStatsDimensionTrigger((services) => services.weeklyStats)`
- * once WeeklyStatsTable implements DimensionRollupReader.
+ * The trigger, reading rollups from the part of the services `readerOf` picks. functions/triggers.ts
+ * registers it as `createStatsDimensionTrigger((services) => services.weeklyStats)`.
  */
 export function createStatsDimensionTrigger(readerOf: DimensionReaderOf): HttpTrigger {
   return {

@@ -17,9 +17,8 @@ export async function statsDimensionTrend(request: HttpRequestLike, context: Inv
 }
 
 /**
- * The trigger, reading rollups from the part of the services `readerOf` picks. Registered
- * in functions/triggers.ts as `createStatsDimensionTrendTrigger((services) => services.weeklyStats)`
- * once WeeklyStatsTable implements DimensionRollupReader.
+ * The trigger, reading rollups from the part of the services `readerOf` picks. functions/triggers.ts
+ * registers it as `createStatsDimensionTrendTrigger((services) => services.weeklyStats)`.
  */
 export function createStatsDimensionTrendTrigger(readerOf: DimensionReaderOf): HttpTrigger {
   return {

@@ -26,7 +26,7 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   /** The published table product teams read (contract section 4.2). */
   weeklyDimensions: WeeklyDimensionsTable;
   /** The WeekChangeListener aggregation calls before committing a change to a week: queues that week's republication, debounced. */
-  publishRequests: PublishRequester;
+  weekChanges: PublishRequester;
   poisonQueue: PoisonQueue;
   /** The cached storage probe behind GET /api/health. */
   health: HealthProbe;
@@ -58,7 +58,7 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     weeklyStats: new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable)),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
     weeklyDimensions: new WeeklyDimensionsTable(clients.table(storageNames.weeklyDimensionsTable)),
-    publishRequests: new PublishRequester(new PublishQueue(clients.queueService.getQueueClient(storageNames.publishQueue))),
+    weekChanges: new PublishRequester(new PublishQueue(clients.queueService.getQueueClient(storageNames.publishQueue))),
     poisonQueue: new PoisonQueue(clients.queueService.getQueueClient(storageNames.poisonQueue)),
     health: new HealthProbe(() => checkStorage(clients)),
     indexedWeeks: new Set(),
