@@ -12,7 +12,7 @@ import { PARSED_BYTES_PER_VALUE } from "../shared/ingestion/parseJsonBody";
 import { scanJsonShape } from "../shared/ingestion/scanJsonShape";
 import { measureBurst, worstCaseBurst } from "../test/support/memoryBurst";
 import { makeUsageDocument } from "../test/support/usageDocuments";
-import { startChild, type Child } from "./children";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "./children";
 import { fmt, median } from "./measure";
 
 const KEY = "bench-ingest-key";
@@ -130,8 +130,8 @@ async function burstFigures(): Promise<string[]> {
   try {
     runtime = await startChild(
       "local/start.js",
-      ["--no-queue-triggers"],
-      { AzureWebJobsStorage: azurite.match[1]!, PORT: "0", INGEST_KEY: KEY },
+      [...noLocalSettings],
+      { ...aggregationDisabled, AzureWebJobsStorage: azurite.match[1]!, PORT: "0", INGEST_KEY: KEY },
       /listening on (http:\/\/\S+)/,
     );
     const url = runtime.match[1]!;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { startChild, type Child } from "../../bench/children";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../../bench/children";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { measureBurst, worstCaseBurst } from "../support/memoryBurst";
 import { makeUsageDocument } from "../support/usageDocuments";
@@ -31,8 +31,8 @@ describe("memory: a burst of worst-case requests to the local runtime in its own
     azurite = await startAzurite();
     runtime = await startChild(
       "local/start.js",
-      ["--no-queue-triggers"],
-      { AzureWebJobsStorage: azurite.connectionString, PORT: "0", INGEST_KEY },
+      [...noLocalSettings],
+      { ...aggregationDisabled, AzureWebJobsStorage: azurite.connectionString, PORT: "0", INGEST_KEY },
       /listening on (http:\/\/\S+)/,
     );
   });
