@@ -5,7 +5,8 @@
 #   host.json, package.json, package-lock.json
 #   dist/            functions/, shared/ and the schemas they import, compiled by
 #                    infra/scripts/tsconfig.package.json (package.json `main` is
-#                    dist/functions/index.js); no tests, benchmarks, local runtime or scripts
+#                    dist/functions/index.js), and the schema validators precompiled by
+#                    scripts/buildValidators.ts; no tests, benchmarks, local runtime or scripts
 #   node_modules/    production dependencies only, without source maps and TypeScript files
 #
 # azure.yaml runs this as the `prepackage` hook, which azd fires before it builds anything:
@@ -26,6 +27,10 @@ fi
 
 rm -rf "$out"
 node_modules/.bin/tsc -p infra/scripts/tsconfig.package.json
+# The schema validators are precompiled beside the compiled app (npm run build does the
+# same); the build script itself is not part of the package.
+node "$out/dist/scripts/buildValidators.js"
+rm -rf "$out/dist/scripts"
 cp host.json package.json package-lock.json "$out/"
 
 # --ignore-scripts: no production dependency needs an install script today (they are pure

@@ -1,8 +1,9 @@
 /**
- * Format checks for the quick validator (see compileSchemaValidator.ts): no regex, no
+ * Format checks for the quick validator (see generateValidatorModule.ts): no regex, no
  * allocation, and never looser than ajv-formats' full checks, which the exact validator
  * keeps using. Anything these reject goes on to the exact validator, which decides.
  */
+import { fullFormats } from "ajv-formats/dist/formats";
 
 const digitZero = 48;
 const digitNine = 57;
@@ -56,3 +57,13 @@ export function isQuickUtcDateTime(text: string): boolean {
   // "." and at least one digit before the "Z"
   return text.charCodeAt(19) === 46 && length > 21 && digitsAt(text, 20, length - 21) >= 0;
 }
+
+/**
+ * Every format the quick validator knows. Its precompiled code reads them from here
+ * (`require("./quickFormats").quickFormats["date-time"]`), so a format it uses must be listed.
+ */
+export const quickFormats = Object.freeze({
+  "date-time": isQuickUtcDateTime,
+  date: isQuickDate,
+  uuid: fullFormats.uuid,
+});
