@@ -11,6 +11,8 @@ export interface IngestionStandIn {
   connectionString: string;
   /** Every request received, as `<url> <decompressed body>`. */
   received: string[];
+  /** Resolves once `arrived(everything received so far)` holds, or after 15 s (the caller asserts what it needs). */
+  waitFor(arrived: (all: string) => boolean): Promise<void>;
   close(): void;
 }
 
@@ -42,6 +44,11 @@ export async function startIngestionStandIn(): Promise<IngestionStandIn> {
   return {
     connectionString: `InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=http://127.0.0.1:${port}/`,
     received,
+    async waitFor(arrived) {
+      // The SDK exports on its own schedule after flush(); poll rather than guess a delay.
+      const deadline = Date.now() + 15_000;
+      while (!arrived(received.join("\n")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    },
     close() {
       server.closeAllConnections();
       server.close();

@@ -71,10 +71,9 @@ test("no URL or message the telemetry SDK records carries a key, and incoming re
     server.close();
 
     await telemetry.flush();
-    const deadline = Date.now() + 15_000;
     const arrived = (): boolean =>
       ["RemoteDependency", "Message", "Exception"].every((kind) => itemsOf(standIn.received, kind).length > 0);
-    while (!arrived() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await standIn.waitFor(arrived);
     assert.ok(arrived(), `not every item arrived; got ${standIn.received.length} request(s): ${(standIn.received.join("").match(/"name":"Microsoft.ApplicationInsights.[A-Za-z]*"/g) ?? []).join(" ")}`);
 
     const everything = standIn.received.join("\n");

@@ -16,9 +16,8 @@ test("with a connection string, a queue health reading reaches Application Insig
     telemetry.recordAggregationLag(12.5);
     await telemetry.flush();
     const names = [...Object.values(monitoringSettings.queueHealthMetrics), monitoringSettings.aggregationLagMetric];
-    const deadline = Date.now() + 15_000;
     const all = (): string => received.join("\n");
-    while (!names.every((name) => all().includes(name)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await standIn.waitFor((text) => names.every((name) => text.includes(name)));
     for (const name of names) assert.ok(all().includes(`"${name}"`), `${name} did not arrive; got ${all().slice(0, 500)}`);
     assert.match(all(), /"PoisonQueueMessages"[^}]*"value":2\b|"value":2\b[^}]*"PoisonQueueMessages"/);
     await telemetry.shutdown();

@@ -27,8 +27,7 @@ test("with a connection string, outcomes reach Application Insights as UsageSubm
     const telemetry = createTelemetry(standIn.connectionString);
     telemetry.recordOutcome({ outcome: "rate_limited", route: "submit", status: 429, docId: "d1" }, () => undefined);
     await telemetry.flush();
-    const deadline = Date.now() + 15_000;
-    while (!received.some((r) => r.includes("UsageSubmission")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await standIn.waitFor((text) => text.includes("UsageSubmission"));
     const event = received.find((r) => r.includes("UsageSubmission"));
     assert.ok(event, `no event arrived; got ${received.length} request(s): ${received.join("\n").slice(0, 500)}`);
     assert.match(event, /"outcome":"rate_limited"/);
