@@ -1,13 +1,9 @@
 import type { InvocationContext } from "@azure/functions";
 import { storageNames } from "../shared/config";
 import { publishWeek, type PublishWeekDeps } from "../shared/publishing/publishWeek";
-import type { DimensionRollupReader } from "../shared/aggregation/dimensionRollup";
-import { getServices, type Services } from "../shared/services";
+import { getServices } from "../shared/services";
 import { decodePublishRequest, PublishRequestFormatError } from "../shared/storage/publishQueue";
 import type { QueueTrigger } from "./trigger";
-
-/** Which part of the services reads a week's dimension rollups (WeeklyStatsTable, once it implements DimensionRollupReader). */
-export type RollupReaderOf = (services: Services) => Pick<DimensionRollupReader, "readDimensions">;
 
 /**
  * Queue trigger: one publish request, one week's WeeklyDimensions rows recomputed. A
@@ -29,20 +25,14 @@ export async function publishWeeklyDimensions(message: unknown, context: Invocat
 }
 
 /** The publisher's dependencies from the process's services. */
-function publishDeps(readerOf: RollupReaderOf): PublishWeekDeps {
+function publishDeps(): PublishWeekDeps {
   const services = getServices();
-  return { reader: readerOf(services), table: services.weeklyDimensions, minHierarchies: services.config.statsMinHierarchies };
+  return { reader: services.weekStats, table: services.weeklyDimensions, minHierarchies: services.config.statsMinHierarchies };
 }
 
-/**
- * The trigger, reading rollups from the part of the services `readerOf` picks. functions/triggers.ts
- * registers it as `createPublishWeeklyDimensionsTrigger((services) => services.weeklyStats)`.
- */
-export function createPublishWeeklyDimensionsTrigger(readerOf: RollupReaderOf): QueueTrigger {
-  return {
-    kind: "queue",
-    name: "publishWeeklyDimensions",
-    queueName: storageNames.publishQueue,
-    handler: (message, context) => publishWeeklyDimensions(message, context, publishDeps(readerOf)),
-  };
-}
+export const publishWeeklyDimensionsTrigger: QueueTrigger = {
+  kind: "queue",
+  name: "publishWeeklyDimensions",
+  queueName: storageNames.publishQueue,
+  handler: (message, context) => publishWeeklyDimensions(message, context, publishDeps()),
+};

@@ -5,7 +5,7 @@ import { toDimensionStats, toDimensionStatsCsv } from "../shared/query/dimension
 import type { DimensionTrendSource } from "../shared/query/dimensionTrend";
 import { readMinHierarchies } from "../shared/query/minHierarchiesParameter";
 import { readWeek } from "../shared/query/weekParameters";
-import { getServices, type Services } from "../shared/services";
+import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
 import type { HttpRequestLike, HttpTrigger } from "./trigger";
 
@@ -14,9 +14,6 @@ export interface DimensionRouteDeps {
   reader: DimensionTrendSource;
   minHierarchies: number;
 }
-
-/** Which part of the services reads dimension rollups (WeeklyStatsTable, once it implements DimensionRollupReader). */
-export type DimensionReaderOf = (services: Services) => DimensionTrendSource;
 
 /** The dimension a route's `{name}` names; NotFoundError otherwise (a Map lookup, so `__proto__` is just unknown). */
 export function dimensionOfRoute(request: HttpRequestLike): Dimension {
@@ -27,9 +24,9 @@ export function dimensionOfRoute(request: HttpRequestLike): Dimension {
 }
 
 /** The route's dependencies from the process's services. */
-export function dimensionRouteDeps(readerOf: DimensionReaderOf): DimensionRouteDeps {
+export function dimensionRouteDeps(): DimensionRouteDeps {
   const services = getServices();
-  return { reader: readerOf(services), minHierarchies: services.config.statsMinHierarchies };
+  return { reader: services.weekStats, minHierarchies: services.config.statsMinHierarchies };
 }
 
 /** GET /api/v1/stats/dimensions/{name}?week=&minHierarchies=: one week by one dimension. */
@@ -44,17 +41,11 @@ export async function statsDimension(request: HttpRequestLike, context: Invocati
   });
 }
 
-/**
- * The trigger, reading rollups from the part of the services `readerOf` picks. functions/triggers.ts
- * registers it as `createStatsDimensionTrigger((services) => services.weeklyStats)`.
- */
-export function createStatsDimensionTrigger(readerOf: DimensionReaderOf): HttpTrigger {
-  return {
-    kind: "http",
-    name: "statsDimension",
-    route: "v1/stats/dimensions/{name}",
-    methods: ["GET"],
-    key: "query",
-    handler: (request, context) => statsDimension(request, context, dimensionRouteDeps(readerOf)),
-  };
-}
+export const statsDimensionTrigger: HttpTrigger = {
+  kind: "http",
+  name: "statsDimension",
+  route: "v1/stats/dimensions/{name}",
+  methods: ["GET"],
+  key: "query",
+  handler: (request, context) => statsDimension(request, context, dimensionRouteDeps()),
+};

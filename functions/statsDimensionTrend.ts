@@ -2,7 +2,7 @@ import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { readDimensionTrend, toDimensionTrendCsv } from "../shared/query/dimensionTrend";
 import { readMinHierarchies } from "../shared/query/minHierarchiesParameter";
 import { readWeekRange } from "../shared/query/weekParameters";
-import { dimensionOfRoute, dimensionRouteDeps, type DimensionReaderOf, type DimensionRouteDeps } from "./statsDimension";
+import { dimensionOfRoute, dimensionRouteDeps, type DimensionRouteDeps } from "./statsDimension";
 import { answerQuery } from "./queryEdge";
 import type { HttpRequestLike, HttpTrigger } from "./trigger";
 
@@ -16,17 +16,11 @@ export async function statsDimensionTrend(request: HttpRequestLike, context: Inv
   });
 }
 
-/**
- * The trigger, reading rollups from the part of the services `readerOf` picks. functions/triggers.ts
- * registers it as `createStatsDimensionTrendTrigger((services) => services.weeklyStats)`.
- */
-export function createStatsDimensionTrendTrigger(readerOf: DimensionReaderOf): HttpTrigger {
-  return {
-    kind: "http",
-    name: "statsDimensionTrend",
-    route: "v1/stats/dimensions/{name}/trend",
-    methods: ["GET"],
-    key: "query",
-    handler: (request, context) => statsDimensionTrend(request, context, dimensionRouteDeps(readerOf)),
-  };
-}
+export const statsDimensionTrendTrigger: HttpTrigger = {
+  kind: "http",
+  name: "statsDimensionTrend",
+  route: "v1/stats/dimensions/{name}/trend",
+  methods: ["GET"],
+  key: "query",
+  handler: (request, context) => statsDimensionTrend(request, context, dimensionRouteDeps()),
+};

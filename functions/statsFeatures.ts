@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./trigger";
 export async function statsFeatures(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toFeatureStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: toFeatureStatsCsv };
+    return { body: toFeatureStats(week, await getServices().weekStats.readRollup(week)), csvTable: toFeatureStatsCsv };
   });
 }
 

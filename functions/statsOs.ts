@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./trigger";
 export async function statsOs(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toOsStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: toOsStatsCsv };
+    return { body: toOsStats(week, await getServices().weekStats.readRollup(week)), csvTable: toOsStatsCsv };
   });
 }
 

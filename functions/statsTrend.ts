@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./trigger";
 export async function statsTrend(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const range = readWeekRange(request.query);
-    return { body: await readWeekTrend(getServices().weeklyStats, range), csvTable: toWeekTrendCsv };
+    return { body: await readWeekTrend(getServices().weekStats, range), csvTable: toWeekTrendCsv };
   });
 }
 

@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./trigger";
 export async function statsVersions(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toVersionStats(week, await getServices().weeklyStats.readRollup(week)), csvTable: toVersionStatsCsv };
+    return { body: toVersionStats(week, await getServices().weekStats.readRollup(week)), csvTable: toVersionStatsCsv };
   });
 }
 

@@ -1,10 +1,10 @@
 import { aggregateUsageTrigger } from "./aggregateUsage";
 import { healthTrigger } from "./health";
 import { hierarchyWeeksTrigger } from "./hierarchyWeeks";
-import { createPublishWeeklyDimensionsTrigger } from "./publishWeeklyDimensions";
+import { publishWeeklyDimensionsTrigger } from "./publishWeeklyDimensions";
 import { queueHealthTrigger } from "./queueHealth";
-import { createStatsDimensionTrigger } from "./statsDimension";
-import { createStatsDimensionTrendTrigger } from "./statsDimensionTrend";
+import { statsDimensionTrigger } from "./statsDimension";
+import { statsDimensionTrendTrigger } from "./statsDimensionTrend";
 import { statsDimensionsTrigger } from "./statsDimensions";
 import { statsFeaturesTrigger } from "./statsFeatures";
 import { statsOsTrigger } from "./statsOs";
@@ -20,7 +20,7 @@ export const triggers: readonly Trigger[] = [
   submitBatchTrigger,
   healthTrigger,
   aggregateUsageTrigger,
-  createPublishWeeklyDimensionsTrigger((services) => services.weeklyStats),
+  publishWeeklyDimensionsTrigger,
   queueHealthTrigger,
   hierarchyWeeksTrigger,
   statsVersionsTrigger,
@@ -28,6 +28,6 @@ export const triggers: readonly Trigger[] = [
   statsFeaturesTrigger,
   statsTrendTrigger,
   statsDimensionsTrigger,
-  createStatsDimensionTrigger((services) => services.weeklyStats),
-  createStatsDimensionTrendTrigger((services) => services.weeklyStats),
+  statsDimensionTrigger,
+  statsDimensionTrendTrigger,
 ];

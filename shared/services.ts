@@ -9,6 +9,7 @@ import { RejectedStore } from "./storage/rejectedStore";
 import { HierarchyWeeksTable } from "./storage/hierarchyWeeksTable";
 import { createStorageClients, credentialFor, type StorageClients } from "./storage/storageClients";
 import { WeeklyStatsTable } from "./storage/weeklyStatsTable";
+import { WeekStats } from "./aggregation/weekStats";
 import { WeeklyDimensionsTable } from "./storage/weeklyDimensionsTable";
 import { PublishQueue } from "./storage/publishQueue";
 import { PublishRequester } from "./publishing/publishRequester";
@@ -22,6 +23,8 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   clients: StorageClients;
   telemetry: Telemetry;
   weeklyStats: WeeklyStatsTable;
+  /** The week statistics the query routes and the publisher read, merged from weeklyStats' shard rows. */
+  weekStats: WeekStats;
   hierarchyWeeks: HierarchyWeeksTable;
   /** The published table product teams read (contract section 4.2). */
   weeklyDimensions: WeeklyDimensionsTable;
@@ -47,6 +50,7 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     config.appInsightsConnectionString,
     storage.kind === "managedIdentity" ? credentialFor(storage) : undefined,
   );
+  const weeklyStats = new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable));
   return {
     config,
     clients,
@@ -55,7 +59,8 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     rejectedStore: new RejectedStore(clients.blobService.getContainerClient(storageNames.rejectedContainer)),
     ingestQueue: new IngestQueue(clients.queueService.getQueueClient(storageNames.ingestQueue)),
     rateLimiter: new RateLimiter(config.rateLimitPerHour, { invalidPerHour: config.rateLimitInvalidPerHour }),
-    weeklyStats: new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable)),
+    weeklyStats,
+    weekStats: new WeekStats(weeklyStats),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
     weeklyDimensions: new WeeklyDimensionsTable(clients.table(storageNames.weeklyDimensionsTable)),
     weekChanges: new PublishRequester(new PublishQueue(clients.queueService.getQueueClient(storageNames.publishQueue))),

@@ -54,7 +54,7 @@ export function emptyDimensionRollup(kind: DimensionKind): DimensionRollup {
 }
 
 /**
- * What reads a week's dimension rollups from storage (WeeklyStatsTable implements it). Each
+ * What reads a week's dimension rollups from storage (WeekStats implements it, over the shard rows WeeklyStatsTable decodes). Each
  * call reads a number of entities that does not grow with the number of hierarchies.
  */
 export interface DimensionRollupReader {

@@ -1,3 +1,4 @@
+import { WeekStats } from "../aggregation/weekStats";
 import { aggregateDocument, lockExpiresAt, sightLock, type AggregationDeps, type LockSighting } from "../aggregation/aggregateDocument";
 import { rebuildLockSettings } from "../config";
 import { sha256Hex } from "../sha256Hex";
@@ -166,7 +167,7 @@ export async function rebuildWeek(week: IsoWeek, deps: AggregationDeps, options:
   } finally {
     lease.stop();
   }
-  return report("rebuilt", (await deps.weeklyStats.readRollup(week)).hierarchies);
+  return report("rebuilt", (await new WeekStats(deps.weeklyStats).readRollup(week)).hierarchies);
 }
 
 /** A week's rebuild lock as an operator sees it. */

@@ -1,6 +1,7 @@
 import { NotFoundError } from "../errors";
 import type { CsvTable } from "../http/csv";
-import type { HierarchyWeek, HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
+import type { HierarchyWeek } from "../aggregation/weekSnapshot";
+import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
 import { compareCodeUnits } from "./ordering";
 import type { WeekRange } from "./weekParameters";
 

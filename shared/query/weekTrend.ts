@@ -1,8 +1,8 @@
 import type { WeekSummary as WeekSummaryOfRollup } from "../aggregation/weekRollup";
+import type { WeekStats } from "../aggregation/weekStats";
 import { InvalidParameterError } from "../errors";
 import type { CsvTable } from "../http/csv";
 import { weekCount, weeksBetween, type IsoWeek } from "../isoWeek";
-import type { WeeklyStatsTable } from "../storage/weeklyStatsTable";
 import { newestVersionFirst } from "./ordering";
 import type { WeekRange } from "./weekParameters";
 
@@ -122,7 +122,7 @@ async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, read
  * not only the indexed ones, so an explicit range does not depend on the index being current.
  */
 export async function readWeekTrend(
-  table: Pick<WeeklyStatsTable, "listWeeks"> & { readSummary(week: IsoWeek): Promise<WeekSummary> },
+  table: Pick<WeekStats, "listWeeks"> & { readSummary(week: IsoWeek): Promise<WeekSummary> },
   range: WeekRange,
 ): Promise<WeekTrend> {
   const open = range.from === undefined || range.to === undefined;

@@ -1,24 +1,11 @@
 import type { TableClient } from "@azure/data-tables";
 import { compareSnapshots } from "../aggregation/weekRollup";
+import type { HierarchyWeek } from "../aggregation/weekSnapshot";
 import { ContentionError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import { int64, toCount } from "./jsonProperties";
 import { GuardedTable } from "./guardedTable";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
-
-/** One row of a hierarchy's history: its snapshot for a week, as the weeks route returns it. */
-export interface HierarchyWeek {
-  hierarchyId: string;
-  hierarchyKey: string;
-  week: IsoWeek;
-  docId: string;
-  collectedAt: string;
-  level: string;
-  version: string;
-  build: string;
-  sites: number;
-  clients: number;
-}
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string; etag?: string };
 

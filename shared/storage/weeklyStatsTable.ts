@@ -1,37 +1,25 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
-import type { DimensionRollup, DimensionRollupReader } from "../aggregation/dimensionRollup";
 import { dimensionNamed, dimensions } from "../aggregation/dimensions";
 import { exactSumFromText, exactSumText } from "../aggregation/exactSum";
 import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
+import type { RollupShardSource, ShardSelection } from "../aggregation/weekStats";
 import {
-  dimensionRollupOf,
   emptyRollup,
   isFolded,
-  mergeRollups,
-  type Contribution,
   type DimensionValue,
-  type Placement,
   type RollupBudget,
   type RollupDimension,
   type RollupList,
   type WeekRollup,
-  type WeekSummary,
-  weekSummaryOf,
 } from "../aggregation/weekRollup";
-import { NotFoundError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import { fromBinaryNameProperties, toBinaryNameProperties } from "./binaryNames";
-import { historyFromProperties, historyProperties, type HierarchyWeek } from "./hierarchyWeeksTable";
+import type { WeekSnapshot } from "../aggregation/weekSnapshot";
+import { historyFromProperties, historyProperties } from "./hierarchyWeeksTable";
 import { fromJsonProperties, int64, JSON_CHUNK_UNITS, toCount, toJsonProperties } from "./jsonProperties";
 import { GuardedTable } from "./guardedTable";
 import { storageStatusOf, translateStorageError } from "./storageErrors";
 import { entitySize, tableLimits } from "./tableLimits";
-
-/** A hierarchy's snapshot for one week: its history row, plus what the document contributes and where it was counted. */
-export interface WeekSnapshot extends HierarchyWeek {
-  contribution: Contribution;
-  placement: Placement;
-}
 
 export interface Versioned<T> {
   value: T;
@@ -317,7 +305,7 @@ const rollupRange = (week: IsoWeek) =>
  * entity group transaction, guarded by ETags: that is the exactly-once argument of
  * docs/data-model.md.
  */
-export class WeeklyStatsTable implements DimensionRollupReader {
+export class WeeklyStatsTable implements RollupShardSource {
   private readonly writes: GuardedTable;
   /** What a rollup row of this table may hold; aggregation keeps rows within it. */
   readonly rollupBudget: RollupBudget = rollupRowBudget;
@@ -373,42 +361,21 @@ export class WeeklyStatsTable implements DimensionRollupReader {
     }
   }
 
-  /** Every shard's rollup row of a week in one range query, only `select`ed properties when given. */
-  private async readShards(week: IsoWeek, select?: string[]): Promise<WeekRollup[]> {
+  /**
+   * Every shard's rollup row of a week in one range query, decoded and not merged (the
+   * domain merges: shared/aggregation/weekStats.ts). With `only`, the query selects the
+   * totals and those dimensions' properties, continuations included.
+   */
+  async readShards(week: IsoWeek, only?: ShardSelection): Promise<WeekRollup[]> {
     const parts: WeekRollup[] = [];
+    const filter = rollupRange(week);
+    const queryOptions = only === undefined ? { filter } : { filter, select: ["hierarchies", "clients", ...only.dimensions.flatMap(dimensionProperties)] };
     try {
-      const queryOptions = select === undefined ? { filter: rollupRange(week) } : { filter: rollupRange(week), select };
       for await (const e of this.table.listEntities<Entity>({ queryOptions })) parts.push(rollupFromEntity(e));
     } catch (error) {
       translateStorageError(error, "reading a week's statistics");
     }
     return parts;
-  }
-
-  /** The week's statistics: every shard's rollup row in one range query, merged. Zeros for an empty week. */
-  async readRollup(week: IsoWeek): Promise<WeekRollup> {
-    return mergeRollups(await this.readShards(week));
-  }
-
-  /** Like readRollup, but only the totals and the version dimension (for trends): the rest stays on the server. */
-  async readSummary(week: IsoWeek): Promise<WeekSummary> {
-    return weekSummaryOf(mergeRollups(await this.readShards(week, ["hierarchies", "clients", ...dimensionProperties("version")])));
-  }
-
-  /**
-   * One dimension of one week: one range query over the week's shards that selects only that
-   * dimension's properties, so it reads ROLLUP_SHARDS entities whatever the number of
-   * hierarchies. NotFoundError for a name no dimension has.
-   */
-  async readDimension(week: string, name: string): Promise<DimensionRollup> {
-    if (dimensionNamed(name) === undefined) throw new NotFoundError(`No dimension is called ${JSON.stringify(name)}`);
-    return dimensionRollupOf(mergeRollups(await this.readShards(week as IsoWeek, dimensionProperties(name))), name);
-  }
-
-  /** Every declared dimension of one week, keyed by name: one range query over its shards. */
-  async readDimensions(week: string): Promise<Map<string, DimensionRollup>> {
-    const merged = await this.readRollup(week as IsoWeek);
-    return new Map(dimensions.map((d) => [d.name, dimensionRollupOf(merged, d.name)]));
   }
 
   /** Records that a week has data (idempotent). */

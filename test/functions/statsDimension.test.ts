@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { createStatsDimensionTrigger, statsDimension, type DimensionRouteDeps } from "../../functions/statsDimension";
-import { createStatsDimensionTrendTrigger, statsDimensionTrend } from "../../functions/statsDimensionTrend";
+import { statsDimension, statsDimensionTrigger, type DimensionRouteDeps } from "../../functions/statsDimension";
+import { statsDimensionTrend, statsDimensionTrendTrigger } from "../../functions/statsDimensionTrend";
 import type { HttpRequestLike } from "../../functions/trigger";
 import { categoricalRollup, FixedRollupReader } from "../support/dimensionRollups";
 
@@ -71,8 +71,7 @@ test("one week and trend: CSV when asked for", async () => {
 });
 
 test("the triggers: routes beside /stats/dimensions, query key, GET", () => {
-  const one = createStatsDimensionTrigger(() => reader);
-  const trend = createStatsDimensionTrendTrigger(() => reader);
+  const [one, trend] = [statsDimensionTrigger, statsDimensionTrendTrigger];
   assert.deepEqual([one.route, one.key, one.methods], ["v1/stats/dimensions/{name}", "query", ["GET"]]);
   assert.deepEqual([trend.route, trend.key, trend.methods], ["v1/stats/dimensions/{name}/trend", "query", ["GET"]]);
   assert.notEqual(one.name, trend.name);

@@ -13,6 +13,7 @@ import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
 import { RawArchive, rawBlobName } from "../../shared/storage/rawArchive";
 import { WeeklyStatsTable, type RebuildLock } from "../../shared/storage/weeklyStatsTable";
+import { WeekStats } from "../../shared/aggregation/weekStats";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { nearestRank, type Model, type ModelDimension } from "./referenceModel";
@@ -38,6 +39,8 @@ export function lockTaken(holder: string, ageSeconds = 0, leaseSeconds = rebuild
 
 export interface Tables {
   weeklyStats: WeeklyStatsTable;
+  /** The week statistics read from weeklyStats, as the routes read them. */
+  weekStats: WeekStats;
   hierarchyWeeks: HierarchyWeeksTable;
 }
 
@@ -75,7 +78,8 @@ export class AggregationHarness {
       await client.createTable();
       return client;
     };
-    return { weeklyStats: new WeeklyStatsTable(await make("Stats")), hierarchyWeeks: new HierarchyWeeksTable(await make("History")) };
+    const weeklyStats = new WeeklyStatsTable(await make("Stats"));
+    return { weeklyStats, weekStats: new WeekStats(weeklyStats), hierarchyWeeks: new HierarchyWeeksTable(await make("History")) };
   }
 
   /** What aggregateDocument needs, over the given tables. */
@@ -106,7 +110,7 @@ export class AggregationHarness {
 export async function assertMatchesModel(tables: Tables, model: Model): Promise<void> {
   assert.deepEqual(await tables.weeklyStats.listWeeks(), [...model.weeks.keys()].sort());
   for (const [week, expected] of model.weeks) {
-    const actual = await tables.weeklyStats.readRollup(week as IsoWeek);
+    const actual = await tables.weekStats.readRollup(week as IsoWeek);
     assert.equal(actual.hierarchies, expected.hierarchies, `${week} hierarchies`);
     assert.equal(actual.clients, expected.clients, `${week} clients`);
     assert.equal(actual.featureHierarchies, expected.featureHierarchies, `${week} featureHierarchies`);
@@ -149,9 +153,9 @@ function assertWithinOnePercent(actual: number | null, exact: number | null, wha
  * percentiles within 1% of the model's nearest-rank values of the raw numbers.
  */
 export async function assertDimensionsMatch(tables: Tables, week: string, expected: ReadonlyMap<string, ModelDimension>): Promise<void> {
-  const all = await tables.weeklyStats.readDimensions(week);
+  const all = await tables.weekStats.readDimensions(week);
   for (const [name, model] of expected) {
-    const actual = await tables.weeklyStats.readDimension(week, name);
+    const actual = await tables.weekStats.readDimension(week, name);
     assert.deepEqual(all.get(name), actual, `${week} ${name}: readDimensions and readDimension differ`);
     assert.equal(actual.kind, model.kind, `${week} ${name} kind`);
     assert.equal(actual.hierarchies, model.hierarchies, `${week} ${name} hierarchies`);

@@ -126,7 +126,7 @@ describe("aggregation against Azurite", () => {
     const heard: [string, number][] = [];
     const weekChanges = {
       // What the week held when told: the commit must not have happened yet.
-      weekChanging: async (week: string) => void heard.push([week, (await tables.weeklyStats.readRollup(week as IsoWeek)).hierarchies]),
+      weekChanging: async (week: string) => void heard.push([week, (await tables.weekStats.readRollup(week as IsoWeek)).hierarchies]),
     };
     const doc = makeUsageDocument();
     const week = isoWeekOf(new Date(doc.collectedAt));
@@ -147,7 +147,7 @@ describe("aggregation against Azurite", () => {
     const claims = await Promise.all(docs.map(archive));
     const results = await Promise.all(claims.map((claim) => aggregateDocument(claim, harness.deps(tables))));
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set(["counted"]));
-    const rollup = await tables.weeklyStats.readRollup(isoWeekOf(new Date(docs[0]!.collectedAt)));
+    const rollup = await tables.weekStats.readRollup(isoWeekOf(new Date(docs[0]!.collectedAt)));
     assert.equal(rollup.hierarchies, 20);
     assert.equal(rollup.clients, docs.reduce((sum, d) => sum + d.clients.total, 0));
   });
@@ -165,14 +165,14 @@ describe("aggregation against Azurite", () => {
     // Azure's accounting: strings are UTF-16 (2 bytes a character) plus per-property overhead.
     const size = Object.entries(entity).reduce((sum, [name, value]) => sum + 8 + name.length * 2 + (typeof value === "string" ? 4 + value.length * 2 : 8), 4);
     assert.ok(size < 1_000_000, `the rollup row is ${size} bytes`);
-    const rollup = await tables.weeklyStats.readRollup(week);
+    const rollup = await tables.weekStats.readRollup(week);
     assert.equal(rollup.hierarchies, 12);
     assert.equal([...osOf(rollup).values()].reduce((sum, o) => sum + o.clients, 0), 12 * 1000);
     assert.ok((osOf(rollup).get(OTHER_NAME)?.clients ?? 0) > 0, "nothing was folded: the test did not reach the row's capacity");
     // Replacing a snapshot whose names were folded takes them back out of (other).
     const replacement = makeUsageDocument({ hierarchyId: hierarchies[11]!, collectedAt: "2026-11-19T03:00:00.000Z" });
     await aggregateDocument(await archive(replacement), harness.deps(tables));
-    const after = await tables.weeklyStats.readRollup(week);
+    const after = await tables.weekStats.readRollup(week);
     assert.equal([...osOf(after).values()].reduce((sum, o) => sum + o.clients, 0), 11 * 1000 + replacement.clients.total);
   });
 
@@ -184,7 +184,7 @@ describe("aggregation against Azurite", () => {
     const features = Object.fromEntries([["constructor", { enabled: true, uses: 4 }], ["hasOwnProperty", { enabled: false }]]) as UsageV1["features"];
     const trap = { ...doc, clients: { ...doc.clients, byOs }, features };
     await aggregateDocument(await archive(trap), harness.deps(tables));
-    const rollup = await tables.weeklyStats.readRollup(isoWeekOf(new Date(doc.collectedAt)));
+    const rollup = await tables.weekStats.readRollup(isoWeekOf(new Date(doc.collectedAt)));
     assert.deepEqual([...osOf(rollup)].map(([n, o]) => [n, o.clients]).sort(), [["__proto__", 1], ["constructor", 2], ["hasOwnProperty", total - 3]]);
     assert.deepEqual(rollup.features.get("constructor"), { enabledHierarchies: 1, uses: 4, named: 1 });
     assert.deepEqual(rollup.features.get("hasOwnProperty"), { enabledHierarchies: 0, uses: 0, named: 1 });
@@ -201,7 +201,7 @@ describe("aggregation against Azurite", () => {
     assert.equal((await aggregateDocument(await archive(recent), deps)).status, "counted");
     assert.equal((await aggregateDocument(await archive(old), deps)).status, "counted");
     assert.equal((await aggregateDocument(await archive(older), deps)).status, "unchanged");
-    const oldWeek = await tables.weeklyStats.readRollup("2025-W06");
+    const oldWeek = await tables.weekStats.readRollup("2025-W06");
     assert.deepEqual([...versionsOf(oldWeek).keys()], ["2403"]);
     const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId));
     assert.deepEqual(history.map((h) => [h.week, h.version]), [["2025-W06", "2403"], ["2026-W47", "2409"]]);
@@ -218,7 +218,7 @@ describe("aggregation against Azurite", () => {
     const claim = await archive(doc);
     assert.equal((await aggregateDocument(claim, harness.deps(tables))).status, "deferred");
     assert.equal((await queue.getProperties()).approximateMessagesCount, before + 1);
-    assert.equal((await tables.weeklyStats.readRollup(week)).hierarchies, 0);
+    assert.equal((await tables.weekStats.readRollup(week)).hierarchies, 0);
     assert.equal((await aggregateDocument(claim, harness.deps(tables), { ignoreRebuildLock: true })).status, "counted");
   });
 
@@ -241,8 +241,8 @@ describe("aggregation against Azurite", () => {
     assert.deepEqual([leftover.status, leftover.lock?.expired], ["counted", true]);
     const waiting = await aggregateDocument(await archive(fresh!), harness.deps(tables));
     assert.deepEqual([waiting.status, waiting.lock?.expired, waiting.lock?.holder], ["deferred", false, "reaggregate@running"]);
-    assert.equal((await tables.weeklyStats.readRollup(weekOf(expired!))).hierarchies, 1);
-    assert.equal((await tables.weeklyStats.readRollup(weekOf(fresh!))).hierarchies, 0);
+    assert.equal((await tables.weekStats.readRollup(weekOf(expired!))).hierarchies, 1);
+    assert.equal((await tables.weekStats.readRollup(weekOf(fresh!))).hierarchies, 0);
     // Without a lock there is nothing to report.
     const plain = await aggregateDocument(await archive(makeUsageDocument()), harness.deps(tables));
     assert.equal(plain.lock, undefined);

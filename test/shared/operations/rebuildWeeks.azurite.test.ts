@@ -153,10 +153,10 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     assert.deepEqual(dry.map((r) => [r.status, r.documents, r.previousSnapshots]), [["dry-run", 0, 1]]);
     const skipped = await rebuildWeeks("2024-W10", "2024-W10", deps);
     assert.equal(skipped[0]?.status, "skipped-no-raw");
-    assert.equal((await tables.weeklyStats.readRollup("2024-W10")).hierarchies, 1);
+    assert.equal((await tables.weekStats.readRollup("2024-W10")).hierarchies, 1);
     const forced = await rebuildWeeks("2024-W10", "2024-W10", deps, { force: true });
     assert.equal(forced[0]?.status, "rebuilt");
-    assert.equal((await tables.weeklyStats.readRollup("2024-W10")).hierarchies, 0);
+    assert.equal((await tables.weekStats.readRollup("2024-W10")).hierarchies, 0);
     assert.equal((await tables.hierarchyWeeks.list(toHierarchyKey(doc.hierarchyId))).length, 0);
   });
 

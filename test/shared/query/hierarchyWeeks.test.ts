@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { NotFoundError } from "../../../shared/errors";
 import type { IsoWeek } from "../../../shared/isoWeek";
 import { readHierarchyWeeks, toHierarchyWeeks, toHierarchyWeeksCsv } from "../../../shared/query/hierarchyWeeks";
-import type { HierarchyWeek } from "../../../shared/storage/hierarchyWeeksTable";
+import type { HierarchyWeek } from "../../../shared/aggregation/weekSnapshot";
 
 const hierarchyId = "KNvX+/9v0aBcD1eFgH2iJk3LmN4oPq5RsT6uVw7XyZ8=";
 const hierarchyKey = "KNvX-_9v0aBcD1eFgH2iJk3LmN4oPq5RsT6uVw7XyZ8";

@@ -32,9 +32,15 @@ describe("WeeklyStatsTable rows against Azurite", () => {
     const row = await weeklyStats.table.getEntity(snapshot.week, rowKeys.rollup(shard));
     const size = entitySize(row);
     assert.ok(size <= tableLimits.maxEntityBytes && size > 0.75 * tableLimits.maxEntityBytes, `the row is ${size} bytes`);
-    const summary = await weeklyStats.readSummary(snapshot.week);
-    assert.deepEqual(summary.versions, versionsOf(await weeklyStats.readRollup(snapshot.week)));
-    assert.ok(summary.versions.has(OTHER_NAME));
+    const [selected, ...moreSelected] = await weeklyStats.readShards(snapshot.week, { dimensions: ["version"] });
+    const [whole, ...moreWhole] = await weeklyStats.readShards(snapshot.week);
+    assert.equal(moreSelected.length + moreWhole.length, 0, "one shard has a row");
+    assert.deepEqual(versionsOf(selected!), versionsOf(whole!));
+    assert.ok(versionsOf(selected!).has(OTHER_NAME));
+    // Only the totals and the selected dimension came back.
+    assert.equal(selected!.hierarchies, whole!.hierarchies);
+    assert.equal(selected!.dimensions.get("os")?.hierarchies, 0);
+    assert.ok((whole!.dimensions.get("os")?.hierarchies ?? 0) > 0);
   });
 
   test("a worst-case snapshot whose every entry was folded fits one row, and its placement reads back by name", async () => {
