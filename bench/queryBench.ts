@@ -40,6 +40,13 @@ function routesFor(hierarchyKeys: readonly string[]): Route[] {
     { name: "stats/features", path: () => `/api/v1/stats/features?week=${WEEK}` },
     { name: "stats/trend (1 week)", path: () => `/api/v1/stats/trend?from=${WEEK}&to=${WEEK}` },
     { name: "hierarchies/{id}/weeks", path: (i) => `/api/v1/hierarchies/${hierarchyKeys[i % hierarchyKeys.length]!}/weeks` },
+    { name: "stats/dimensions", path: () => `/api/v1/stats/dimensions` },
+    // One dimension of each kind: a value per hierarchy, a set, clients by name, a distribution.
+    { name: "dimensions/sqlVersion", path: () => `/api/v1/stats/dimensions/sqlVersion?week=${WEEK}` },
+    { name: "dimensions/siteRole", path: () => `/api/v1/stats/dimensions/siteRole?week=${WEEK}` },
+    { name: "dimensions/os", path: () => `/api/v1/stats/dimensions/os?week=${WEEK}` },
+    { name: "dimensions/clients", path: () => `/api/v1/stats/dimensions/clients?week=${WEEK}` },
+    { name: "dimensions/clients/trend", path: () => `/api/v1/stats/dimensions/clients/trend?from=${WEEK}&to=${WEEK}` },
   ];
 }
 
@@ -163,7 +170,7 @@ async function measureLatency(probes: readonly Probe[]): Promise<string[]> {
   }
   return probes.map((probe, p) => {
     const t = times[p]!;
-    return `    ${probe.name.padEnd(24)} p50 ${fmt(percentile(t, 50), 1).padStart(6)} ms   p99 ${fmt(percentile(t, 99), 1).padStart(6)} ms   (${details[p]!})`;
+    return `    ${probe.name.padEnd(26)} p50 ${fmt(percentile(t, 50), 1).padStart(6)} ms   p99 ${fmt(percentile(t, 99), 1).padStart(6)} ms   (${details[p]!})`;
   });
 }
 
@@ -188,7 +195,7 @@ async function countRouteRequests(): Promise<string[]> {
       counter.start();
       await get(runtime.url, route.path(0));
       const seen = counter.stop();
-      lines.push(`    ${route.name.padEnd(24)} ${seen.length} storage request(s): ${seen.join(" | ")}`);
+      lines.push(`    ${route.name.padEnd(26)} ${seen.length} storage request(s): ${seen.join(" | ")}`);
     }
     return lines;
   } finally {

@@ -59,10 +59,10 @@ param rejectedRetentionDays int = 90
 @description('Memory of each Flex Consumption instance in MB; CPU and network scale with it.')
 param instanceMemoryMB int = 2048
 
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
-@description('Upper bound on Flex Consumption instances, which caps cost and the load put on storage.')
-param maximumInstanceCount int = 100
+@description('Upper bound on the on-demand instances of each per-function scale group (the HTTP routes together; aggregation on its own). 2 x 16 documents in flight keeps one week within its table partition\'s throughput: docs/data-model.md, "Contention".')
+param maximumInstanceCount int = 2
 
 @allowed([
   'Standard_LRS'

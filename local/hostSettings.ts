@@ -3,13 +3,13 @@ import { dirname, join } from "node:path";
 
 /**
  * The parts of host.json the local runtime honours, so that it behaves like the Functions
- * host. Not `newBatchThreshold`: the local runtime fetches the next batch when the current
- * one is done, where the host tops up at that threshold; only throughput differs.
+ * host.
  */
 export interface HostSettings {
   routePrefix: string;
   queues: {
     batchSize: number;
+    newBatchThreshold: number;
     maxDequeueCount: number;
     visibilityTimeoutMs: number;
     maxPollingIntervalMs: number;
@@ -40,6 +40,7 @@ interface HostJson {
     http?: { routePrefix?: string };
     queues?: {
       batchSize?: number;
+      newBatchThreshold?: number;
       maxDequeueCount?: number;
       visibilityTimeout?: string;
       maxPollingInterval?: string;
@@ -56,6 +57,8 @@ export function readHostSettings(root: string = projectRoot()): HostSettings {
     routePrefix: host.extensions?.http?.routePrefix ?? "api",
     queues: {
       batchSize,
+      // The host's default is batchSize / 2 per core; the local runtime counts as one core.
+      newBatchThreshold: queues.newBatchThreshold ?? Math.floor(batchSize / 2),
       maxDequeueCount: queues.maxDequeueCount ?? 5,
       visibilityTimeoutMs: parseTimeSpan(queues.visibilityTimeout ?? "00:00:00"),
       maxPollingIntervalMs: parseTimeSpan(queues.maxPollingInterval ?? "00:01:00"),

@@ -27,7 +27,8 @@ export function decodeQueueMessage(messageText: string): unknown {
 }
 
 /**
- * Drives queue triggers with the Functions host's semantics: batches of `batchSize`, a
+ * Drives queue triggers with the Functions host's semantics: batches of `batchSize` topped
+ * up at `newBatchThreshold`, a
  * failed message made visible again after `visibilityTimeout`, and after `maxDequeueCount`
  * failed attempts moved, unchanged, to `<queue>-poison`. Polling backs off to
  * `maxPollingInterval` while a queue is empty.
@@ -54,29 +55,42 @@ export class QueueHost {
     await Promise.all(this.loops);
   }
 
+  /**
+   * The host's loop: fetch up to `batchSize` messages, and fetch again as soon as no more than
+   * `newBatchThreshold` are still running, so at most batchSize + newBatchThreshold run at
+   * once and a slow message holds up nobody.
+   */
   private async run(trigger: QueueTrigger): Promise<void> {
     const queue = this.options.queueService.getQueueClient(trigger.queueName);
     const poison = this.options.queueService.getQueueClient(`${trigger.queueName}-poison`);
+    const { batchSize, newBatchThreshold, maxPollingIntervalMs } = this.options.settings;
+    const running = new Set<Promise<void>>();
     let delay = MIN_POLL_MS;
     while (!this.stopped) {
+      if (running.size > newBatchThreshold) {
+        await Promise.race(running);
+        continue;
+      }
       let received: DequeuedMessageItem[] = [];
       try {
-        const response = await queue.receiveMessages({
-          numberOfMessages: this.options.settings.batchSize,
-          visibilityTimeout: PROCESSING_VISIBILITY_SECONDS,
-        });
+        const response = await queue.receiveMessages({ numberOfMessages: batchSize, visibilityTimeout: PROCESSING_VISIBILITY_SECONDS });
         received = response.receivedMessageItems;
       } catch (error) {
         this.options.log("warning", `polling ${trigger.queueName} failed: ${String(error)}`);
       }
+      for (const message of received) {
+        const work: Promise<void> = this.process(trigger, queue, poison, message).finally(() => running.delete(work));
+        running.add(work);
+      }
       if (received.length > 0) {
         delay = MIN_POLL_MS;
-        await Promise.all(received.map((message) => this.process(trigger, queue, poison, message)));
         continue;
       }
-      await this.sleep(delay);
-      delay = Math.min(delay * 2, this.options.settings.maxPollingIntervalMs);
+      // Nothing new: wait for the back-off, or for a running message to finish, whichever comes first.
+      await Promise.race([this.sleep(delay), ...running]);
+      delay = Math.min(delay * 2, maxPollingIntervalMs);
     }
+    await Promise.all(running);
   }
 
   private sleep(ms: number): Promise<void> {

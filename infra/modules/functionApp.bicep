@@ -58,9 +58,9 @@ param statsMinHierarchies int
 @description('Memory of each instance in MB.')
 param instanceMemoryMB int
 
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
-@description('Upper bound on instances.')
+@description('Upper bound on the on-demand instances of each per-function scale group.')
 param maximumInstanceCount int
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {

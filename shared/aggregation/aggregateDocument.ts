@@ -78,7 +78,7 @@ export class PermanentAggregationError extends Error {
 }
 
 // Concurrent workers on one week's shard retry on ETag conflicts; this many is far beyond
-// what batchSize 16 per instance produces, and a message that still fails is retried by the queue.
+// what host.json's 16 in flight per instance produces, and a message that still fails is retried by the queue.
 const MAX_COMMIT_ATTEMPTS = 25;
 
 /** The snapshot a validated document makes. */

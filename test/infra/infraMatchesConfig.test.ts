@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { appSettingNames, readConfig, storageNames } from "../../shared/config";
-import { projectRoot } from "../../local/hostSettings";
+import { projectRoot, readHostSettings } from "../../local/hostSettings";
 import { readArmInventory, type ArmInventory, type DeclaredName } from "./armInventory";
 import { compileBicepFolder, compileBicepSources, findBicep } from "./bicepCli";
 
@@ -180,6 +180,15 @@ describe("parameters", { skip }, () => {
     const codeDefault = readConfig({}).rateLimitPerHour;
     assert.equal(parameters.rateLimitPerHour?.defaultValue, codeDefault);
     assert.equal(parametersFile.parameters.rateLimitPerHour?.value, `\${RATE_LIMIT_PER_HOUR=${codeDefault}}`);
+  });
+
+  test("aggregation runs at most 32 documents at once, the concurrency one week's partition holds (docs/data-model.md, Contention)", () => {
+    const queues = readHostSettings(root).queues;
+    const instances = parameters.maximumInstanceCount?.defaultValue;
+    assert.equal(typeof instances, "number");
+    const inFlight = (instances as number) * (queues.batchSize + queues.newBatchThreshold);
+    assert.ok(inFlight <= 32, `${String(instances)} instances x (${queues.batchSize} + ${queues.newBatchThreshold}) = ${inFlight} in flight`);
+    assert.equal(parametersFile.parameters.maximumInstanceCount, undefined, "main.parameters.json would override the default");
   });
 });
 

@@ -23,13 +23,18 @@ describe("the local queue host against Azurite", () => {
   });
   after(async () => azurite.close());
 
-  async function run(name: string, handler: QueueTrigger["handler"], body: (host: QueueHost) => Promise<void>): Promise<void> {
+  async function run(
+    name: string,
+    handler: QueueTrigger["handler"],
+    body: (host: QueueHost) => Promise<void>,
+    batches: { batchSize: number; newBatchThreshold: number } = { batchSize: 4, newBatchThreshold: 2 },
+  ): Promise<void> {
     await queues.getQueueClient(name).createIfNotExists();
     await queues.getQueueClient(`${name}-poison`).createIfNotExists();
     const host = new QueueHost({
       triggers: [{ kind: "queue", name, queueName: name, handler }],
       queueService: queues,
-      settings: { batchSize: 4, maxDequeueCount: 3, visibilityTimeoutMs: 0, maxPollingIntervalMs: 100 },
+      settings: { ...batches, maxDequeueCount: 3, visibilityTimeoutMs: 0, maxPollingIntervalMs: 100 },
       log: () => undefined,
     });
     host.start();
@@ -70,5 +75,42 @@ describe("the local queue host against Azurite", () => {
     });
     assert.deepEqual(received, [{ docId: "x" }, { docId: "x" }]);
     assert.equal(await count("flaky-poison"), 0);
+  });
+
+  test("like the host, it tops up at newBatchThreshold: at most batchSize + newBatchThreshold messages run at once, and a slow one does not hold up the rest", async () => {
+    const queue = queues.getQueueClient("top-up");
+    await queue.createIfNotExists();
+    const messages = 12;
+    for (let i = 0; i < messages; i++) await queue.sendMessage(Buffer.from(JSON.stringify({ i })).toString("base64"));
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    let releaseSlow: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+    await run(
+      "top-up",
+      async (message) => {
+        running++;
+        most = Math.max(most, running);
+        const { i } = message as { i: number };
+        // Message 0 waits until every other message is done: a host that waits for the whole batch never gets there.
+        if (i === 0) await slow;
+        else await new Promise((resolve) => setTimeout(resolve, 20));
+        running--;
+        done.push(i);
+        if (done.length === messages - 1) releaseSlow();
+      },
+      async () => {
+        try {
+          await waitFor(async () => done.length === messages, "every message", 5_000);
+        } finally {
+          releaseSlow(); // so that a host stuck on the batch can stop
+        }
+      },
+      { batchSize: 3, newBatchThreshold: 2 },
+    );
+    assert.ok(most <= 5, `${most} ran at once`);
+    assert.ok(most > 3, `${most} ran at once: it never topped up beyond one batch`);
+    assert.equal(done.at(-1), 0);
   });
 });
