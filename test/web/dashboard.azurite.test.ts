@@ -16,6 +16,7 @@ import { fillRuntime, type FilledFleet } from "./fillRuntime";
 import { findChromium } from "./findChromium";
 
 const chromiumPath = findChromium();
+const skip = chromiumPath === undefined ? "no Chromium found (CHROMIUM_PATH, or chromium on PATH: apt-get install chromium)" : false;
 const screenshots = join(projectRoot(), ".data", "screenshots");
 /** Folding on by default, so that the page is seen to leave the server's default alone. */
 const SERVER_MIN_HIERARCHIES = 3;
@@ -45,7 +46,7 @@ function topAndOther(entries: [string, number][]): [string, number][] {
   return [...entries.slice(0, TOP_VALUES), ["other", entries.slice(TOP_VALUES).reduce((sum, [, n]) => sum + n, 0)]];
 }
 
-describe("the dashboard in headless Chromium", { skip: chromiumPath === undefined ? "no Chromium found (CHROMIUM_PATH, or chromium on PATH: apt-get install chromium)" : false, timeout: 300_000 }, () => {
+describe("the dashboard in headless Chromium", { skip, timeout: 300_000 }, () => {
   let t: TestRuntime | undefined;
   let fleet: FilledFleet;
   let browser: Browser | undefined;
@@ -223,5 +224,23 @@ describe("the dashboard in headless Chromium", { skip: chromiumPath === undefine
     assert.equal(await enterKey(page, INGEST_KEY), "refused");
     assert.deepEqual(problems.filter((p) => !p.includes("401")), []);
     await page.context().close();
+  });
+});
+
+describe("the dashboard in headless Chromium, before any data", { skip, timeout: 120_000 }, () => {
+  test("says there is no data yet and draws no chart", async () => {
+    const t = await startTestRuntime();
+    const browser = await chromium.launch({ executablePath: chromiumPath!, headless: true });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${t.url}/api/dashboard`);
+      assert.equal(await enterKey(page, QUERY_KEY), "ready");
+      assert.match(await page.locator("#status").innerText(), /no data yet/i);
+      assert.ok(!(await page.locator("#charts").isVisible()));
+      assert.ok(await page.locator("#forget-key").isVisible(), "the key was taken");
+    } finally {
+      await browser.close();
+      await t.close();
+    }
   });
 });

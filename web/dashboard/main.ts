@@ -35,6 +35,8 @@ function show(state: PageState, message: string): void {
   keyForm.hidden = unlocked;
   forgetButton.hidden = !unlocked;
   chartsArea.hidden = !unlocked || weekSelect.options.length === 0;
+  // One round at a time: a second one started mid-way could finish first and be drawn over.
+  for (const control of [weekSelect, minHierarchiesInput, dimensionSelect]) control.disabled = state === "loading";
 }
 
 const charts = new Map<string, Chart>();
