@@ -40,10 +40,11 @@ const numbers = (columns: string[], rows: [string, ...(number | null)[]][]): Pan
   rows: rows.map(([label, ...values]) => ({ label, values })),
 });
 
-/** Named entries as a chart of the top ones shows them: all when at most one would be left over, else the first TOP_VALUES and "other". */
+/** Named entries as a chart of the top ones shows them: all when at most one would be left over, else the first TOP_VALUES and "other (n)". */
 function topAndOther(entries: [string, number][]): [string, number][] {
   if (entries.length <= TOP_VALUES + 1) return entries;
-  return [...entries.slice(0, TOP_VALUES), ["other", entries.slice(TOP_VALUES).reduce((sum, [, n]) => sum + n, 0)]];
+  const rest = entries.slice(TOP_VALUES);
+  return [...entries.slice(0, TOP_VALUES), [`other (${rest.length})`, rest.reduce((sum, [, n]) => sum + n, 0)]];
 }
 
 describe("the dashboard in headless Chromium", { skip, timeout: 300_000 }, () => {
@@ -156,7 +157,7 @@ describe("the dashboard in headless Chromium", { skip, timeout: 300_000 }, () =>
       const ranked = [...totals].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([value]) => value);
       const named = ranked.length <= TOP_VALUES + 1 ? ranked : ranked.slice(0, TOP_VALUES);
       const rest = ranked.slice(named.length);
-      const columns = ["week", ...named, ...(rest.length > 0 ? ["other"] : [])];
+      const columns = ["week", ...named, ...(rest.length > 0 ? [`other (${rest.length})`] : [])];
       const at = (values: Record<string, number>, value: string) => values[value] ?? 0;
       return numbers(
         columns,

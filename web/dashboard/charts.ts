@@ -33,11 +33,17 @@ const colour = (i: number): string => palette[i % palette.length]!;
 /** How many named slices or lines a chart shows before the rest become one "other". */
 export const TOP_VALUES = 10;
 
-/** The first `top` entries (already in the API's order), and the rest summed as `other` when there is a rest. */
-export function withOther(entries: readonly [string, number][], top: number, other: string): [string, number][] {
-  if (entries.length <= top + 1) return [...entries];
+/** The label of the entries summed into one: how many they are, so it cannot pass for a value of that name. */
+export const otherLabel = (count: number): string => `other (${count})`;
+
+/**
+ * The first `top` entries (already in the API's order) and the rest summed as one, labelled
+ * otherLabel; all of them when at most one would be left over (one value needs no "other").
+ */
+export function withOther(entries: readonly [string, number][], top: number): { shown: [string, number][]; folded: boolean } {
+  if (entries.length <= top + 1) return { shown: [...entries], folded: false };
   const rest = entries.slice(top).reduce((sum, [, n]) => sum + n, 0);
-  return [...entries.slice(0, top), [other, rest]];
+  return { shown: [...entries.slice(0, top), [otherLabel(entries.length - top), rest]], folded: true };
 }
 
 /** Versions as the API writes them (YYMM), newest first. */
@@ -80,16 +86,16 @@ export function drawFleetSize(canvas: HTMLCanvasElement, trend: WeekTrend): Char
 
 /** The week's clients by OS (GET /stats/os), the largest TOP_VALUES and the rest as one slice. */
 export function drawOsShare(canvas: HTMLCanvasElement, os: OsStats): Chart {
-  const slices = withOther(
+  const { shown, folded } = withOther(
     os.os.map((o) => [o.name, o.clients]),
     TOP_VALUES,
-    "other",
   );
+  const colours = shown.map((_, i) => (folded && i === shown.length - 1 ? OTHER_COLOUR : colour(i)));
   return new Chart(canvas, {
     type: "doughnut",
     data: {
-      labels: slices.map(([name]) => name),
-      datasets: [{ label: "clients", data: slices.map(([, n]) => n), backgroundColor: slices.map((_, i) => (i < TOP_VALUES ? colour(i) : OTHER_COLOUR)) }],
+      labels: shown.map(([name]) => name),
+      datasets: [{ label: "clients", data: shown.map(([, n]) => n), backgroundColor: colours }],
     },
     options: { plugins: { legend: { position: "right" } } },
   });
@@ -130,7 +136,7 @@ export function drawDimensionTrend(canvas: HTMLCanvasElement, trend: DimensionTr
     datasets = named.map((value, i) => ({ label: value, data: trend.weeks.map((w) => of(w.values, value)), borderColor: colour(i), backgroundColor: colour(i) }));
     if (named.length < ranked.length) {
       const rest = ranked.slice(named.length);
-      datasets.push({ label: "other", data: trend.weeks.map((w) => rest.reduce((sum, v) => sum + of(w.values, v), 0)), borderColor: OTHER_COLOUR, backgroundColor: OTHER_COLOUR });
+      datasets.push({ label: otherLabel(rest.length), data: trend.weeks.map((w) => rest.reduce((sum, v) => sum + of(w.values, v), 0)), borderColor: OTHER_COLOUR, backgroundColor: OTHER_COLOUR });
     }
   }
   const unit = trend.kind === "clients" ? "clients" : trend.kind === "distribution" ? trend.dimension : "hierarchies";
