@@ -13,15 +13,21 @@ interface DashboardPage {
   policy: string;
 }
 
-let cached: DashboardPage | undefined;
+export interface DashboardOptions {
+  /** Where the built page is: the compiled output's dist/web/dashboard unless given. */
+  dir?: string;
+}
+
+const pages = new Map<string, DashboardPage>();
 
 /** The built page, read once per process: it changes only with a deployment. */
-function readPage(): DashboardPage {
-  if (cached === undefined) {
-    const dir = join(__dirname, "..", dashboardFiles.dir);
-    cached = { html: readFileSync(join(dir, dashboardFiles.page), "utf8"), policy: readFileSync(join(dir, dashboardFiles.policy), "utf8") };
+function readPage(dir: string): DashboardPage {
+  let page = pages.get(dir);
+  if (page === undefined) {
+    page = { html: readFileSync(join(dir, dashboardFiles.page), "utf8"), policy: readFileSync(join(dir, dashboardFiles.policy), "utf8") };
+    pages.set(dir, page);
   }
-  return cached;
+  return page;
 }
 
 /**
@@ -30,9 +36,9 @@ function readPage(): DashboardPage {
  * for. The policy lets the page run its own inline script and style and call its own
  * origin, nothing else.
  */
-export function dashboard(context: InvocationContext): HttpResponseInit {
+export function dashboard(context: InvocationContext, options: DashboardOptions = {}): HttpResponseInit {
   try {
-    const page = readPage();
+    const page = readPage(options.dir ?? join(__dirname, "..", dashboardFiles.dir));
     return {
       status: 200,
       headers: {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { InvocationContext } from "@azure/functions";
 import { dashboard, dashboardTrigger } from "../../functions/dashboard";
@@ -60,4 +62,13 @@ describe("GET /api/dashboard", () => {
     assert.match(input, /type="password"/);
     assert.doesNotMatch(input, /\sname=/);
   });
+});
+
+test("a package built without the page answers 503 and logs why for the operator", () => {
+  const logged: string[] = [];
+  const response = dashboard(context(logged), { dir: join(tmpdir(), "no-dashboard-here") });
+  assert.equal(response.status, 503);
+  assert.equal(new Headers(response.headers).get("content-type"), "application/problem+json");
+  assert.equal(logged.length, 1);
+  assert.match(logged[0]!, /ENOENT/);
 });
