@@ -1,4 +1,5 @@
 import { aggregateUsageTrigger } from "./aggregateUsage";
+import { dashboardTrigger } from "./dashboard";
 import { healthTrigger } from "./health";
 import { hierarchyWeeksTrigger } from "./hierarchyWeeks";
 import { publishWeeklyDimensionsTrigger } from "./publishWeeklyDimensions";
@@ -19,6 +20,7 @@ export const triggers: readonly Trigger[] = [
   submitUsageTrigger,
   submitBatchTrigger,
   healthTrigger,
+  dashboardTrigger,
   aggregateUsageTrigger,
   publishWeeklyDimensionsTrigger,
   queueHealthTrigger,

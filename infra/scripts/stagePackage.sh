@@ -6,7 +6,8 @@
 #   dist/            functions/, shared/ and the schemas they import, compiled by
 #                    infra/scripts/tsconfig.package.json (package.json `main` is
 #                    dist/functions/index.js), and the schema validators precompiled by
-#                    scripts/buildValidators.ts; no tests, benchmarks, local runtime or scripts
+#                    scripts/buildValidators.ts, and the dashboard page (web/, one HTML file
+#                    built by scripts/buildDashboard.ts); no tests, benchmarks, local runtime or scripts
 #   node_modules/    production dependencies only, without source maps and TypeScript files
 #
 # azure.yaml runs this as the `prepackage` hook, which azd fires before it builds anything:
@@ -27,9 +28,11 @@ fi
 
 rm -rf "$out"
 node_modules/.bin/tsc -p infra/scripts/tsconfig.package.json
-# The schema validators are precompiled beside the compiled app (npm run build does the
-# same); the build script itself is not part of the package.
+# The schema validators are precompiled beside the compiled app, and the dashboard page is
+# bundled into dist/web/ (npm run build does the same); the build scripts themselves, and
+# esbuild and Chart.js that the second one uses, are not part of the package.
 node "$out/dist/scripts/buildValidators.js"
+node "$out/dist/scripts/buildDashboard.js"
 rm -rf "$out/dist/scripts"
 cp host.json package.json package-lock.json "$out/"
 

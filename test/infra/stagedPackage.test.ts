@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { projectRoot } from "../../local/hostSettings";
+import { dashboardFiles } from "../../functions/dashboard";
 import { triggers } from "../../functions/triggers";
 import type { Registration } from "./stagedEntryProbe";
 import { loadStaged, stageFromCleanCopy, type StagedPackage } from "./stagedPackage";
@@ -77,7 +78,16 @@ describe("the deployment package staged from a clean clone", { timeout: 240_000 
 
   test("the package holds the host's files and the compiled app, and no tests, benchmarks or tools", () => {
     assert.deepEqual(fs.readdirSync(packageDir()).sort(), ["dist", "host.json", "node_modules", "package-lock.json", "package.json"]);
-    assert.deepEqual(fs.readdirSync(path.join(packageDir(), "dist")).sort(), ["functions", "schemas", "shared"]);
+    assert.deepEqual(fs.readdirSync(path.join(packageDir(), "dist")).sort(), ["functions", "schemas", "shared", "web"]);
     assert.ok(fs.existsSync(path.join(packageDir(), manifest.main)), `${manifest.main} missing`);
+  });
+
+  test("the package holds the built dashboard page, with Chart.js bundled in, where functions/dashboard.ts reads it", () => {
+    const dir = path.join(packageDir(), "dist", dashboardFiles.dir);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [dashboardFiles.policy, dashboardFiles.page].sort());
+    const page = fs.readFileSync(path.join(dir, dashboardFiles.page), "utf8");
+    const script = /<script>([\s\S]*)<\/script>/.exec(page)?.[1] ?? "";
+    assert.ok(script.length > 100_000, `the page's script is ${script.length} characters: no Chart.js in it`);
+    assert.match(fs.readFileSync(path.join(dir, dashboardFiles.policy), "utf8"), /^default-src 'none'; script-src 'sha256-/);
   });
 });
