@@ -1,6 +1,7 @@
 import { aggregateUsageTrigger } from "./aggregateUsage";
 import { healthTrigger } from "./health";
 import { hierarchyWeeksTrigger } from "./hierarchyWeeks";
+import { openApiTrigger } from "./openapi";
 import { createPublishWeeklyDimensionsTrigger } from "./publishWeeklyDimensions";
 import { queueHealthTrigger } from "./queueHealth";
 import { createStatsDimensionTrigger } from "./statsDimension";
@@ -19,6 +20,7 @@ export const triggers: readonly Trigger[] = [
   submitUsageTrigger,
   submitBatchTrigger,
   healthTrigger,
+  openApiTrigger,
   aggregateUsageTrigger,
   createPublishWeeklyDimensionsTrigger((services) => services.weeklyStats),
   queueHealthTrigger,
