@@ -71,7 +71,7 @@ const dimensionNameParameter: Json = {
 const ingestKey = [{ ingestKeyHeader: [] }, { ingestKeyQuery: [] }];
 const queryKey = [{ queryKeyHeader: [] }, { queryKeyQuery: [] }];
 
-/** A GET query route; every one answers 400 for a bad parameter, 401 without the query key, 503 when storage is down. */
+/** A GET query route: 400 for a bad parameter (when it takes any), 401 without the query key, 503 when storage is down. */
 function queryOperation(operationId: string, summary: string, parameters: Json[], answer: Json, extra: Json = {}): Json {
   return {
     get: {
@@ -82,7 +82,7 @@ function queryOperation(operationId: string, summary: string, parameters: Json[]
       parameters,
       responses: {
         "200": answer,
-        "400": problem("A missing or malformed parameter, or one given twice: /problems/invalid-parameter, errors naming it."),
+        ...(parameters.length === 0 ? {} : { "400": problem("A missing or malformed parameter, or one given twice: /problems/invalid-parameter, errors naming it.") }),
         "401": unauthorized,
         ...extra,
         "503": unavailable,
