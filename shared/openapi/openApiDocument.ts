@@ -36,7 +36,7 @@ const unavailable = problem("Storage did not answer (or this instance holds as m
 function queryAnswer(schemaName: string, description: string): Json {
   return {
     description,
-    headers: { Vary: { description: "Accept: the same URL answers JSON or CSV.", schema: { type: "string" } } },
+    headers: { Vary: { description: "The same URL answers JSON or CSV, so a cache keys on Accept too.", required: true, schema: { const: "Accept" } } },
     content: { ...json(ref(schemaName)), ...csvText },
   };
 }

@@ -145,12 +145,13 @@ describe("real responses of every route against the OpenAPI description (local r
     const response = await call(t.url, { path: "/api/v1/stats/versions?week=2026-W47", headers: query, status: 200 });
     assert.deepEqual(strict.check(response), ["/clients must be string"]);
     assert.deepEqual(conformance.check(response), []);
-    // And a body where the description has none, a status it does not declare, an undeclared media type:
+    // And a body where the description has none, a status it does not declare, an undeclared media type, a required header missing:
     assert.deepEqual(conformance.check({ ...response, url: `${t.url}/api/v1/stats/trend`, status: 401 }), [
       "a 401 has no body here, yet one was sent",
       "a 401 has no body here, yet Content-Type is application/json; charset=utf-8",
     ]);
     assert.deepEqual(conformance.check({ ...response, status: 418 }), ["GET /v1/stats/versions does not describe a 418"]);
-    assert.deepEqual(conformance.check({ ...response, headers: new Headers({ "content-type": "text/html" }) }), ["Content-Type text/html is not among application/json, text/csv"]);
+    assert.deepEqual(conformance.check({ ...response, headers: new Headers({ "content-type": "text/html", vary: "Accept" }) }), ["Content-Type text/html is not among application/json, text/csv"]);
+    assert.deepEqual(conformance.check({ ...response, headers: new Headers({ "content-type": "application/json" }) }), ["header Vary is missing"]);
   });
 });
