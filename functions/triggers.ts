@@ -2,6 +2,7 @@ import { aggregateUsageTrigger } from "./aggregateUsage";
 import { dashboardTrigger } from "./dashboard";
 import { healthTrigger } from "./health";
 import { hierarchyWeeksTrigger } from "./hierarchyWeeks";
+import { openApiTrigger } from "./openapi";
 import { publishWeeklyDimensionsTrigger } from "./publishWeeklyDimensions";
 import { queueHealthTrigger } from "./queueHealth";
 import { statsDimensionTrigger } from "./statsDimension";
@@ -21,6 +22,7 @@ export const triggers: readonly Trigger[] = [
   submitBatchTrigger,
   healthTrigger,
   dashboardTrigger,
+  openApiTrigger,
   aggregateUsageTrigger,
   publishWeeklyDimensionsTrigger,
   queueHealthTrigger,

@@ -5,7 +5,7 @@
  * Run: `npm run build && node dist/scripts/generateTypes.js` (npm run gen:types).
  * test/schemas/generatedTypes.test.ts regenerates in memory and fails on any drift.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { compile } from "json-schema-to-typescript";
 import { inlineSchemaRefs } from "../shared/validation/inlineSchemaRefs";
@@ -21,10 +21,16 @@ export interface TypeTarget {
   output: string;
   /** The name of the root type. */
   rootName: string;
+  /**
+   * The schema is a library of `$defs` rather than a document: its root type then maps each
+   * named definition to its type (`ResultsV1["VersionStats"]`), so that every one is emitted.
+   */
+  definitionsOnly?: boolean;
 }
 
 export const typeTargets: readonly TypeTarget[] = Object.freeze([
   { schema: "schemas/usage.v1.schema.json", output: "shared/validation/usageV1.ts", rootName: "UsageV1" },
+  { schema: "schemas/results.v1.schema.json", output: "shared/query/resultsV1.ts", rootName: "ResultsV1", definitionsOnly: true },
 ]);
 
 /**
@@ -39,12 +45,72 @@ export function findProjectRoot(start: string = __dirname): string {
 }
 
 /**
- * Definitions worth a named type: objects and enums (Site, Level…). Scalars (a Build, a
- * Count) are inlined, so each property keeps its own description and type aliases such as
- * `type Count = number` do not pile up.
+ * Definitions worth a named type: objects, enums and unions (Site, Level, DimensionStats…).
+ * Scalars (a Build, a Count) are inlined, so each property keeps its own description and
+ * type aliases such as `type Count = number` do not pile up.
  */
 function isNamedDefinition(definition: Record<string, unknown>): boolean {
-  return definition.type === "object" || Array.isArray(definition.enum);
+  return definition.type === "object" || Array.isArray(definition.enum) || Array.isArray(definition.oneOf);
+}
+
+/** Every schema in `schemas/` by its `$id`, for references from one schema into another. */
+function schemasById(root: string): Map<string, Record<string, unknown>> {
+  const byId = new Map<string, Record<string, unknown>>();
+  for (const file of readdirSync(join(root, "schemas")).filter((name) => name.endsWith(".schema.json"))) {
+    const parsed: unknown = JSON.parse(readFileSync(join(root, "schemas", file), "utf8"));
+    if (isRecord(parsed) && typeof parsed.$id === "string") byId.set(parsed.$id, parsed);
+  }
+  return byId;
+}
+
+/**
+ * A copy of `schema` whose `$ref`s into another schema's `$defs` (`urn:…:usage:1#/$defs/Level`)
+ * are made local, as the type generator resolves references as file paths and cannot follow
+ * a URN: a named definition (an enum) is copied into this schema's `$defs` under its own
+ * name, so that it is one type however often it is referenced; a scalar is inlined, its
+ * annotations overridden by the referring site's.
+ */
+export function localizeForeignRefs(schema: Record<string, unknown>, byId: ReadonlyMap<string, Record<string, unknown>>): Record<string, unknown> {
+  const own = isRecord(schema.$defs) ? schema.$defs : {};
+  const imported: Record<string, unknown> = {};
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!isRecord(node)) return node;
+    const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, visit(value)]));
+    const reference = copy.$ref;
+    if (typeof reference !== "string" || reference.startsWith("#")) return copy;
+    const [id = "", pointer = ""] = reference.split("#");
+    const name = /^\/\$defs\/([A-Za-z0-9]+)$/.exec(pointer)?.[1];
+    const definitions = byId.get(id)?.$defs;
+    const definition = name !== undefined && isRecord(definitions) ? definitions[name] : undefined;
+    if (name === undefined || !isRecord(definition)) throw new Error(`cannot resolve ${reference}`);
+    if (JSON.stringify(definition).includes('"$ref"')) throw new Error(`${reference} holds references of its own, which are not followed`);
+    if (isNamedDefinition(definition)) {
+      if (Object.hasOwn(own, name)) throw new Error(`${reference} has the name of a definition of this schema`);
+      imported[name] = definition;
+      return { ...copy, $ref: `#/$defs/${name}` };
+    }
+    delete copy.$ref;
+    // As for local scalars (prepareForTypes): an inlined title would name the type again.
+    const untitled = { ...definition };
+    delete untitled.title;
+    return { ...untitled, ...copy };
+  };
+  const localized = visit(schema) as Record<string, unknown>;
+  return Object.keys(imported).length === 0 ? localized : { ...localized, $defs: { ...(localized.$defs as Record<string, unknown>), ...imported } };
+}
+
+/** A library of definitions as one root object naming each (required, so an index type gives no `undefined`). */
+function withDefinitionIndex(schema: Record<string, unknown>): Record<string, unknown> {
+  const names = Object.keys(isRecord(schema.$defs) ? schema.$defs : {});
+  return {
+    ...schema,
+    description: "Every definition of the schema by name: ResultsV1[\"VersionStats\"] is the type of #/$defs/VersionStats.",
+    type: "object",
+    additionalProperties: false,
+    required: names,
+    properties: Object.fromEntries(names.map((name) => [name, { $ref: `#/$defs/${name}` }])),
+  };
 }
 
 /** The schema as json-schema-to-typescript should see it: scalar definitions inlined, untitled. */
@@ -79,7 +145,8 @@ export async function generateTypeSource(target: TypeTarget, root: string = find
   const parsed: unknown = JSON.parse(readFileSync(schemaPath, "utf8"));
   if (!isRecord(parsed)) throw new Error(`${target.schema} is not a JSON Schema object`);
   const rootId = parsed.$id;
-  const schema = prepareForTypes(parsed);
+  const indexed = target.definitionsOnly === true ? withDefinitionIndex(parsed) : parsed;
+  const schema = prepareForTypes(localizeForeignRefs(indexed, schemasById(root)));
   return compile(schema, target.rootName, {
     bannerComment: bannerFor(target),
     cwd: dirname(schemaPath),

@@ -151,6 +151,18 @@ export function processEnvironment(): Env {
   return { ...process.env };
 }
 
+/** What `npm run query` (scripts/query.ts) takes from the environment: the query key, and the service (docs/cli.md). */
+export interface QueryCliSettings {
+  key: string | undefined;
+  url: string | undefined;
+}
+
+/** The query CLI's settings: `QUERY_KEY` (the same name the local runtime takes its key from) and `QUERY_URL`; empty counts as unset. */
+export function readQueryCliSettings(env: Env = process.env): QueryCliSettings {
+  const given = (name: string): string | undefined => (env[name] === "" ? undefined : env[name]);
+  return Object.freeze({ key: given(localSettingNames.queryKey), url: given("QUERY_URL") });
+}
+
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return fallback;

@@ -1,20 +1,9 @@
-import { dimensions, type Dimension, type DimensionKind } from "../aggregation/dimensions";
+import { dimensions, type Dimension } from "../aggregation/dimensions";
 import type { CsvTable } from "../http/csv";
-import type { Level } from "../validation/usageV1";
+import type { DimensionList, DimensionListEntry } from "./resultsV1";
 
-/** One dimension as `GET /api/v1/stats/dimensions` lists it. */
-export interface DimensionListEntry {
-  name: string;
-  kind: DimensionKind;
-  level: Level;
-  description: string;
-}
-
-/** The body of `GET /api/v1/stats/dimensions`. */
-export interface DimensionList {
-  /** In the order they are declared, which is the contract's table's. */
-  dimensions: DimensionListEntry[];
-}
+/** The body of `GET /api/v1/stats/dimensions` (dimensions in the order they are declared, the contract's table's), as schemas/results.v1.schema.json defines it. */
+export type { DimensionList, DimensionListEntry };
 
 /** The declared dimensions as the route lists them (its readers stay inside). */
 export function toDimensionList(declared: readonly Dimension[] = dimensions): DimensionList {

@@ -4,9 +4,10 @@
  * built from this same output (shared/publishing/toPublishedRows.ts), so the table and the
  * route cannot say different things.
  */
-import type { Dimension, DimensionKind } from "../aggregation/dimensions";
+import type { ClientsDimensionStats, DimensionStats, DistributionDimensionStats, HierarchyDimensionStats, SetDimensionStats } from "./resultsV1";
+import type { Dimension } from "../aggregation/dimensions";
 import type { CategoricalRollup, DimensionRollup, DistributionRollup } from "../aggregation/dimensionRollup";
-import { summarizeBuckets, type DistributionBucket } from "../aggregation/logBuckets";
+import { summarizeBuckets } from "../aggregation/logBuckets";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import {
@@ -15,42 +16,14 @@ import {
   foldSmallValues,
   hierarchyValueRows,
   setValueRows,
-  type ClientsValueRow,
-  type DistributionFigures,
   type FoldOptions,
-  type HierarchyValueRow,
-  type SetValueRow,
 } from "./foldSmallValues";
 
 /** How the statistics are shown: `minHierarchies` folds small values (readMinHierarchies gives it). */
 export type DimensionStatsOptions = FoldOptions;
 
-/** What every categorical kind answers, `values` in the kind's list order with small values folded. */
-interface CategoricalStatsOf<K extends DimensionKind, R> {
-  week: IsoWeek;
-  dimension: string;
-  kind: K;
-  /** The week's snapshots the dimension applies to. */
-  hierarchies: number;
-  /** The sum of their `clients.total`. */
-  clients: number;
-  values: R[];
-}
-
-export type HierarchyDimensionStats = CategoricalStatsOf<"hierarchy", HierarchyValueRow>;
-export type SetDimensionStats = CategoricalStatsOf<"set", SetValueRow>;
-export type ClientsDimensionStats = CategoricalStatsOf<"clients", ClientsValueRow>;
-
-/** A distribution's week: figures null when no snapshot (or fewer than minHierarchies) gives a value; buckets non-empty, ascending. */
-export interface DistributionDimensionStats extends DistributionFigures {
-  week: IsoWeek;
-  dimension: string;
-  kind: "distribution";
-  buckets: DistributionBucket[];
-}
-
-/** The body of `GET /api/v1/stats/dimensions/{name}?week=`. */
-export type DimensionStats = HierarchyDimensionStats | SetDimensionStats | ClientsDimensionStats | DistributionDimensionStats;
+/** The body of `GET /api/v1/stats/dimensions/{name}?week=`, one shape per kind, as schemas/results.v1.schema.json defines it. */
+export type { ClientsDimensionStats, DimensionStats, DistributionDimensionStats, HierarchyDimensionStats, SetDimensionStats };
 
 /** A rollup whose kind is not its dimension's: a bug in whoever read it, never client input. */
 function checkKind(dimension: Dimension, rollup: DimensionRollup): void {

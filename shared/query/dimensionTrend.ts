@@ -3,7 +3,8 @@
  * contract section 4.1): each week is that week's `toDimensionStats`, cut down to what a
  * trend shows, with the same folding. Weeks are laid out as `/stats/trend` lays them.
  */
-import type { Dimension, DimensionKind } from "../aggregation/dimensions";
+import type { CategoricalTrendWeek, DimensionTrend, DistributionTrendWeek } from "./resultsV1";
+import type { Dimension } from "../aggregation/dimensions";
 import type { DimensionRollup, DimensionRollupReader } from "../aggregation/dimensionRollup";
 import type { CsvTable, CsvValue } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
@@ -12,26 +13,8 @@ import { compareCodeUnits } from "./ordering";
 import type { WeekRange } from "./weekParameters";
 import { resolveTrendRange, TREND_READ_CONCURRENCY, weeksOf } from "./weekTrend";
 
-/** A week of a categorical dimension: `values` maps a value to its hierarchies (kinds `hierarchy`, `set`) or clients (kind `clients`). */
-export interface CategoricalTrendWeek {
-  week: IsoWeek;
-  hierarchies: number;
-  values: Record<string, number>;
-}
-
-/** A week of a distribution: its percentiles, null without values (or below minHierarchies). */
-export interface DistributionTrendWeek {
-  week: IsoWeek;
-  hierarchies: number;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-}
-
-/** The body of `GET /api/v1/stats/dimensions/{name}/trend`. */
-export type DimensionTrend =
-  | { dimension: string; kind: Exclude<DimensionKind, "distribution">; weeks: CategoricalTrendWeek[] }
-  | { dimension: string; kind: "distribution"; weeks: DistributionTrendWeek[] };
+/** The body of `GET /api/v1/stats/dimensions/{name}/trend` and its weeks, as schemas/results.v1.schema.json defines them. */
+export type { CategoricalTrendWeek, DimensionTrend, DistributionTrendWeek };
 
 /** What a trend reads: one dimension of one week, and (for an open range) the weeks that have data. */
 export interface DimensionTrendSource extends Pick<DimensionRollupReader, "readDimension"> {

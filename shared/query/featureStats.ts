@@ -2,24 +2,10 @@ import type { WeekRollup } from "../aggregation/weekRollup";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import { largestFirstThenByName } from "./ordering";
+import type { FeatureCount, FeatureStats } from "./resultsV1";
 
-/** One feature in a week, over the snapshots at enhanced or full. */
-export interface FeatureCount {
-  name: string;
-  /** Snapshots that report it enabled. */
-  enabledHierarchies: number;
-  /** Sum of `uses`, a missing `uses` counting 0. */
-  uses: number;
-}
-
-/** The body of `GET /api/v1/stats/features`. */
-export interface FeatureStats {
-  week: IsoWeek;
-  /** Snapshots at enhanced or full: basic ones report no features, so they are not in the denominator. */
-  hierarchies: number;
-  /** Most enabled first, then by name. */
-  features: FeatureCount[];
-}
+/** The body of `GET /api/v1/stats/features` and its rows, as schemas/results.v1.schema.json defines them. */
+export type { FeatureCount, FeatureStats };
 
 /** The feature statistics of a week: every feature any snapshot names, enabled or not. */
 export function toFeatureStats(week: IsoWeek, rollup: Pick<WeekRollup, "featureHierarchies" | "features">): FeatureStats {

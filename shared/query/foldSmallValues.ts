@@ -3,29 +3,11 @@
  * than k hierarchies is not shown on its own, so that no single hierarchy can be picked out
  * of the statistics. Totals never change: only the lists do.
  */
-import type { DistributionBucket } from "../aggregation/logBuckets";
 import { compareCodeUnits } from "./ordering";
+import type { ClientsValueRow, DistributionDimensionStats, HierarchyValueRow, SetValueRow } from "./resultsV1";
 
-/** A value row of a kind `hierarchy` dimension. */
-export interface HierarchyValueRow {
-  value: string;
-  hierarchies: number;
-  clients: number;
-}
-
-/** A value row of a kind `set` dimension: `count` is how often the value is named in all. */
-export interface SetValueRow {
-  value: string;
-  hierarchies: number;
-  count: number;
-}
-
-/** A value row of a kind `clients` dimension: `hierarchies` is how many snapshots name the value. */
-export interface ClientsValueRow {
-  value: string;
-  clients: number;
-  hierarchies: number;
-}
+/** The value rows of the kinds `hierarchy`, `set` and `clients`, as schemas/results.v1.schema.json defines them. */
+export type { ClientsValueRow, HierarchyValueRow, SetValueRow };
 
 export type ValueRow = HierarchyValueRow | SetValueRow | ClientsValueRow;
 
@@ -117,18 +99,8 @@ export function foldSmallValues<R extends ValueRow>(rows: readonly R[], kind: Va
   return [...listed, kind.combine(label, folded)];
 }
 
-/** A distribution's figures as the route reports them; null where there is nothing to report. */
-export interface DistributionFigures {
-  hierarchies: number;
-  sum: number | null;
-  mean: number | null;
-  min: number | null;
-  max: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  buckets: readonly DistributionBucket[];
-}
+/** A distribution's figures as the route reports them (its week without the names); null where there is nothing to report. */
+export type DistributionFigures = Omit<DistributionDimensionStats, "week" | "dimension" | "kind">;
 
 /**
  * A distribution over fewer than k hierarchies reports its figures as null and no buckets

@@ -1,3 +1,4 @@
+import type { HierarchyWeekEntry, HierarchyWeeks, Level } from "./resultsV1";
 import { NotFoundError } from "../errors";
 import type { CsvTable } from "../http/csv";
 import type { HierarchyWeek } from "../aggregation/weekSnapshot";
@@ -5,20 +6,20 @@ import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
 import { compareCodeUnits } from "./ordering";
 import type { WeekRange } from "./weekParameters";
 
-/** One week of a hierarchy: the snapshot that counts for it (`sites` is how many sites it lists). */
-export type HierarchyWeekEntry = Omit<HierarchyWeek, "hierarchyId" | "hierarchyKey">;
+/** The body of `GET /api/v1/hierarchies/{id}/weeks` (weeks oldest first) and its weeks, as schemas/results.v1.schema.json defines them. */
+export type { HierarchyWeekEntry, HierarchyWeeks };
 
-/** The body of `GET /api/v1/hierarchies/{id}/weeks`. */
-export interface HierarchyWeeks {
-  /** Standard Base64, as SCPs send it. */
-  hierarchyId: string;
-  /** Oldest first. */
-  weeks: HierarchyWeekEntry[];
+const isLevel = (text: string): text is Level => text === "basic" || text === "enhanced" || text === "full";
+
+/** A stored level, which aggregation wrote from a validated document: anything else is a bug, never client input. */
+function toLevel(stored: string): Level {
+  if (!isLevel(stored)) throw new TypeError(`a HierarchyWeeks row holds the level ${JSON.stringify(stored)}`);
+  return stored;
 }
 
 /** The response from a hierarchy's rows: only the contract's members, oldest week first. */
 export function toHierarchyWeeks(hierarchyId: string, rows: readonly HierarchyWeek[]): HierarchyWeeks {
-  const weeks = rows.map(({ week, docId, collectedAt, level, version, build, sites, clients }) => ({ week, docId, collectedAt, level, version, build, sites, clients }));
+  const weeks = rows.map(({ week, docId, collectedAt, level, version, build, sites, clients }) => ({ week, docId, collectedAt, level: toLevel(level), version, build, sites, clients }));
   weeks.sort((a, b) => compareCodeUnits(a.week, b.week));
   return { hierarchyId, weeks };
 }

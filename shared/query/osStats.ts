@@ -2,20 +2,10 @@ import { dimensionRollupOf, type WeekRollup } from "../aggregation/weekRollup";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import { largestFirstThenByName } from "./ordering";
+import type { OsCount, OsStats } from "./resultsV1";
 
-/** One operating system in a week: its clients over all snapshots. */
-export interface OsCount {
-  name: string;
-  clients: number;
-}
-
-/** The body of `GET /api/v1/stats/os`. */
-export interface OsStats {
-  week: IsoWeek;
-  clients: number;
-  /** Most clients first, then by name. */
-  os: OsCount[];
-}
+/** The body of `GET /api/v1/stats/os` and its rows, as schemas/results.v1.schema.json defines them. */
+export type { OsCount, OsStats };
 
 /**
  * The OS statistics of a week from its rollup (its `os` dimension). An OS named by any snapshot is listed, with

@@ -2,23 +2,10 @@ import { weekSummaryOf, type WeekRollup } from "../aggregation/weekRollup";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import { newestVersionFirst } from "./ordering";
+import type { VersionCount, VersionStats } from "./resultsV1";
 
-/** One product version in a week: how many snapshots report it, and their clients. */
-export interface VersionCount {
-  version: string;
-  hierarchies: number;
-  clients: number;
-}
-
-/** The body of `GET /api/v1/stats/versions`. */
-export interface VersionStats {
-  week: IsoWeek;
-  hierarchies: number;
-  /** Sum of `clients.total` over the week's snapshots. */
-  clients: number;
-  /** Newest version first. */
-  versions: VersionCount[];
-}
+/** The body of `GET /api/v1/stats/versions` and its rows, as schemas/results.v1.schema.json defines them. */
+export type { VersionCount, VersionStats };
 
 /** The versions statistics of a week from its rollup (its `version` dimension); an empty rollup gives zeros and no versions. */
 export function toVersionStats(week: IsoWeek, rollup: Pick<WeekRollup, "hierarchies" | "clients" | "dimensions">): VersionStats {

@@ -5,6 +5,10 @@ import type { CsvTable } from "../http/csv";
 import { weekCount, weeksBetween, type IsoWeek } from "../isoWeek";
 import { newestVersionFirst } from "./ordering";
 import type { WeekRange } from "./weekParameters";
+import type { TrendWeek, WeekTrend } from "./resultsV1";
+
+/** The body of `GET /api/v1/stats/trend` and its weeks, as schemas/results.v1.schema.json defines them. */
+export type { TrendWeek, WeekTrend };
 
 /**
  * The most weeks one trend covers: ten years. Each week costs one storage query, so an
@@ -17,21 +21,6 @@ export const TREND_READ_CONCURRENCY = 8;
 
 /** What a trend needs of a week: the totals and the hierarchies per version (its `version` dimension). */
 export type WeekSummary = Pick<WeekSummaryOfRollup, "hierarchies" | "clients" | "versions">;
-
-/** One week of the trend. */
-export interface TrendWeek {
-  week: IsoWeek;
-  hierarchies: number;
-  clients: number;
-  /** Hierarchies per version, `{"2409": n}`; only versions the week has. */
-  versions: Record<string, number>;
-}
-
-/** The body of `GET /api/v1/stats/trend`. */
-export interface WeekTrend {
-  /** Every week of the range, oldest first. */
-  weeks: TrendWeek[];
-}
 
 
 /**

@@ -67,3 +67,8 @@ test("an unknown hierarchy is NotFoundError; without a range the empty listing a
   await assert.rejects(readHierarchyWeeks(table, hierarchyKey, { to: "2026-W01" }), NotFoundError);
   assert.deepEqual(table.calls, ["list", "list", "exists"]);
 });
+
+test("a stored level that is not one of the schema's is a bug reported as such, never passed on", () => {
+  assert.deepEqual(toHierarchyWeeks(hierarchyId, [{ ...row("2026-W47", 1), level: "full" }]).weeks.map((w) => w.level), ["full"]);
+  assert.throws(() => toHierarchyWeeks(hierarchyId, [{ ...row("2026-W47", 1), level: "extreme" }]), /a HierarchyWeeks row holds the level "extreme"/);
+});
