@@ -163,6 +163,19 @@ function paths(): Json {
         responses: { "200": { description: "The OpenAPI 3.1 description of every route.", content: json({ type: "object", required: ["openapi"] }) } },
       },
     },
+    "/dashboard": {
+      get: {
+        operationId: "dashboard",
+        summary: "The dashboard page for product teams (docs/dashboard.md)",
+        tags: ["query"],
+        // The page holds no data; its own data calls take the query key, which it asks for.
+        security: [],
+        responses: {
+          "200": { description: "One self-contained HTML page, with its Content-Security-Policy.", content: { "text/html": { schema: { type: "string" } } } },
+          "503": problem("The package was deployed without the built page."),
+        },
+      },
+    },
     "/v1/hierarchies/{id}/weeks": queryOperation(
       "hierarchyWeeks",
       "A hierarchy's weekly snapshots, oldest first",

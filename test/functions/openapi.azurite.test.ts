@@ -53,10 +53,11 @@ describe("real responses of every route against the OpenAPI description (local r
     }
   }
 
-  test("health and the description itself, without a key", async () => {
+  test("health, the description itself and the dashboard page, without a key", async () => {
     await expectConforms([
       { path: "/api/health", status: 200 },
       { path: "/api/openapi.json", status: 200 },
+      { path: "/api/dashboard", status: 200 },
     ]);
   });
 
