@@ -17,7 +17,7 @@ import type {
   OsStats,
   VersionStats,
   WeekTrend,
-} from "../../shared/query/resultsV1";
+} from "../../shared/resultsV1";
 import { toWeekTrendCsv } from "../../shared/query/weekTrend";
 import type { QueryRoute } from "./parseQueryArguments";
 import { formatNumber, formatShare, renderTable, type TextColumn, type TextTable } from "./renderTable";

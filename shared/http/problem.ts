@@ -11,20 +11,12 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
-  type DocumentError,
 } from "../errors";
+import type { Problem } from "../resultsV1";
 import { toJsonPointer } from "../validation/jsonPointer";
 
-/** RFC 9457 problem details, as contract section 2 lists their members. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  docId?: string;
-  errors?: DocumentError[];
-  limit?: string;
-}
+/** RFC 9457 problem details, as contract section 2 lists their members (the results schema's `Problem`). */
+export type { Problem } from "../resultsV1";
 
 /** Problem types are relative URI references documented in docs/api.md. */
 const problemTypes = {

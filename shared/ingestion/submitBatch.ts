@@ -1,28 +1,13 @@
 import { limits } from "../config";
-import { ConflictError, NotFoundError, PayloadTooLargeError, RateLimitedError, ValidationError, type DocumentError } from "../errors";
+import { ConflictError, NotFoundError, PayloadTooLargeError, RateLimitedError, ValidationError } from "../errors";
+import type { BatchLineResult, BatchLineStatus, BatchResponse } from "../resultsV1";
 import { outcomeOf, type Outcome } from "../telemetry/outcomes";
 import { parseJsonBody } from "./parseJsonBody";
 import type { Submission } from "./judgeSubmission";
 import { submitDocument, type IngestionDeps } from "./submitDocument";
 
-export type BatchLineStatus = "accepted" | "duplicate" | "conflict" | "invalid" | "rate_limited";
-
-export interface BatchLineResult {
-  /** 1-based line number in the body. */
-  line: number;
-  docId?: string;
-  status: BatchLineStatus;
-  errors?: DocumentError[];
-  /** For `rate_limited`: seconds until the hierarchy's budget takes a document again. */
-  retryAfterSeconds?: number;
-}
-
-export interface BatchResponse {
-  accepted: number;
-  duplicate: number;
-  rejected: number;
-  results: BatchLineResult[];
-}
+// The answer's shape is the results schema's (schemas/results.v1.schema.json).
+export type { BatchLineResult, BatchLineStatus, BatchResponse } from "../resultsV1";
 
 /** Called once per line with its outcome, for telemetry. */
 export type BatchLineObserver = (result: BatchLineResult, outcome: Outcome) => void;

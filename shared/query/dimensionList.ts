@@ -1,6 +1,6 @@
 import { dimensions, type Dimension } from "../aggregation/dimensions";
 import type { CsvTable } from "../http/csv";
-import type { DimensionList, DimensionListEntry } from "./resultsV1";
+import type { DimensionList, DimensionListEntry } from "../resultsV1";
 
 /** The body of `GET /api/v1/stats/dimensions` (dimensions in the order they are declared, the contract's table's), as schemas/results.v1.schema.json defines it. */
 export type { DimensionList, DimensionListEntry };

@@ -4,7 +4,7 @@
  * built from this same output (shared/publishing/toPublishedRows.ts), so the table and the
  * route cannot say different things.
  */
-import type { ClientsDimensionStats, DimensionStats, DistributionDimensionStats, HierarchyDimensionStats, SetDimensionStats } from "./resultsV1";
+import type { ClientsDimensionStats, DimensionStats, DistributionDimensionStats, HierarchyDimensionStats, SetDimensionStats } from "../resultsV1";
 import type { Dimension } from "../aggregation/dimensions";
 import type { CategoricalRollup, DimensionRollup, DistributionRollup } from "../aggregation/dimensionRollup";
 import { summarizeBuckets } from "../aggregation/logBuckets";

@@ -3,7 +3,7 @@
  * contract section 4.1): each week is that week's `toDimensionStats`, cut down to what a
  * trend shows, with the same folding. Weeks are laid out as `/stats/trend` lays them.
  */
-import type { CategoricalTrendWeek, DimensionTrend, DistributionTrendWeek } from "./resultsV1";
+import type { CategoricalTrendWeek, DimensionTrend, DistributionTrendWeek } from "../resultsV1";
 import type { Dimension } from "../aggregation/dimensions";
 import type { DimensionRollup, DimensionRollupReader } from "../aggregation/dimensionRollup";
 import type { CsvTable, CsvValue } from "../http/csv";

@@ -2,7 +2,7 @@ import type { WeekRollup } from "../aggregation/weekRollup";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import { largestFirstThenByName } from "./ordering";
-import type { FeatureCount, FeatureStats } from "./resultsV1";
+import type { FeatureCount, FeatureStats } from "../resultsV1";
 
 /** The body of `GET /api/v1/stats/features` and its rows, as schemas/results.v1.schema.json defines them. */
 export type { FeatureCount, FeatureStats };

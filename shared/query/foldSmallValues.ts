@@ -4,7 +4,7 @@
  * of the statistics. Totals never change: only the lists do.
  */
 import { compareCodeUnits } from "./ordering";
-import type { ClientsValueRow, DistributionDimensionStats, HierarchyValueRow, SetValueRow } from "./resultsV1";
+import type { ClientsValueRow, DistributionDimensionStats, HierarchyValueRow, SetValueRow } from "../resultsV1";
 
 /** The value rows of the kinds `hierarchy`, `set` and `clients`, as schemas/results.v1.schema.json defines them. */
 export type { ClientsValueRow, HierarchyValueRow, SetValueRow };

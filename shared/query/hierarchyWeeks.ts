@@ -1,4 +1,4 @@
-import type { HierarchyWeekEntry, HierarchyWeeks, Level } from "./resultsV1";
+import type { HierarchyWeekEntry, HierarchyWeeks, Level } from "../resultsV1";
 import { NotFoundError } from "../errors";
 import type { CsvTable } from "../http/csv";
 import type { HierarchyWeek } from "../aggregation/weekSnapshot";

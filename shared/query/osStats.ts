@@ -2,7 +2,7 @@ import { dimensionRollupOf, type WeekRollup } from "../aggregation/weekRollup";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import { largestFirstThenByName } from "./ordering";
-import type { OsCount, OsStats } from "./resultsV1";
+import type { OsCount, OsStats } from "../resultsV1";
 
 /** The body of `GET /api/v1/stats/os` and its rows, as schemas/results.v1.schema.json defines them. */
 export type { OsCount, OsStats };

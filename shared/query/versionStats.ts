@@ -2,7 +2,7 @@ import { weekSummaryOf, type WeekRollup } from "../aggregation/weekRollup";
 import type { CsvTable } from "../http/csv";
 import type { IsoWeek } from "../isoWeek";
 import { newestVersionFirst } from "./ordering";
-import type { VersionCount, VersionStats } from "./resultsV1";
+import type { VersionCount, VersionStats } from "../resultsV1";
 
 /** The body of `GET /api/v1/stats/versions` and its rows, as schemas/results.v1.schema.json defines them. */
 export type { VersionCount, VersionStats };

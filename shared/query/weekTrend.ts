@@ -5,7 +5,7 @@ import type { CsvTable } from "../http/csv";
 import { weekCount, weeksBetween, type IsoWeek } from "../isoWeek";
 import { newestVersionFirst } from "./ordering";
 import type { WeekRange } from "./weekParameters";
-import type { TrendWeek, WeekTrend } from "./resultsV1";
+import type { TrendWeek, WeekTrend } from "../resultsV1";
 
 /** The body of `GET /api/v1/stats/trend` and its weeks, as schemas/results.v1.schema.json defines them. */
 export type { TrendWeek, WeekTrend };

@@ -8,7 +8,7 @@ import type { Problem as ProblemOfEdge } from "../../shared/http/problem";
 import type { BatchResponse as BatchResponseOfIngestion } from "../../shared/ingestion/submitBatch";
 import type { SubmitResponse as SubmitResponseOfIngestion } from "../../shared/ingestion/submitDocument";
 import type { DocumentError as DocumentErrorOfValidation } from "../../shared/validation/validationResult";
-import type { BatchResponse, DocumentError, Problem, SubmitAccepted, SubmitDuplicate } from "../../shared/query/resultsV1";
+import type { BatchResponse, DocumentError, Problem, SubmitAccepted, SubmitDuplicate } from "../../shared/resultsV1";
 
 /**
  * The types the ingestion side and the HTTP edge declare for themselves must be the schema's:

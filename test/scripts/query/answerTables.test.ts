@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderAnswer } from "../../../scripts/query/answerTables";
 import { answerMismatch } from "../../../scripts/query/checkAnswer";
-import type { DimensionStats, VersionStats, WeekTrend } from "../../../shared/query/resultsV1";
+import type { DimensionStats, VersionStats, WeekTrend } from "../../../shared/resultsV1";
 
 test("versions: a line of totals, then each version with its shares of hierarchies and clients", () => {
   const body: VersionStats = {
