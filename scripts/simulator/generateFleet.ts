@@ -240,7 +240,7 @@ function writeDocument(random: Random, state: HierarchyState, collectedAtMs: num
   };
   if (state.office !== undefined) {
     const counts = apportion(Math.round(total * state.office.share), state.office.weights);
-    clients.byOfficeVersion = Object.fromEntries(officeVersions.map(([name], i) => [name, counts[i] ?? 0]).filter(([, n]) => n !== 0));
+    clients.byOfficeVersion = Object.fromEntries(officeVersions.map(([name], i): [string, number] => [name, counts[i] ?? 0]).filter(([, n]) => n !== 0));
   }
   if (state.entraShare !== undefined) clients.entraJoined = Math.round(total * state.entraShare);
   if (state.coManagedShare !== undefined) clients.coManaged = Math.round(total * state.coManagedShare);

@@ -172,19 +172,19 @@ export async function verifyStats(confirmed: readonly FleetDocument[], options: 
     const v = (await getJson(options, `/api/v1/stats/versions?week=${weekParam(week)}`)).body;
     c.equal(`${week} versions.hierarchies`, versions.hierarchies, v["hierarchies"]);
     c.equal(`${week} versions.clients`, versions.clients, v["clients"]);
-    c.list(`${week} versions`, "version", versions.versions as unknown as Json[], v["versions"]);
+    c.list(`${week} versions`, "version", versions.versions, v["versions"]);
     doubleCounted.hierarchies += Math.max(0, Number(v["hierarchies"]) - versions.hierarchies);
     doubleCounted.clients += Math.max(0, Number(v["clients"]) - versions.clients);
 
     const os = expectedOs(week, byHierarchy);
     const o = (await getJson(options, `/api/v1/stats/os?week=${weekParam(week)}`)).body;
     c.equal(`${week} os.clients`, os.clients, o["clients"]);
-    c.list(`${week} os`, "name", os.os as unknown as Json[], o["os"]);
+    c.list(`${week} os`, "name", os.os, o["os"]);
 
     const features = expectedFeatures(week, byHierarchy);
     const f = (await getJson(options, `/api/v1/stats/features?week=${weekParam(week)}`)).body;
     c.equal(`${week} features.hierarchies`, features.hierarchies, f["hierarchies"]);
-    c.list(`${week} features`, "name", features.features as unknown as Json[], f["features"]);
+    c.list(`${week} features`, "name", features.features, f["features"]);
 
     for (const rule of dimensionRules) {
       const expected = expectedDimension(rule, byHierarchy);
