@@ -13,7 +13,8 @@ import { startChild, noLocalSettings, type Child } from "../bench/children";
 import { simulateCommand } from "./simulator/simulateCommand";
 import { parseSimulatorArgs, UsageError } from "./simulator/simulatorArgs";
 
-const loadRun = { hierarchies: "500", weeks: "20", "duplicate-share": "0.2", "offline-share": "0.2", concurrency: "32", seed: "load", verify: true } as const;
+// Aggregation works through 10,000 claim checks after the last answer; on 2 busy cores that can take minutes.
+const loadRun = { hierarchies: "500", weeks: "20", "duplicate-share": "0.2", "offline-share": "0.2", concurrency: "32", seed: "load", "wait-seconds": "3600", verify: true } as const;
 const KEYS = { INGEST_KEY: "load-ingest-key", QUERY_KEY: "load-query-key" };
 
 async function main(): Promise<number> {

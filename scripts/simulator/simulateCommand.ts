@@ -34,7 +34,12 @@ export async function simulateCommand(settings: SimulatorSettings, print: (line:
   const unanswered = figures.outcomes.failed + figures.outcomes.rate_limited + figures.outcomes.conflict + figures.outcomes.invalid;
   let verification: VerifyReport | undefined;
   if (settings.verify) {
-    verification = await verifyStats(confirmedDocuments(run), { url: settings.url, queryKey: settings.queryKey, waitMs: settings.waitMs });
+    verification = await verifyStats(confirmedDocuments(run), {
+      url: settings.url,
+      queryKey: settings.queryKey,
+      waitMs: settings.waitMs,
+      onWait: (behind) => print(`waiting for aggregation: ${behind} weeks not caught up yet`),
+    });
     for (const line of formatVerification(verification)) print(line);
   }
   const exitCode = unanswered > 0 || (verification !== undefined && verification.differences.length > 0) ? 1 : 0;

@@ -29,7 +29,9 @@ export interface SimulatorSettings {
 }
 
 /** Settings a caller (npm run load) fixes before the command line is read. */
-export type SimulatorDefaults = Partial<Record<"hierarchies" | "weeks" | "offline-share" | "duplicate-share" | "concurrency" | "seed", string>> & { verify?: boolean };
+export type SimulatorDefaults = Partial<Record<"hierarchies" | "weeks" | "offline-share" | "duplicate-share" | "concurrency" | "seed" | "wait-seconds", string>> & {
+  verify?: boolean;
+};
 
 export class UsageError extends Error {}
 
@@ -82,7 +84,7 @@ export function parseSimulatorArgs(args: readonly string[], env: Readonly<Record
     ingestKey: values.key ?? env["SIMULATOR_INGEST_KEY"] ?? env["INGEST_KEY"] ?? "dev-ingest-key",
     queryKey: values["query-key"] ?? env["SIMULATOR_QUERY_KEY"] ?? env["QUERY_KEY"] ?? "dev-query-key",
     verify: values.verify ?? defaults.verify ?? false,
-    waitMs: number("wait-seconds", values["wait-seconds"] ?? "300", 0, 86_400, false) * 1000,
+    waitMs: number("wait-seconds", values["wait-seconds"] ?? defaults["wait-seconds"] ?? "300", 0, 86_400, false) * 1000,
     progress: values["no-progress"] !== true,
   };
 }

@@ -22,7 +22,8 @@ export interface RunFigures {
   retried: Record<string, number>;
   latencyMs: Record<AttemptRecord["route"], LatencyFigures | undefined>;
   seconds: number;
-  documentsPerSecond: number;
+  /** Sends (resends included) per second of wall time. */
+  sendsPerSecond: number;
   requestsPerSecond: number;
 }
 
@@ -53,7 +54,7 @@ export function runFigures(run: SimulationRun): RunFigures {
     retried,
     latencyMs: { submit: latencyOf(run.attempts, "submit"), batch: latencyOf(run.attempts, "batch") },
     seconds: run.seconds,
-    documentsPerSecond: run.seconds > 0 ? sends / run.seconds : 0,
+    sendsPerSecond: run.seconds > 0 ? sends / run.seconds : 0,
     requestsPerSecond: run.seconds > 0 ? run.attempts.length / run.seconds : 0,
   };
 }
@@ -63,7 +64,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 /** The run's figures as lines of text. */
 export function formatFigures(figures: RunFigures): string[] {
   const lines = [
-    `${figures.documents} documents, ${figures.sends} sends in ${figures.seconds.toFixed(1)} s: ${figures.documentsPerSecond.toFixed(1)} documents/s, ${figures.requestsPerSecond.toFixed(1)} requests/s`,
+    `${figures.documents} documents, ${figures.sends} sends in ${figures.seconds.toFixed(1)} s: ${figures.sendsPerSecond.toFixed(1)} documents/s (resends included), ${figures.requestsPerSecond.toFixed(1)} requests/s`,
     `outcomes: ${documentOutcomes.map((o) => `${o} ${figures.outcomes[o]}`).join(", ")}`,
     `retried: ${Object.keys(figures.retried).length === 0 ? "none" : Object.entries(figures.retried).map(([s, n]) => `${s === "0" ? "timeout/connection" : s} ${n}`).join(", ")}`,
   ];

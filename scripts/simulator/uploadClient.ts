@@ -107,11 +107,11 @@ export class UploadClient {
       let retry: UsageV1[] = pending;
       let waitMs = this.waitBeforeRetry(reply, attempt);
       if (reply.status === 200) {
-        const lines = (JSON.parse(reply.text) as { results: { line: number; status: string; retryAfterSeconds?: number }[] }).results;
         retry = [];
         let longest = 0;
-        for (const line of lines) {
-          const document = pending[line.line - 1]!;
+        for (const line of batchLines(reply.text)) {
+          const document = pending[line.line - 1];
+          if (document === undefined) continue;
           if (line.status === "rate_limited") {
             retry.push(document);
             longest = Math.max(longest, (line.retryAfterSeconds ?? 1) * 1000);
@@ -129,7 +129,8 @@ export class UploadClient {
       pending = retry;
       await this.sleep(waitMs);
     }
-    return documents.map((d) => results.get(d.docId)!);
+    // A line the response did not account for was not confirmed.
+    return documents.map((d) => results.get(d.docId) ?? { docId: d.docId, outcome: "failed", attempts: this.maxAttempts });
   }
 
   /** How long to wait before the next attempt, or undefined to give up. */
@@ -169,6 +170,22 @@ function finalOutcome(status: number): DocumentOutcome | undefined {
   if (status === 400) return "invalid";
   // 401, 404, 413, 415: the simulator is misconfigured, and the same bytes would fare no better.
   return "failed";
+}
+
+interface BatchLine {
+  line: number;
+  status: string;
+  retryAfterSeconds?: number;
+}
+
+/** The `results` of a batch response; none when the body is not what the contract describes. */
+function batchLines(text: string): BatchLine[] {
+  try {
+    const results = (JSON.parse(text) as { results?: unknown }).results;
+    return Array.isArray(results) ? (results as BatchLine[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 function lineOutcome(status: string): DocumentOutcome {

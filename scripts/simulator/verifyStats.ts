@@ -26,6 +26,8 @@ export interface VerifyOptions {
   /** How long to wait for aggregation to catch up before comparing anyway (default 5 minutes). */
   waitMs?: number;
   pollMs?: number;
+  /** Told, every 10 s or so while it waits, how many weeks aggregation has not caught up with. */
+  onWait?: (weeksBehind: number) => void;
 }
 
 /** One place where the service and the expectation disagree. */
@@ -140,6 +142,7 @@ async function waitForAggregation(options: VerifyOptions, snapshots: Snapshots):
   const started = Date.now();
   const deadline = started + (options.waitMs ?? 300_000);
   let pending = [...snapshots.keys()];
+  let lastTold = started;
   while (pending.length > 0 && Date.now() < deadline) {
     const still: IsoWeek[] = [];
     for (const week of pending) {
@@ -148,6 +151,10 @@ async function waitForAggregation(options: VerifyOptions, snapshots: Snapshots):
       if (body["hierarchies"] !== expected.hierarchies || body["clients"] !== expected.clients) still.push(week);
     }
     pending = still;
+    if (pending.length > 0 && Date.now() - lastTold >= 10_000) {
+      options.onWait?.(pending.length);
+      lastTold = Date.now();
+    }
     if (pending.length > 0) await pause(options.pollMs ?? 1000);
   }
   return (Date.now() - started) / 1000;
