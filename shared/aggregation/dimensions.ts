@@ -33,6 +33,11 @@ export interface DimensionOf<K extends DimensionKind> {
   /** One sentence a product team reads (the dimensions route and docs/dimensions.md show it). */
   readonly description: string;
   /**
+   * A distribution's largest possible value (a percentage's 100). A bucket reaches up to 0.97%
+   * past its values, so estimates taken from buckets are held to it.
+   */
+  readonly upperBound?: number;
+  /**
    * The snapshot's value(s), or undefined when the dimension does not apply to it: the
    * snapshot is below the dimension's level, or does not carry the field. Only snapshots it
    * applies to count in its `hierarchies` and `clients`.
@@ -56,6 +61,7 @@ function declare<K extends DimensionKind>(kind: K, entry: Omit<DimensionOf<K>, "
     kind,
     level: entry.level,
     description: entry.description,
+    ...(entry.upperBound === undefined ? {} : { upperBound: entry.upperBound }),
     read: (doc: UsageV1) => (levelRanks[doc.level] >= needed ? entry.read(doc) : undefined),
   });
 }
@@ -232,24 +238,28 @@ export const dimensions: readonly Dimension[] = Object.freeze([
   }),
   distribution({
     name: "entraJoinedPercent",
+    upperBound: 100,
     level: "basic",
     description: "The percentage of a hierarchy's clients joined to Microsoft Entra ID, over the hierarchies that report it and have clients.",
     read: (doc) => percentOfClients(doc, doc.clients.entraJoined),
   }),
   distribution({
     name: "coManagedPercent",
+    upperBound: 100,
     level: "basic",
     description: "The percentage of a hierarchy's clients co-managed with Intune, over the hierarchies that report it and have clients.",
     read: (doc) => percentOfClients(doc, doc.clients.coManaged),
   }),
   distribution({
     name: "softwareUpdateCompliancePercent",
+    upperBound: 100,
     level: "full",
     description: "The software update compliance percentage a hierarchy reports.",
     read: (doc) => doc.compliance?.softwareUpdateCompliancePercent,
   }),
   distribution({
     name: "scanSuccessPercent",
+    upperBound: 100,
     level: "full",
     description: "The percentage of software update scans that succeeded.",
     read: (doc) => doc.compliance?.scanSuccessPercent,

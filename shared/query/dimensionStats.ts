@@ -32,24 +32,27 @@ function checkKind(dimension: Dimension, rollup: DimensionRollup): void {
 
 /**
  * The distribution figures of a rollup: `sum` and `mean` exact from the rollup's sum, the
- * rest from its buckets (summarizeBuckets), all null for a week without a value.
+ * rest from its buckets (summarizeBuckets), all null for a week without a value. Estimates
+ * are held to the dimension's upper bound: a percentage is never shown above 100.
  */
-function distributionStats(week: IsoWeek, name: string, rollup: DistributionRollup, options: DimensionStatsOptions): DistributionDimensionStats {
+function distributionStats(week: IsoWeek, dimension: Dimension, rollup: DistributionRollup, options: DimensionStatsOptions): DistributionDimensionStats {
   const summary = summarizeBuckets(rollup.buckets);
+  const { upperBound = Infinity } = dimension;
+  const held = (estimate: number | null) => (estimate === null ? null : Math.min(estimate, upperBound));
   const { hierarchies } = rollup;
   const some = hierarchies > 0;
   const stats: DistributionDimensionStats = {
     week,
-    dimension: name,
+    dimension: dimension.name,
     kind: "distribution",
     hierarchies,
     sum: some ? rollup.sum : null,
     mean: some ? rollup.sum / hierarchies : null,
-    min: summary.min,
-    max: summary.max,
-    p50: summary.p50,
-    p90: summary.p90,
-    p99: summary.p99,
+    min: held(summary.min),
+    max: held(summary.max),
+    p50: held(summary.p50),
+    p90: held(summary.p90),
+    p99: held(summary.p99),
     buckets: summary.buckets,
   };
   return foldSmallDistribution(stats, options);
@@ -85,7 +88,7 @@ function categoricalStats(week: IsoWeek, name: string, rollup: CategoricalRollup
  */
 export function toDimensionStats(week: IsoWeek, dimension: Dimension, rollup: DimensionRollup, options: DimensionStatsOptions): DimensionStats {
   checkKind(dimension, rollup);
-  return rollup.kind === "distribution" ? distributionStats(week, dimension.name, rollup, options) : categoricalStats(week, dimension.name, rollup, options);
+  return rollup.kind === "distribution" ? distributionStats(week, dimension, rollup, options) : categoricalStats(week, dimension.name, rollup, options);
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
- * Fills a running local runtime with a small fleet for the dashboard test, over HTTP as
- * SCPs send it, and waits until aggregation has taken all of it in. The one place that
- * decides what the dashboard is tested against: the fleet simulator (issue 10) can take
- * its place here without the test changing.
+ * Fills a running local runtime for the dashboard test with the fleet simulator (issue 10,
+ * scripts/simulator/): a small seeded fleet over the last whole weeks, some of it offline
+ * and sent in batches, some sent twice, then waits until aggregation has taken all of it in
+ * and the simulator's own verification finds every figure as expected. The one place that
+ * decides what the dashboard is tested against.
  */
-import { limits } from "../../shared/config";
+import assert from "node:assert/strict";
 import { isoWeekOf, weeksBetween, type IsoWeek } from "../../shared/isoWeek";
-import { fleetDocument, seededRandom } from "../../bench/fleet";
-import { randomBase64Sha256 } from "../support/usageDocuments";
+import { confirmedDocuments, runSimulation } from "../../scripts/simulator/runSimulation";
+import { verifyStats } from "../../scripts/simulator/verifyStats";
 
 export interface RuntimeKeys {
   ingest: string;
@@ -22,54 +23,33 @@ export interface FillRuntimeOptions {
   timeoutMs?: number;
 }
 
-/** What was sent: the weeks, oldest first, and how many hierarchies each holds. */
+/** What was sent: the weeks, oldest first, and how many hierarchies the fleet has. */
 export interface FilledFleet {
   weeks: IsoWeek[];
   hierarchies: number;
 }
 
 const DAY_MS = 86_400_000;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Sends `hierarchies` hierarchies' documents for each of the `weeks` whole weeks before the
- * current one (so no collectedAt is in the future) through POST /api/v1/batch, then polls
- * GET /api/v1/stats/trend until every week counts all of them. Full-level documents get a
- * spread of compliance figures, so that their histogram has a shape.
+ * Simulates `hierarchies` SCPs over the `weeks` whole weeks before the current one (so no
+ * collectedAt is in the future), then verifies the service against the simulator's
+ * expectation: the dashboard is then compared with routes known to be right.
  */
 export async function fillRuntime(url: string, keys: RuntimeKeys, options: FillRuntimeOptions = {}): Promise<FilledFleet> {
   const { hierarchies = 40, weeks: weekCount = 6, seed = 11, timeoutMs = 120_000 } = options;
-  const random = seededRandom(seed);
   const last = isoWeekOf(new Date(Date.now() - 7 * DAY_MS));
-  const first = isoWeekOf(new Date(Date.now() - 7 * weekCount * DAY_MS));
-  const weeks = weeksBetween(first, last);
-  const lines: string[] = [];
-  for (let h = 0; h < hierarchies; h++) {
-    const hierarchyId = randomBase64Sha256();
-    for (const week of weeks) {
-      const document = fleetDocument(random, hierarchyId, week);
-      if (document.compliance !== undefined) {
-        document.compliance.softwareUpdateCompliancePercent = Math.round(400 + random() * 600) / 10;
-        document.compliance.scanSuccessPercent = Math.round(800 + random() * 200) / 10;
-      }
-      lines.push(JSON.stringify({ docType: "usage", docVersion: 1, docId: document.docId, document }));
-    }
-  }
-  for (let start = 0; start < lines.length; start += limits.maxBatchLines) {
-    const response = await fetch(`${url}/api/v1/batch`, {
-      method: "POST",
-      headers: { "content-type": "application/x-ndjson", "x-functions-key": keys.ingest },
-      body: lines.slice(start, start + limits.maxBatchLines).join("\n"),
-    });
-    const answer = (await response.json()) as { accepted?: number; rejected?: number };
-    if (response.status !== 200 || answer.rejected !== 0) throw new Error(`the batch was answered ${response.status} ${JSON.stringify(answer).slice(0, 500)}`);
-  }
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(`${url}/api/v1/stats/trend?from=${first}&to=${last}`, { headers: { "x-functions-key": keys.query } });
-    const trend = (await response.json()) as { weeks: { hierarchies: number }[] };
-    if (trend.weeks.every((w) => w.hierarchies === hierarchies)) return { weeks, hierarchies };
-    if (Date.now() > deadline) throw new Error(`aggregation did not finish within ${timeoutMs} ms: ${JSON.stringify(trend.weeks.map((w) => w.hierarchies))}`);
-    await pause(250);
-  }
+  const weeks = weeksBetween(isoWeekOf(new Date(Date.now() - 7 * weekCount * DAY_MS)), last);
+  const run = await runSimulation({
+    seed,
+    hierarchies,
+    weeks,
+    offlineShare: 0.2,
+    duplicateShare: 0.1,
+    concurrency: 4,
+    client: { url, ingestKey: keys.ingest },
+  });
+  const report = await verifyStats(confirmedDocuments(run), { url, queryKey: keys.query, waitMs: timeoutMs });
+  assert.deepEqual(report.differences.slice(0, 5), [], `the simulator found ${report.differences.length} difference(s) before the dashboard was opened`);
+  return { weeks, hierarchies };
 }

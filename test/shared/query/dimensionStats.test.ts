@@ -264,3 +264,13 @@ for (const c of csvCases) {
     assert.equal(toCsv(toDimensionStatsCsv(toDimensionStats(week, dimension(c.dimension), c.rollup, { minHierarchies: 1 }))), c.csv);
   });
 }
+
+test("toDimensionStats: a percentage is never estimated above 100, though the bucket holding 100 reaches past it", () => {
+  for (const name of ["entraJoinedPercent", "coManagedPercent", "softwareUpdateCompliancePercent", "scanSuccessPercent"]) {
+    const stats = toDimensionStats(week, dimension(name), distributionRollup([97, 100, 100, 100]), { minHierarchies: 1 });
+    assert.equal(stats.kind, "distribution");
+    assert.ok(bucketBoundsOf(bucketIndexOf(100)).upper > 100, "the premise: 100's bucket reaches past 100");
+    assert.deepEqual([stats.max, stats.p50, stats.p90, stats.p99], [100, 100, 100, 100], name);
+    near(stats.min, 97, `${name} min`);
+  }
+});
