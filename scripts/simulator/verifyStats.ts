@@ -137,25 +137,31 @@ function compareDistribution(c: Comparison, where: string, expected: Distributio
 const weekParam = (week: IsoWeek) => encodeURIComponent(week);
 const toBase64Url = (id: string) => id.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-/** Polls each week's versions totals until they are what is expected, or the wait runs out. */
+/**
+ * Polls the trend route (one request, each week's totals only) until every week's totals are
+ * what is expected, or the wait runs out. Not each week's versions route: on Azurite that
+ * reads whole rollup rows, and polling it for every week every second starved aggregation.
+ */
 async function waitForAggregation(options: VerifyOptions, snapshots: Snapshots): Promise<number> {
   const started = Date.now();
   const deadline = started + (options.waitMs ?? 300_000);
-  let pending = [...snapshots.keys()];
+  const weeks = [...snapshots.keys()].sort();
+  const range = `from=${weekParam(weeks[0]!)}&to=${weekParam(weeks[weeks.length - 1]!)}`;
+  let pending = weeks;
   let lastTold = started;
   while (pending.length > 0 && Date.now() < deadline) {
-    const still: IsoWeek[] = [];
-    for (const week of pending) {
+    const { body } = await getJson(options, `/api/v1/stats/trend?${range}`);
+    const totals = new Map(((body["weeks"] ?? []) as Json[]).map((w) => [String(w["week"]), w]));
+    pending = pending.filter((week) => {
       const expected = expectedVersions(week, snapshots.get(week)!);
-      const { body } = await getJson(options, `/api/v1/stats/versions?week=${weekParam(week)}`);
-      if (body["hierarchies"] !== expected.hierarchies || body["clients"] !== expected.clients) still.push(week);
-    }
-    pending = still;
+      const actual = totals.get(week);
+      return actual?.["hierarchies"] !== expected.hierarchies || actual["clients"] !== expected.clients;
+    });
     if (pending.length > 0 && Date.now() - lastTold >= 10_000) {
       options.onWait?.(pending.length);
       lastTold = Date.now();
     }
-    if (pending.length > 0) await pause(options.pollMs ?? 1000);
+    if (pending.length > 0) await pause(options.pollMs ?? 2000);
   }
   return (Date.now() - started) / 1000;
 }
