@@ -28,10 +28,9 @@ export function decodeQueueMessage(messageText: string): unknown {
 
 /**
  * Drives queue triggers with the Functions host's semantics: batches of `batchSize` topped
- * up at `newBatchThreshold`, a
- * failed message made visible again after `visibilityTimeout`, and after `maxDequeueCount`
- * failed attempts moved, unchanged, to `<queue>-poison`. Polling backs off to
- * `maxPollingInterval` while a queue is empty.
+ * up at `newBatchThreshold`, a failed message made visible again after `visibilityTimeout`,
+ * and after `maxDequeueCount` failed attempts moved, unchanged, to `<queue>-poison`. Polling
+ * backs off to `maxPollingInterval` while a queue is empty.
  */
 export class QueueHost {
   private stopped = false;
