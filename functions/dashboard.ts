@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { problemResponse } from "../shared/http/problem";
 import { logUnexpected } from "./httpEdge";
-import type { HttpTrigger } from "./trigger";
+import type { HttpTrigger } from "./triggerTypes";
 
 /** Where scripts/buildDashboard.ts writes the page and its policy, relative to the compiled output's root (dist/). */
 export const dashboardFiles = { dir: "web/dashboard", page: "index.html", policy: "contentSecurityPolicy.txt" } as const;
@@ -64,5 +64,5 @@ export const dashboardTrigger: HttpTrigger = {
   methods: ["GET"],
   key: "none",
   // Nothing to wait for once the page is read: the host still takes a promise.
-  handler: (_request, context) => Promise.resolve(dashboard(context)),
+  bind: () => (_request, context) => Promise.resolve(dashboard(context)),
 };

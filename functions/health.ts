@@ -1,16 +1,16 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { StorageUnavailableError } from "../shared/errors";
 import { jsonResponse, problemResponse } from "../shared/http/problem";
-import { getServices } from "../shared/services";
-import type { HttpTrigger } from "./trigger";
+import type { HealthProbe } from "../shared/healthProbe";
+import type { HttpTrigger } from "./triggerTypes";
 
 /**
  * GET /api/health: 200 when storage answers, 503 otherwise. No key, no secrets in the
  * answer; the probe is cached for a few seconds (shared/healthProbe.ts), so it costs storage
  * at most once per interval whoever calls it.
  */
-export async function health(): Promise<HttpResponseInit> {
-  const ok = await getServices().health.check();
+export async function health(probe: Pick<HealthProbe, "check">): Promise<HttpResponseInit> {
+  const ok = await probe.check();
   return ok ? jsonResponse(200, { status: "ok" }) : problemResponse(new StorageUnavailableError("health check failed", 10));
 }
 
@@ -20,5 +20,5 @@ export const healthTrigger: HttpTrigger = {
   route: "health",
   methods: ["GET"],
   key: "none",
-  handler: health,
+  bind: (services) => () => health(services.health),
 };

@@ -1,17 +1,20 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { readHierarchyParameter } from "../shared/query/hierarchyParameter";
 import { readHierarchyWeeks, toHierarchyWeeks, toHierarchyWeeksCsv } from "../shared/query/hierarchyWeeks";
+import type { HierarchyWeeksTable } from "../shared/storage/hierarchyWeeksTable";
 import { readWeekRange } from "../shared/query/weekParameters";
-import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
+
+/** The snapshots aggregation keeps per hierarchy and week. */
+export type HierarchyWeeksSource = Pick<HierarchyWeeksTable, "list" | "exists">;
 
 /** GET /api/v1/hierarchies/{id}/weeks?from=&to=: one hierarchy's weekly snapshots, oldest first. */
-export async function hierarchyWeeks(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+export async function hierarchyWeeks(request: HttpRequestLike, context: InvocationContext, history: HierarchyWeeksSource): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const { hierarchyKey, hierarchyId } = readHierarchyParameter(request.params["id"]);
     const range = readWeekRange(request.query);
-    const rows = await readHierarchyWeeks(getServices().hierarchyWeeks, hierarchyKey, range);
+    const rows = await readHierarchyWeeks(history, hierarchyKey, range);
     return { body: toHierarchyWeeks(hierarchyId, rows), csvTable: toHierarchyWeeksCsv };
   });
 }
@@ -22,5 +25,5 @@ export const hierarchyWeeksTrigger: HttpTrigger = {
   route: "v1/hierarchies/{id}/weeks",
   methods: ["GET"],
   key: "query",
-  handler: hierarchyWeeks,
+  bind: (services) => (request, context) => hierarchyWeeks(request, context, services.hierarchyWeeks),
 };

@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { openApiJson } from "../shared/openapi/openApiDocument";
-import type { HttpTrigger } from "./trigger";
+import type { HttpTrigger } from "./triggerTypes";
 
 /** GET /api/openapi.json: the OpenAPI 3.1 description of every route. No key: it holds no data, and tools fetch it unattended. */
 export function openApi(): Promise<HttpResponseInit> {
@@ -13,5 +13,5 @@ export const openApiTrigger: HttpTrigger = {
   route: "openapi.json",
   methods: ["GET"],
   key: "none",
-  handler: openApi,
+  bind: () => openApi,
 };

@@ -1,9 +1,9 @@
 import type { InvocationContext } from "@azure/functions";
 import { storageNames } from "../shared/config";
 import { publishWeek, type PublishWeekDeps } from "../shared/publishing/publishWeek";
-import { getServices } from "../shared/services";
+import type { Services } from "../shared/services";
 import { decodePublishRequest, PublishRequestFormatError } from "../shared/storage/publishQueue";
-import type { QueueTrigger } from "./trigger";
+import type { QueueTrigger } from "./triggerTypes";
 
 /**
  * Queue trigger: one publish request, one week's WeeklyDimensions rows recomputed. A
@@ -24,15 +24,17 @@ export async function publishWeeklyDimensions(message: unknown, context: Invocat
   context.log(JSON.stringify({ event: "publish", status: "published", week, written: result.written, deleted: result.deleted, attempts: result.attempts, asOf: result.asOf.toISOString() }));
 }
 
-/** The publisher's dependencies from the process's services. */
-function publishDeps(): PublishWeekDeps {
-  const services = getServices();
-  return { reader: services.weekStats, table: services.weeklyDimensions, minHierarchies: services.config.statsMinHierarchies };
+/** The publisher's part of the services. */
+function publishDeps(services: Services): PublishWeekDeps {
+  return { reader: services.statsReader, table: services.weeklyDimensions, minHierarchies: services.config.statsMinHierarchies };
 }
 
 export const publishWeeklyDimensionsTrigger: QueueTrigger = {
   kind: "queue",
   name: "publishWeeklyDimensions",
   queueName: storageNames.publishQueue,
-  handler: (message, context) => publishWeeklyDimensions(message, context, publishDeps()),
+  bind: (services) => {
+    const deps = publishDeps(services);
+    return (message, context) => publishWeeklyDimensions(message, context, deps);
+  },
 };

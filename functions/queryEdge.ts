@@ -2,8 +2,9 @@ import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { InvalidParameterError, NotFoundError, StorageUnavailableError } from "../shared/errors";
 import { prefersCsv } from "../shared/http/accept";
 import { csvResponse, toCsv, type CsvTable } from "../shared/http/csv";
+import type { WeekStats } from "../shared/aggregation/weekStats";
 import { jsonResponse, problemResponse } from "../shared/http/problem";
-import type { HttpRequestLike } from "./trigger";
+import type { HttpRequestLike } from "./triggerTypes";
 import { logUnexpected } from "./httpEdge";
 
 /** What a query route answers: the JSON body, and its CSV form, built only when asked for. */
@@ -11,6 +12,9 @@ export interface QueryAnswer<T> {
   body: T;
   csvTable: (body: T) => CsvTable;
 }
+
+/** Where the per-week routes (versions, os, features) read a week's merged statistics. */
+export type WeekRollupSource = Pick<WeekStats, "readRollup">;
 
 // The same URL answers JSON or CSV, so a cache must key on Accept too.
 const VARY = { Vary: "Accept" };

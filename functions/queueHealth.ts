@@ -1,23 +1,28 @@
 import type { InvocationContext } from "@azure/functions";
 import { monitoringSettings } from "../shared/config";
-import { measureQueueHealth, queueHealthDeps } from "../shared/monitoring/measureQueueHealth";
-import { getServices } from "../shared/services";
-import type { TimerInfo, TimerTrigger } from "./trigger";
+import { measureQueueHealth, type QueueHealthDeps } from "../shared/monitoring/measureQueueHealth";
+import type { Telemetry } from "../shared/telemetry/telemetry";
+import type { TimerInfo, TimerTrigger } from "./triggerTypes";
+
+/** What the timer needs: the gauges it reads, and where the reading is recorded. */
+export interface QueueHealthTimerDeps {
+  gauges: QueueHealthDeps;
+  telemetry: Pick<Telemetry, "recordQueueHealth">;
+}
 
 /**
  * Timer trigger: every few minutes, measures the ingest and poison queues and the rebuild
  * locks and records them (a log line and custom metrics) for the alert rules. Nothing else
  * measures a queue: its messages leave no telemetry while they wait.
  */
-export async function queueHealth(_timer: TimerInfo, context: InvocationContext): Promise<void> {
-  const services = getServices();
-  const health = await measureQueueHealth(queueHealthDeps(services));
-  services.telemetry.recordQueueHealth(health, (line) => context.log(line));
+export async function queueHealth(_timer: TimerInfo, context: InvocationContext, deps: QueueHealthTimerDeps): Promise<void> {
+  const health = await measureQueueHealth(deps.gauges);
+  deps.telemetry.recordQueueHealth(health, (line) => context.log(line));
 }
 
 export const queueHealthTrigger: TimerTrigger = {
   kind: "timer",
   name: "queueHealth",
   schedule: monitoringSettings.queueHealthSchedule,
-  handler: queueHealth,
+  bind: (services) => (timer, context) => queueHealth(timer, context, { gauges: services.queueGauges, telemetry: services.telemetry }),
 };

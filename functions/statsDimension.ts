@@ -5,9 +5,9 @@ import { toDimensionStats, toDimensionStatsCsv } from "../shared/query/dimension
 import type { DimensionTrendSource } from "../shared/query/dimensionTrend";
 import { readMinHierarchies } from "../shared/query/minHierarchiesParameter";
 import { readWeek } from "../shared/query/weekParameters";
-import { getServices } from "../shared/services";
+import type { Services } from "../shared/services";
 import { answerQuery } from "./queryEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 /** What the dimension routes need: where the rollups are read, and the default `minHierarchies` (STATS_MIN_HIERARCHIES). */
 export interface DimensionRouteDeps {
@@ -23,10 +23,9 @@ export function dimensionOfRoute(request: HttpRequestLike): Dimension {
   return dimension;
 }
 
-/** The route's dependencies from the process's services. */
-export function dimensionRouteDeps(): DimensionRouteDeps {
-  const services = getServices();
-  return { reader: services.weekStats, minHierarchies: services.config.statsMinHierarchies };
+/** The dimension routes' part of the services. */
+export function dimensionRouteDeps(services: Services): DimensionRouteDeps {
+  return { reader: services.statsReader, minHierarchies: services.config.statsMinHierarchies };
 }
 
 /** GET /api/v1/stats/dimensions/{name}?week=&minHierarchies=: one week by one dimension. */
@@ -47,5 +46,8 @@ export const statsDimensionTrigger: HttpTrigger = {
   route: "v1/stats/dimensions/{name}",
   methods: ["GET"],
   key: "query",
-  handler: (request, context) => statsDimension(request, context, dimensionRouteDeps()),
+  bind: (services) => {
+    const deps = dimensionRouteDeps(services);
+    return (request, context) => statsDimension(request, context, deps);
+  },
 };

@@ -4,7 +4,7 @@ import { readMinHierarchies } from "../shared/query/minHierarchiesParameter";
 import { readWeekRange } from "../shared/query/weekParameters";
 import { dimensionOfRoute, dimensionRouteDeps, type DimensionRouteDeps } from "./statsDimension";
 import { answerQuery } from "./queryEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 /** GET /api/v1/stats/dimensions/{name}/trend?from=&to=&minHierarchies=: one dimension week by week. */
 export async function statsDimensionTrend(request: HttpRequestLike, context: InvocationContext, deps: DimensionRouteDeps): Promise<HttpResponseInit> {
@@ -22,5 +22,8 @@ export const statsDimensionTrendTrigger: HttpTrigger = {
   route: "v1/stats/dimensions/{name}/trend",
   methods: ["GET"],
   key: "query",
-  handler: (request, context) => statsDimensionTrend(request, context, dimensionRouteDeps()),
+  bind: (services) => {
+    const deps = dimensionRouteDeps(services);
+    return (request, context) => statsDimensionTrend(request, context, deps);
+  },
 };

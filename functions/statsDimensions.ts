@@ -1,7 +1,7 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toDimensionList, toDimensionListCsv } from "../shared/query/dimensionList";
 import { answerQuery } from "./queryEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 /** GET /api/v1/stats/dimensions: every dimension a week can be counted by, with its kind and level. */
 export async function statsDimensions(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
@@ -15,5 +15,5 @@ export const statsDimensionsTrigger: HttpTrigger = {
   route: "v1/stats/dimensions",
   methods: ["GET"],
   key: "query",
-  handler: statsDimensions,
+  bind: () => statsDimensions,
 };

@@ -1,15 +1,15 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toFeatureStats, toFeatureStatsCsv } from "../shared/query/featureStats";
 import { readWeek } from "../shared/query/weekParameters";
-import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import type { WeekRollupSource } from "./queryEdge";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 /** GET /api/v1/stats/features?week=: feature adoption over the snapshots at enhanced or full. */
-export async function statsFeatures(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+export async function statsFeatures(request: HttpRequestLike, context: InvocationContext, reader: WeekRollupSource): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toFeatureStats(week, await getServices().weekStats.readRollup(week)), csvTable: toFeatureStatsCsv };
+    return { body: toFeatureStats(week, await reader.readRollup(week)), csvTable: toFeatureStatsCsv };
   });
 }
 
@@ -19,5 +19,5 @@ export const statsFeaturesTrigger: HttpTrigger = {
   route: "v1/stats/features",
   methods: ["GET"],
   key: "query",
-  handler: statsFeatures,
+  bind: (services) => (request, context) => statsFeatures(request, context, services.statsReader),
 };

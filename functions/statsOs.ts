@@ -1,15 +1,15 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toOsStats, toOsStatsCsv } from "../shared/query/osStats";
 import { readWeek } from "../shared/query/weekParameters";
-import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import type { WeekRollupSource } from "./queryEdge";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 /** GET /api/v1/stats/os?week=: clients per operating system, most first. */
-export async function statsOs(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+export async function statsOs(request: HttpRequestLike, context: InvocationContext, reader: WeekRollupSource): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toOsStats(week, await getServices().weekStats.readRollup(week)), csvTable: toOsStatsCsv };
+    return { body: toOsStats(week, await reader.readRollup(week)), csvTable: toOsStatsCsv };
   });
 }
 
@@ -19,5 +19,5 @@ export const statsOsTrigger: HttpTrigger = {
   route: "v1/stats/os",
   methods: ["GET"],
   key: "query",
-  handler: statsOs,
+  bind: (services) => (request, context) => statsOs(request, context, services.statsReader),
 };

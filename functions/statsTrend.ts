@@ -1,15 +1,14 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { readWeekRange } from "../shared/query/weekParameters";
 import { readWeekTrend, toWeekTrendCsv } from "../shared/query/weekTrend";
-import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 /** GET /api/v1/stats/trend?from=&to=: hierarchies, clients and versions for every week of a range. */
-export async function statsTrend(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+export async function statsTrend(request: HttpRequestLike, context: InvocationContext, reader: Parameters<typeof readWeekTrend>[0]): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const range = readWeekRange(request.query);
-    return { body: await readWeekTrend(getServices().weekStats, range), csvTable: toWeekTrendCsv };
+    return { body: await readWeekTrend(reader, range), csvTable: toWeekTrendCsv };
   });
 }
 
@@ -19,5 +18,5 @@ export const statsTrendTrigger: HttpTrigger = {
   route: "v1/stats/trend",
   methods: ["GET"],
   key: "query",
-  handler: statsTrend,
+  bind: (services) => (request, context) => statsTrend(request, context, services.statsReader),
 };

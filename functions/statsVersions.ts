@@ -1,15 +1,15 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toVersionStats, toVersionStatsCsv } from "../shared/query/versionStats";
 import { readWeek } from "../shared/query/weekParameters";
-import { getServices } from "../shared/services";
 import { answerQuery } from "./queryEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import type { WeekRollupSource } from "./queryEdge";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 /** GET /api/v1/stats/versions?week=: hierarchies and clients per product version, newest first. */
-export async function statsVersions(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+export async function statsVersions(request: HttpRequestLike, context: InvocationContext, reader: WeekRollupSource): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toVersionStats(week, await getServices().weekStats.readRollup(week)), csvTable: toVersionStatsCsv };
+    return { body: toVersionStats(week, await reader.readRollup(week)), csvTable: toVersionStatsCsv };
   });
 }
 
@@ -19,5 +19,5 @@ export const statsVersionsTrigger: HttpTrigger = {
   route: "v1/stats/versions",
   methods: ["GET"],
   key: "query",
-  handler: statsVersions,
+  bind: (services) => (request, context) => statsVersions(request, context, services.statsReader),
 };

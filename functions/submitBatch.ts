@@ -4,19 +4,17 @@ import { requireMediaType } from "../shared/http/contentType";
 import { jsonResponse } from "../shared/http/problem";
 import { readBody } from "../shared/http/readBody";
 import { batchParseCost } from "../shared/ingestion/batchParseCost";
-import { submitBatch as judgeBatch } from "../shared/ingestion/submitBatch";
-import { getServices } from "../shared/services";
-import { failSubmission, recordOutcome, safeDocId } from "./httpEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import { submitBatchLines } from "../shared/ingestion/submitBatchLines";
+import { failSubmission, recordOutcome, safeDocId, submissionRouteDeps, type SubmissionRouteDeps } from "./httpEdge";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 const STATUS_OF_LINE = { accepted: 202, duplicate: 200, conflict: 409, invalid: 400, rate_limited: 429 } as const;
 
 /** POST /api/v1/batch: an offline upload, NDJSON envelopes judged line by line. */
-export async function submitBatch(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+export async function submitBatch(request: HttpRequestLike, context: InvocationContext, deps: SubmissionRouteDeps): Promise<HttpResponseInit> {
   const started = performance.now();
   const fields = { route: "batch" as const };
-  const services = getServices();
-  const memory = services.memoryBudget.lease();
+  const memory = deps.memoryBudget.lease();
   try {
     requireMediaType(request.headers.get("content-type"), ["application/x-ndjson", "application/ndjson"]);
     // The contract caps a batch at 32 MiB decompressed; the wire may carry as much uncompressed.
@@ -30,8 +28,8 @@ export async function submitBatch(request: HttpRequestLike, context: InvocationC
     // All of it before the first line is judged: once a line is stored, only storage being
     // unavailable may fail the batch.
     memory.reserve(batchParseCost(bytes));
-    const response = await judgeBatch(bytes, services, (line, outcome) => {
-      recordOutcome(context, started, {
+    const response = await submitBatchLines(bytes, deps.ingestion, (line, outcome) => {
+      recordOutcome(deps.telemetry, context, started, {
         ...fields,
         outcome,
         status: STATUS_OF_LINE[line.status],
@@ -42,7 +40,7 @@ export async function submitBatch(request: HttpRequestLike, context: InvocationC
     });
     return jsonResponse(200, response);
   } catch (error) {
-    return failSubmission(context, started, error, fields);
+    return failSubmission(deps.telemetry, context, started, error, fields);
   } finally {
     memory.release();
   }
@@ -54,5 +52,8 @@ export const submitBatchTrigger: HttpTrigger = {
   route: "v1/batch",
   methods: ["POST"],
   key: "ingest",
-  handler: submitBatch,
+  bind: (services) => {
+    const deps = submissionRouteDeps(services);
+    return (request, context) => submitBatch(request, context, deps);
+  },
 };

@@ -5,19 +5,17 @@ import { jsonResponse } from "../shared/http/problem";
 import { readBody } from "../shared/http/readBody";
 import { parseJsonBody } from "../shared/ingestion/parseJsonBody";
 import { requireDocId, requireDocumentType, submitDocument } from "../shared/ingestion/submitDocument";
-import { getServices } from "../shared/services";
-import { failSubmission, recordOutcome, safeDocId } from "./httpEdge";
-import type { HttpRequestLike, HttpTrigger } from "./trigger";
+import { failSubmission, recordOutcome, safeDocId, submissionRouteDeps, type SubmissionRouteDeps } from "./httpEdge";
+import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 
 /** POST /api/v1/submit/{docType}/{docVersion}/{docId}: one weekly document from an SCP. */
-export async function submitUsage(request: HttpRequestLike, context: InvocationContext): Promise<HttpResponseInit> {
+export async function submitUsage(request: HttpRequestLike, context: InvocationContext, deps: SubmissionRouteDeps): Promise<HttpResponseInit> {
   const started = performance.now();
   const { docType = "", docVersion = "", docId = "" } = request.params;
   const fields = { route: "submit" as const, docType, docVersion, docId: safeDocId(docId) };
-  const services = getServices();
   // What this request's body costs in memory is reserved as it is read and parsed, and given
   // back only once the request is answered.
-  const memory = services.memoryBudget.lease();
+  const memory = deps.memoryBudget.lease();
   try {
     // Cheap checks first, so that a request we will refuse is refused before its body is read.
     requireDocumentType(docType, docVersion);
@@ -31,12 +29,12 @@ export async function submitUsage(request: HttpRequestLike, context: InvocationC
       memory,
     });
     const document = parseJsonBody(bytes, { memory });
-    const response = await submitDocument({ docType, docVersion, docId, document }, services);
+    const response = await submitDocument({ docType, docVersion, docId, document }, deps.ingestion);
     const status = response.status === "accepted" ? 202 : 200;
-    recordOutcome(context, started, { ...fields, outcome: response.status, status, bytes: bytes.length });
+    recordOutcome(deps.telemetry, context, started, { ...fields, outcome: response.status, status, bytes: bytes.length });
     return jsonResponse(status, response);
   } catch (error) {
-    return failSubmission(context, started, error, fields);
+    return failSubmission(deps.telemetry, context, started, error, fields);
   } finally {
     memory.release();
   }
@@ -48,5 +46,8 @@ export const submitUsageTrigger: HttpTrigger = {
   route: "v1/submit/{docType}/{docVersion}/{docId}",
   methods: ["POST"],
   key: "ingest",
-  handler: submitUsage,
+  bind: (services) => {
+    const deps = submissionRouteDeps(services);
+    return (request, context) => submitUsage(request, context, deps);
+  },
 };

@@ -14,7 +14,7 @@ import { statsTrendTrigger } from "./statsTrend";
 import { statsVersionsTrigger } from "./statsVersions";
 import { submitBatchTrigger } from "./submitBatch";
 import { submitUsageTrigger } from "./submitUsage";
-import type { Trigger } from "./trigger";
+import type { Trigger } from "./triggerTypes";
 
 /** Every trigger of the app, for the Functions host (functions/index.ts) and the local runtime alike. */
 export const triggers: readonly Trigger[] = [

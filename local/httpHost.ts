@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { ReadableStream } from "node:stream/web";
 import { InvocationContext, type HttpResponseInit } from "@azure/functions";
-import type { HttpRequestLike, HttpTrigger, KeyRole } from "../functions/trigger";
+import type { Bound, HttpRequestLike, HttpTrigger, KeyRole } from "../functions/triggerTypes";
 import { InvalidParameterError, NotFoundError } from "../shared/errors";
 import { limits } from "../shared/config";
 import { problemResponse } from "../shared/http/problem";
@@ -11,7 +11,7 @@ import { problemResponse } from "../shared/http/problem";
 export type LocalLog = (level: string, message: string) => void;
 
 export interface HttpHostOptions {
-  triggers: readonly HttpTrigger[];
+  triggers: readonly Bound<HttpTrigger>[];
   routePrefix: string;
   keys: Record<Exclude<KeyRole, "none">, string>;
   port: number;
@@ -20,7 +20,7 @@ export interface HttpHostOptions {
 }
 
 interface CompiledRoute {
-  trigger: HttpTrigger;
+  trigger: Bound<HttpTrigger>;
   pattern: RegExp;
   names: string[];
 }

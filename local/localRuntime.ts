@@ -1,7 +1,7 @@
 import { triggers as allTriggers } from "../functions/triggers";
-import type { HttpTrigger, QueueTrigger, TimerTrigger, Trigger } from "../functions/trigger";
+import { bindTrigger, type HttpTrigger, type QueueTrigger, type TimerTrigger, type Trigger } from "../functions/triggerTypes";
 import type { Config } from "../shared/config";
-import { createServices, useServices, type Services } from "../shared/services";
+import { createServices, type Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { redactKeys } from "../shared/telemetry/redactKeys";
 import { HttpHost, type LocalLog } from "./httpHost";
@@ -45,27 +45,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const write: LocalLog = options.log ?? ((level, message) => console.log(`[${level}] ${message}`));
   // Every line of the runtime and of the functions: a URL in an error message keeps no key.
   const log: LocalLog = (level, message) => write(level, redactKeys(message));
+  // The local composition root, as functions/index.ts is the host's: every handler gets its
+  // part of these services, so two runtimes in one process (the tests start several) never
+  // answer from each other's storage.
   const services = createServices(options.config);
-  useServices(services);
   await ensureStorage(services.clients);
   const settings = readHostSettings();
   const disabled = options.disabledFunctions ?? new Set<string>();
   for (const name of disabled) log("info", `function ${name} is disabled by its AzureWebJobs.${name}.Disabled setting`);
   const triggers = (options.triggers ?? allTriggers).filter((t) => !disabled.has(t.name));
   const http = new HttpHost({
-    triggers: triggers.filter((t): t is HttpTrigger => t.kind === "http"),
+    triggers: triggers.filter((t): t is HttpTrigger => t.kind === "http").map((t) => bindTrigger(t, services)),
     routePrefix: settings.routePrefix,
     keys: { ingest: options.config.local.ingestKey, query: options.config.local.queryKey },
     port: options.port ?? options.config.local.port,
     log,
   });
   const queueHost = new QueueHost({
-    triggers: triggers.filter((t): t is QueueTrigger => t.kind === "queue"),
+    triggers: triggers.filter((t): t is QueueTrigger => t.kind === "queue").map((t) => bindTrigger(t, services)),
     queueService: services.clients.queueService,
     settings: { ...settings.queues, ...options.queueSettings },
     log,
   });
-  const timerHost = new TimerHost({ triggers: triggers.filter((t): t is TimerTrigger => t.kind === "timer"), log });
+  const timerHost = new TimerHost({ triggers: triggers.filter((t): t is TimerTrigger => t.kind === "timer").map((t) => bindTrigger(t, services)), log });
   const url = await http.listen();
   if (options.runQueueTriggers !== false) {
     queueHost.start();

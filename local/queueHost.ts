@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { InvocationContext } from "@azure/functions";
 import type { DequeuedMessageItem, QueueClient, QueueServiceClient } from "@azure/storage-queue";
-import type { QueueTrigger } from "../functions/trigger";
+import type { Bound, QueueTrigger } from "../functions/triggerTypes";
 import type { HostSettings } from "./hostSettings";
 import type { LocalLog } from "./httpHost";
 
@@ -10,7 +10,7 @@ const PROCESSING_VISIBILITY_SECONDS = 600;
 const MIN_POLL_MS = 100;
 
 export interface QueueHostOptions {
-  triggers: readonly QueueTrigger[];
+  triggers: readonly Bound<QueueTrigger>[];
   queueService: QueueServiceClient;
   settings: HostSettings["queues"];
   log: LocalLog;
@@ -59,7 +59,7 @@ export class QueueHost {
    * `newBatchThreshold` are still running, so at most batchSize + newBatchThreshold run at
    * once and a slow message holds up nobody.
    */
-  private async run(trigger: QueueTrigger): Promise<void> {
+  private async run(trigger: Bound<QueueTrigger>): Promise<void> {
     const queue = this.options.queueService.getQueueClient(trigger.queueName);
     const poison = this.options.queueService.getQueueClient(`${trigger.queueName}-poison`);
     const { batchSize, newBatchThreshold, maxPollingIntervalMs } = this.options.settings;
@@ -104,7 +104,7 @@ export class QueueHost {
     });
   }
 
-  private async process(trigger: QueueTrigger, queue: QueueClient, poison: QueueClient, message: DequeuedMessageItem): Promise<void> {
+  private async process(trigger: Bound<QueueTrigger>, queue: QueueClient, poison: QueueClient, message: DequeuedMessageItem): Promise<void> {
     const context = new InvocationContext({
       invocationId: randomUUID(),
       functionName: trigger.name,

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { InvocationContext } from "@azure/functions";
-import type { TimerTrigger } from "../functions/trigger";
+import type { Bound, TimerTrigger } from "../functions/triggerTypes";
 import type { LocalLog } from "./httpHost";
 import { parseSchedule, type Schedule } from "./ncrontab";
 
 export interface TimerHostOptions {
-  triggers: readonly TimerTrigger[];
+  triggers: readonly Bound<TimerTrigger>[];
   log: LocalLog;
 }
 
@@ -21,7 +21,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 export class TimerHost {
   private stopped = false;
   private readonly loops: Promise<void>[] = [];
-  private readonly schedules: Map<TimerTrigger, Schedule>;
+  private readonly schedules: Map<Bound<TimerTrigger>, Schedule>;
   private readonly cancels = new Set<() => void>();
 
   constructor(private readonly options: TimerHostOptions) {
@@ -39,7 +39,7 @@ export class TimerHost {
     await Promise.all(this.loops);
   }
 
-  private async run(trigger: TimerTrigger, schedule: Schedule): Promise<void> {
+  private async run(trigger: Bound<TimerTrigger>, schedule: Schedule): Promise<void> {
     while (!this.stopped) {
       const next = schedule.next(new Date());
       if (next === undefined) return;

@@ -1,4 +1,4 @@
-import { ConfigError, limits, readConfig, storageNames, type Config } from "./config";
+import { ConfigError, limits, storageNames, type Config } from "./config";
 import { MemoryBudget } from "./http/memoryBudget";
 import { RateLimiter } from "./ingestion/rateLimiter";
 import type { IngestionDeps } from "./ingestion/submitDocument";
@@ -16,15 +16,22 @@ import { PublishRequester } from "./publishing/publishRequester";
 import { createTelemetry, type Telemetry } from "./telemetry/telemetry";
 import { HealthProbe } from "./healthProbe";
 import { checkStorage } from "./storage/checkStorage";
+import type { QueueHealthDeps } from "./monitoring/measureQueueHealth";
+import { QueueGauge } from "./storage/queueGauge";
 
-/** Everything a trigger needs, built once per process from the configuration. */
+/**
+ * Everything the triggers, scripts and benchmark need, built once per process from the
+ * configuration: the composition root. Nothing reads these from a global; each trigger's
+ * `bind` (functions/triggerTypes.ts) hands its handler only the part it uses.
+ */
 export interface Services extends Required<Omit<IngestionDeps, "now">> {
   config: Config;
   clients: StorageClients;
   telemetry: Telemetry;
+  /** The shard rows aggregation writes (and the rebuild lock and the week index it keeps there). */
   weeklyStats: WeeklyStatsTable;
-  /** The week statistics the query routes and the publisher read, merged from weeklyStats' shard rows. */
-  weekStats: WeekStats;
+  /** Reads a week's statistics for the query routes and the publisher, the shards of weeklyStats merged. */
+  statsReader: WeekStats;
   hierarchyWeeks: HierarchyWeeksTable;
   /** The published table product teams read (contract section 4.2). */
   weeklyDimensions: WeeklyDimensionsTable;
@@ -37,6 +44,8 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   indexedWeeks: Set<string>;
   /** The request data this instance may hold at once; the submission routes lease from it. */
   memoryBudget: MemoryBudget;
+  /** What the queueHealth timer measures: the gauges over the service's own queues, and the rebuild locks. */
+  queueGauges: QueueHealthDeps;
 }
 
 /** Builds the services from a configuration whose storage is known. */
@@ -60,7 +69,7 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     ingestQueue: new IngestQueue(clients.queueService.getQueueClient(storageNames.ingestQueue)),
     rateLimiter: new RateLimiter(config.rateLimitPerHour, { invalidPerHour: config.rateLimitInvalidPerHour }),
     weeklyStats,
-    weekStats: new WeekStats(weeklyStats),
+    statsReader: new WeekStats(weeklyStats),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
     weeklyDimensions: new WeeklyDimensionsTable(clients.table(storageNames.weeklyDimensionsTable)),
     weekChanges: new PublishRequester(new PublishQueue(clients.queueService.getQueueClient(storageNames.publishQueue))),
@@ -68,18 +77,10 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     health: new HealthProbe(() => checkStorage(clients)),
     indexedWeeks: new Set(),
     memoryBudget: new MemoryBudget(limits.maxInFlightBytes),
+    queueGauges: {
+      ingestQueue: new QueueGauge(clients.queueService.getQueueClient(storageNames.ingestQueue)),
+      poisonQueue: new QueueGauge(clients.queueService.getQueueClient(storageNames.poisonQueue)),
+      weeklyStats,
+    },
   };
-}
-
-let current: Services | undefined;
-
-/** The process's services: those set with `useServices`, else built from the environment on first use. */
-export function getServices(): Services {
-  current ??= createServices(readConfig());
-  return current;
-}
-
-/** Installs the services the triggers use (the local runtime and the tests call this). */
-export function useServices(services: Services): void {
-  current = services;
 }

@@ -1,6 +1,6 @@
 import { limits } from "../config";
 import { parseCostOf } from "./parseJsonBody";
-import { LINE_CONCURRENCY, splitLines } from "./submitBatch";
+import { LINE_CONCURRENCY, splitLines } from "./submitBatchLines";
 
 /**
  * Only LINE_CONCURRENCY lines of a batch are parsed at once, so only that many lines'

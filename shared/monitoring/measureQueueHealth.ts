@@ -1,7 +1,5 @@
-import { storageNames } from "../config";
 import { listWeekLocks } from "../operations/rebuildWeeks";
-import type { Services } from "../services";
-import { QueueGauge } from "../storage/queueGauge";
+import type { QueueGauge } from "../storage/queueGauge";
 import type { WeeklyStatsTable } from "../storage/weeklyStatsTable";
 
 /** One reading of the queues and the rebuild locks; the fields name the `queueHealth` log line's. */
@@ -16,16 +14,11 @@ export interface QueueHealth {
   oldestRebuildLockAgeSeconds: number;
 }
 
+/** What a reading takes: gauges over the ingest and poison queues, and the table that holds the rebuild locks. */
 export interface QueueHealthDeps {
   ingestQueue: QueueGauge;
   poisonQueue: QueueGauge;
   weeklyStats: WeeklyStatsTable;
-}
-
-/** The gauges over the service's own queues. */
-export function queueHealthDeps(services: Pick<Services, "clients" | "weeklyStats">): QueueHealthDeps {
-  const queue = (name: string): QueueGauge => new QueueGauge(services.clients.queueService.getQueueClient(name));
-  return { ingestQueue: queue(storageNames.ingestQueue), poisonQueue: queue(storageNames.poisonQueue), weeklyStats: services.weeklyStats };
 }
 
 /**

@@ -444,7 +444,7 @@ describe("storage requests per query against Azurite: constant in the fleet size
       counting = false;
       return { count: tableRequests.length, result };
     };
-    const stats = runtime.services.weekStats;
+    const stats = runtime.services.statsReader;
     const measured: Record<string, [number, number]> = {};
     for (const name of ["os", "version", "siteRole", "clients"]) {
       const large = await reads(() => stats.readDimension(LARGE_WEEK, name));

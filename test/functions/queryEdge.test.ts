@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { InvocationContext } from "@azure/functions";
 import { InvalidParameterError } from "../../shared/errors";
 import { answerQuery } from "../../functions/queryEdge";
-import type { HttpRequestLike } from "../../functions/trigger";
+import type { HttpRequestLike } from "../../functions/triggerTypes";
 
 function request(accept?: string): HttpRequestLike {
   const headers = new Headers(accept === undefined ? {} : { accept });

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { statsDimension, statsDimensionTrigger, type DimensionRouteDeps } from "../../functions/statsDimension";
 import { statsDimensionTrend, statsDimensionTrendTrigger } from "../../functions/statsDimensionTrend";
-import type { HttpRequestLike } from "../../functions/trigger";
+import type { HttpRequestLike } from "../../functions/triggerTypes";
 import { categoricalRollup, FixedRollupReader } from "../support/dimensionRollups";
 
 function request(name: string, query: string, accept?: string): HttpRequestLike {

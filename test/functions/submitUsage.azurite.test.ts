@@ -4,7 +4,6 @@ import { after, before, describe, test } from "node:test";
 import { once } from "node:events";
 import { createGzip, gzipSync } from "node:zlib";
 import { storageNames } from "../../shared/config";
-import { useServices } from "../../shared/services";
 import { dumpStorage, listBlobNames, peekQueue } from "../support/storageScan";
 import { INGEST_KEY, QUERY_KEY, post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import { makeUsageDocument } from "../support/usageDocuments";
@@ -130,8 +129,6 @@ describe("POST /api/v1/submit against Azurite", () => {
       for (const needle of [String(doc["hierarchyId"]), marker, "424242", "cmPivot"]) assert.ok(!logs.includes(needle), `logs hold ${needle}`);
     } finally {
       await own.close();
-      // The triggers read the process's services; hand them back to this suite's runtime.
-      useServices(t.runtime.services);
     }
   });
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { InvocationContext } from "@azure/functions";
 import { QueueServiceClient } from "@azure/storage-queue";
-import type { QueueTrigger } from "../../functions/trigger";
+import type { QueueHandler } from "../../functions/triggerTypes";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { QueueHost } from "../../local/queueHost";
 
@@ -25,7 +25,7 @@ describe("the local queue host against Azurite", () => {
 
   async function run(
     name: string,
-    handler: QueueTrigger["handler"],
+    handler: QueueHandler,
     body: (host: QueueHost) => Promise<void>,
     batches: { batchSize: number; newBatchThreshold: number } = { batchSize: 4, newBatchThreshold: 2 },
   ): Promise<void> {

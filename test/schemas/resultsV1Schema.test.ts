@@ -5,7 +5,7 @@ import addFormats from "ajv-formats";
 import resultsV1Schema from "../../schemas/results.v1.schema.json";
 import usageV1Schema from "../../schemas/usage.v1.schema.json";
 import type { Problem as ProblemOfEdge } from "../../shared/http/problem";
-import type { BatchResponse as BatchResponseOfIngestion } from "../../shared/ingestion/submitBatch";
+import type { BatchResponse as BatchResponseOfIngestion } from "../../shared/ingestion/submitBatchLines";
 import type { SubmitResponse as SubmitResponseOfIngestion } from "../../shared/ingestion/submitDocument";
 import type { DocumentError as DocumentErrorOfValidation } from "../../shared/validation/validationResult";
 import type { BatchResponse, DocumentError, Problem, SubmitAccepted, SubmitDuplicate } from "../../shared/resultsV1";

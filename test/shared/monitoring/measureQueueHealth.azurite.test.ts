@@ -4,7 +4,7 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { queueHealthTrigger } from "../../../functions/queueHealth";
 import { storageNames } from "../../../shared/config";
 import type { IsoWeek } from "../../../shared/isoWeek";
-import { measureQueueHealth, queueHealthDeps, type QueueHealth } from "../../../shared/monitoring/measureQueueHealth";
+import { measureQueueHealth, type QueueHealth } from "../../../shared/monitoring/measureQueueHealth";
 import { Telemetry } from "../../../shared/telemetry/telemetry";
 import { startTestRuntime, type TestRuntime } from "../../support/testRuntime";
 
@@ -28,7 +28,7 @@ describe("queue health against Azurite", () => {
   after(async () => t.close());
 
   test("empty queues and no lock: all zero", async () => {
-    const health = await measureQueueHealth(queueHealthDeps(t.runtime.services));
+    const health = await measureQueueHealth(t.runtime.services.queueGauges);
     assert.deepEqual(health, { ingestMessages: 0, ingestOldestAgeSeconds: 0, poisonMessages: 0, rebuildLocks: 0, oldestRebuildLockAgeSeconds: 0 });
   });
 
@@ -43,7 +43,7 @@ describe("queue health against Azurite", () => {
     const now = sent.insertedOn.getTime() + 1_000_000;
     await weeklyStats.lockWeek(week, { holder: "reaggregate@test", since: new Date(now - 7_200_000).toISOString(), expiresAt: new Date(now + 600_000).toISOString() });
     try {
-      const health = await measureQueueHealth(queueHealthDeps(t.runtime.services), now);
+      const health = await measureQueueHealth(t.runtime.services.queueGauges, now);
       assert.deepEqual(health, { ingestMessages: 1, ingestOldestAgeSeconds: 1000, poisonMessages: 1, rebuildLocks: 1, oldestRebuildLockAgeSeconds: 7200 });
       const lines: string[] = [];
       new Telemetry(undefined).recordQueueHealth(health, (line) => lines.push(line));

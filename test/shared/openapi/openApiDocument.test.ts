@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { triggers } from "../../../functions/triggers";
-import type { HttpTrigger } from "../../../functions/trigger";
+import type { HttpTrigger } from "../../../functions/triggerTypes";
 import resultsV1Schema from "../../../schemas/results.v1.schema.json";
 import usageV1Schema from "../../../schemas/usage.v1.schema.json";
 import { buildOpenApiDocument, openApiJson } from "../../../shared/openapi/openApiDocument";

@@ -68,7 +68,7 @@ function docIdOf(bytes: Buffer): string | undefined {
  * lines in flight finish, no new one starts, and those already stored answer `duplicate`
  * when the batch is sent again.
  */
-export async function submitBatch(body: Buffer, deps: IngestionDeps, observe?: BatchLineObserver): Promise<BatchResponse> {
+export async function submitBatchLines(body: Buffer, deps: IngestionDeps, observe?: BatchLineObserver): Promise<BatchResponse> {
   const lines = splitLines(body);
   if (lines.length > limits.maxBatchLines) {
     throw new PayloadTooLargeError(`The batch has ${lines.length} lines; at most ${limits.maxBatchLines} are allowed`, `lines:${limits.maxBatchLines}`);

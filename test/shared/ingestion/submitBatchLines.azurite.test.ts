@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { readConfig } from "../../../shared/config";
 import { StorageUnavailableError } from "../../../shared/errors";
-import { submitBatch } from "../../../shared/ingestion/submitBatch";
+import { submitBatchLines } from "../../../shared/ingestion/submitBatchLines";
 import { createServices, type Services } from "../../../shared/services";
 import { ensureStorage } from "../../../shared/storage/ensureStorage";
 import type { RawDocument } from "../../../shared/storage/rawArchive";
@@ -34,7 +34,7 @@ test("a batch whose storage fails part-way answers only after every line in flig
   };
   const outcomes: string[] = [];
   await assert.rejects(
-    submitBatch(body, { ...services, rawArchive }, (_line, outcome) => outcomes.push(outcome)),
+    submitBatchLines(body, { ...services, rawArchive }, (_line, outcome) => outcomes.push(outcome)),
     StorageUnavailableError,
   );
   settled = true;
