@@ -15,8 +15,8 @@ import { createServices, type Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { HierarchyWeeksTable } from "../shared/storage/hierarchyWeeksTable";
 import { rollupRowBudget, rowKeys, WeeklyStatsTable } from "../shared/storage/weeklyStatsTable";
-import { randomBase64Sha256 } from "../test/support/usageDocuments";
-import { startChild } from "./children";
+import { randomBase64Sha256 } from "../devkit/usageDocuments";
+import { startChild } from "../devkit/children";
 import { archiveAll, fleetDocument, fleetDocuments, seededRandom, toArchived, type ArchivedDocument } from "./fleet";
 import { fmt, median, pairedRatio, requestCounter, secondsSince, throughput } from "./measure";
 

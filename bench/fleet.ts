@@ -15,7 +15,7 @@ import { isoWeekOf, mondayOf, type IsoWeek } from "../shared/isoWeek";
 import type { ClaimCheck } from "../shared/storage/claimCheck";
 import { rawBlobName, type RawArchive } from "../shared/storage/rawArchive";
 import type { Feature, Level, UsageV1 } from "../shared/validation/usageV1";
-import { clientsForTotal, makeUsageDocument, randomBase64Sha256, splitTotal } from "../test/support/usageDocuments";
+import { clientsForTotal, makeUsageDocument, randomBase64Sha256, splitTotal } from "../devkit/usageDocuments";
 import { throughput } from "./measure";
 
 /** A small seeded PRNG (mulberry32), so a run's fleet has the same shape every time. */

@@ -14,7 +14,7 @@ import type { Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rowKeys } from "../shared/storage/weeklyStatsTable";
 import { benchServices, countConflicts } from "./aggregationBench";
-import { aggregationDisabled, noLocalSettings, startChild, type Child } from "./children";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
 import { archiveAll, fleetDocuments, seededRandom, type ArchivedDocument } from "./fleet";
 import { fmt, percentile, requestCounter, secondsSince, throughput } from "./measure";
 

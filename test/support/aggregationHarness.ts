@@ -16,10 +16,10 @@ import { WeeklyStatsTable, type RebuildLock } from "../../shared/storage/weeklyS
 import { WeekStats } from "../../shared/aggregation/weekStats";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
-import { nearestRank, type Model, type ModelDimension } from "./referenceModel";
+import { nearestRank, type Model, type ModelDimension } from "../../scripts/simulator/referenceModel";
 import { summarizeBuckets } from "../../shared/aggregation/logBuckets";
 import { osOf, versionsOf } from "./rollupViews";
-import { base64Sha256Of } from "./usageDocuments";
+import { base64Sha256Of } from "../../devkit/usageDocuments";
 
 /** `count` fixed hierarchy ids (derived from `label`) that all fall in rollup shard 0, so that their documents share one row. */
 export function sameShardHierarchies(count: number, label = "property hierarchy"): string[] {
