@@ -7,7 +7,7 @@ import { shardOf, toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
 import { rebuildLockSettings, storageNames } from "../../shared/config";
 import { canonicalJson } from "../../shared/ingestion/canonicalJson";
 import { sha256Hex } from "../../shared/sha256Hex";
-import { isoWeekOf, type IsoWeek } from "../../shared/isoWeek";
+import { isoWeekOf } from "../../shared/isoWeek";
 import type { ClaimCheck } from "../../shared/storage/claimCheck";
 import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
@@ -110,7 +110,7 @@ export class AggregationHarness {
 export async function assertMatchesModel(tables: Tables, model: Model): Promise<void> {
   assert.deepEqual(await tables.weeklyStats.listWeeks(), [...model.weeks.keys()].sort());
   for (const [week, expected] of model.weeks) {
-    const actual = await tables.weekStats.readRollup(week as IsoWeek);
+    const actual = await tables.weekStats.readRollup(week);
     assert.equal(actual.hierarchies, expected.hierarchies, `${week} hierarchies`);
     assert.equal(actual.clients, expected.clients, `${week} clients`);
     assert.equal(actual.featureHierarchies, expected.featureHierarchies, `${week} featureHierarchies`);
@@ -122,7 +122,7 @@ export async function assertMatchesModel(tables: Tables, model: Model): Promise<
       `${week} features`,
     );
     await assertDimensionsMatch(tables, week, expected.dimensions);
-    const snapshots = await tables.weeklyStats.listSnapshots(week as IsoWeek);
+    const snapshots = await tables.weeklyStats.listSnapshots(week);
     const expectedSnapshots = model.snapshots.get(week) ?? new Map<string, UsageV1>();
     assert.deepEqual(
       new Map(snapshots.map((s) => [s.hierarchyId, s.docId])),
@@ -130,7 +130,7 @@ export async function assertMatchesModel(tables: Tables, model: Model): Promise<
       `${week} snapshots`,
     );
     for (const [hierarchyId, doc] of expectedSnapshots) {
-      const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId), week as IsoWeek, week as IsoWeek);
+      const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId), week, week);
       assert.equal(history.length, 1, `${week} history rows of ${hierarchyId}`);
       assert.equal(history[0]!.docId, doc.docId.toLowerCase(), `${week} history of ${hierarchyId}`);
       assert.equal(history[0]!.clients, doc.clients.total);

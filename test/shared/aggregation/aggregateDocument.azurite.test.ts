@@ -90,7 +90,8 @@ describe("aggregation against Azurite", () => {
     await fc.assert(
       fc.asyncProperty(arbitraryDelivery, async ({ docs, copies, seed, workers, crashRate }) => {
         // Seeded from the fast-check run, so that a failing run replays exactly.
-        const random = seededRandom(seed, "deliveries").next;
+        const stream = seededRandom(seed, "deliveries");
+        const random = () => stream.next();
         const documents = docs.map(({ doc, hierarchy, week, slot, fraction, escapedOs }) => {
           const at = new Date(weekStarts[week]! + slot * 36 * 3_600_000).toISOString().slice(0, 19);
           const named = escapedOs === undefined ? doc : withOsNames(doc, escapedOs);
