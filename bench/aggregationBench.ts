@@ -16,7 +16,8 @@ import { ensureStorage } from "../shared/storage/ensureStorage";
 import { HierarchyWeeksTable } from "../shared/storage/hierarchyWeeksTable";
 import { rollupRowBudget, rowKeys, WeeklyStatsTable } from "../shared/storage/weeklyStatsTable";
 import { startChild } from "../devkit/children";
-import { archiveAll, fleetDocument, fleetDocuments, toArchived, type ArchivedDocument } from "./fleet";
+import { toArchived, type ArchivedDocument } from "../devkit/archivedDocument";
+import { archiveAll, fleetDocument, fleetDocuments } from "./fleet";
 import { fmt, median, pairedRatio, requestCounter, secondsSince, throughput } from "./measure";
 
 const CONCURRENCY = 16;

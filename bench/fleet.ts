@@ -8,12 +8,10 @@
  *
  * Seeded, so that two runs aggregate the same documents.
  */
-import { canonicalJson } from "../shared/ingestion/canonicalJson";
-import { sha256Hex } from "../shared/sha256Hex";
-import { isoWeekOf, type IsoWeek } from "../shared/isoWeek";
-import type { ClaimCheck } from "../shared/storage/claimCheck";
-import { rawBlobName, type RawArchive } from "../shared/storage/rawArchive";
+import type { IsoWeek } from "../shared/isoWeek";
+import type { RawArchive } from "../shared/storage/rawArchive";
 import type { Feature, UsageV1 } from "../shared/validation/usageV1";
+import { putArchived, toArchived, type ArchivedDocument } from "../devkit/archivedDocument";
 import { apportion, generateHierarchy } from "../scripts/simulator/generateFleet";
 import { seededRandom, type Random } from "../scripts/simulator/seededRandom";
 import { throughput } from "./measure";
@@ -75,14 +73,6 @@ export function fleetDocument(seed: string | number, index: number, week: IsoWee
   return widened(seededRandom(seed, `bench widening ${index} ${week}`), documents[0]!.document);
 }
 
-/** A document as aggregation sees it: the claim check pointing at its archived bytes. */
-export interface ArchivedDocument {
-  doc: UsageV1;
-  week: IsoWeek;
-  body: string;
-  claim: ClaimCheck;
-}
-
 /** `hierarchies` hierarchies of the fleet `seed`, each with one document in every week of `weeks`, shuffled (arrival order is not week order). */
 export function fleetDocuments(seed: string | number, hierarchies: number, weeks: readonly IsoWeek[]): ArchivedDocument[] {
   const docs: ArchivedDocument[] = [];
@@ -96,31 +86,12 @@ export function fleetDocuments(seed: string | number, hierarchies: number, weeks
   return seededRandom(seed, "bench arrival").shuffle(docs);
 }
 
-/** The canonical bytes, hash and claim check that ingestion makes of a valid document. */
-export function toArchived(doc: UsageV1): ArchivedDocument {
-  const body = canonicalJson(doc);
-  const sha256 = sha256Hex(body);
-  const claim: ClaimCheck = { v: 1, docType: "usage", docVersion: 1, docId: doc.docId, blobName: rawBlobName("usage", 1, doc.docId), sha256 };
-  return { doc, week: isoWeekOf(new Date(doc.collectedAt)), body, claim };
-}
-
-/** Archives documents as submitDocument does (RawArchive.put); returns how long it took, in seconds. */
+/** Archives documents as submitDocument does; returns how long it took, in seconds. */
 export async function archiveAll(rawArchive: RawArchive, docs: readonly ArchivedDocument[], concurrency = 32): Promise<number> {
   const started = performance.now();
   await throughput(docs.length, concurrency, async (i) => {
-    const { doc, week, body, claim } = docs[i]!;
-    const put = await rawArchive.put({
-      docType: "usage",
-      docVersion: 1,
-      docId: doc.docId,
-      hierarchyId: doc.hierarchyId,
-      collectedAt: doc.collectedAt,
-      week,
-      receivedAt: new Date().toISOString(),
-      body,
-      sha256: claim.sha256,
-    });
-    if (!put.created) throw new Error(`docId ${doc.docId} was already archived`);
+    const archived = docs[i]!;
+    if (!(await putArchived(rawArchive, archived))) throw new Error(`docId ${archived.doc.docId} was already archived`);
   });
   return (performance.now() - started) / 1000;
 }

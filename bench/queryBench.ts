@@ -15,7 +15,8 @@ import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rowKeys } from "../shared/storage/weeklyStatsTable";
 import { benchServices, countConflicts } from "./aggregationBench";
 import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
-import { archiveAll, fleetDocuments, type ArchivedDocument } from "./fleet";
+import type { ArchivedDocument } from "../devkit/archivedDocument";
+import { archiveAll, fleetDocuments } from "./fleet";
 import { fmt, percentile, requestCounter, secondsSince, throughput } from "./measure";
 
 const KEY = "bench-query-key";

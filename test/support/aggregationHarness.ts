@@ -5,13 +5,10 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import type { AggregationDeps } from "../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
 import { rebuildLockSettings, storageNames } from "../../shared/config";
-import { canonicalJson } from "../../shared/ingestion/canonicalJson";
-import { sha256Hex } from "../../shared/sha256Hex";
-import { isoWeekOf } from "../../shared/isoWeek";
 import type { ClaimCheck } from "../../shared/storage/claimCheck";
 import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
-import { RawArchive, rawBlobName } from "../../shared/storage/rawArchive";
+import { RawArchive } from "../../shared/storage/rawArchive";
 import { WeeklyStatsTable, type RebuildLock } from "../../shared/storage/weeklyStatsTable";
 import { WeekStats } from "../../shared/aggregation/weekStats";
 import type { UsageV1 } from "../../shared/validation/usageV1";
@@ -19,6 +16,7 @@ import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { nearestRank, type Model, type ModelDimension } from "../../scripts/simulator/referenceModel";
 import { summarizeBuckets } from "../../shared/aggregation/logBuckets";
 import { osOf, versionsOf } from "./rollupViews";
+import { putArchived, toArchived } from "../../devkit/archivedDocument";
 import { base64Sha256Of } from "../../devkit/usageDocuments";
 
 /** `count` fixed hierarchy ids (derived from `label`) that all fall in rollup shard 0, so that their documents share one row. */
@@ -89,20 +87,9 @@ export class AggregationHarness {
 
   /** Stores a document in the raw archive as ingestion does and returns its claim check. */
   async archive(doc: UsageV1): Promise<ClaimCheck> {
-    const body = canonicalJson(doc);
-    const sha256 = sha256Hex(body);
-    await this.rawArchive.put({
-      docType: "usage",
-      docVersion: 1,
-      docId: doc.docId,
-      hierarchyId: doc.hierarchyId,
-      collectedAt: doc.collectedAt,
-      week: isoWeekOf(new Date(doc.collectedAt)),
-      receivedAt: new Date().toISOString(),
-      body,
-      sha256,
-    });
-    return { v: 1, docType: "usage", docVersion: 1, docId: doc.docId, blobName: rawBlobName("usage", 1, doc.docId), sha256 };
+    const archived = toArchived(doc);
+    await putArchived(this.rawArchive, archived);
+    return archived.claim;
   }
 }
 
