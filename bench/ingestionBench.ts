@@ -24,7 +24,7 @@ const KEY = "bench-ingest-key";
 function documents(count: number): { docId: string; body: string; doc: Record<string, unknown> }[] {
   return Array.from({ length: count }, () => {
     const docId = randomUUID();
-    const doc = { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId };
+    const doc = makeUsageDocument({ docId }) as unknown as Record<string, unknown>;
     return { docId, body: JSON.stringify(doc), doc };
   });
 }
