@@ -15,9 +15,9 @@ import { createServices, type Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { HierarchyWeeksTable } from "../shared/storage/hierarchyWeeksTable";
 import { rollupRowBudget, rowKeys, WeeklyStatsTable } from "../shared/storage/weeklyStatsTable";
-import { randomBase64Sha256 } from "../test/support/usageDocuments";
-import { startChild } from "./children";
-import { archiveAll, fleetDocument, fleetDocuments, seededRandom, toArchived, type ArchivedDocument } from "./fleet";
+import { startChild } from "../devkit/children";
+import { toArchived, type ArchivedDocument } from "../devkit/archivedDocument";
+import { archiveAll, fleetDocument, fleetDocuments } from "./fleet";
 import { fmt, median, pairedRatio, requestCounter, secondsSince, throughput } from "./measure";
 
 const CONCURRENCY = 16;
@@ -128,12 +128,11 @@ export async function benchAggregationThroughput(): Promise<string[]> {
     const floorHistory = TableClient.fromConnectionString(connectionString, "BenchFloorHistory", { allowInsecureConnection: true });
     await Promise.all([floorStats.createTable(), floorHistory.createTable()]);
 
-    const random = seededRandom(47);
     let started = performance.now();
-    const warmUp = { real: fleetDocuments(random, WARM_UP_HIERARCHIES, WEEKS), floor: fleetDocuments(random, WARM_UP_HIERARCHIES, WEEKS) };
-    const rounds = Array.from({ length: ROUNDS }, () => ({
-      real: fleetDocuments(random, HIERARCHIES_PER_ROUND, WEEKS),
-      floor: fleetDocuments(random, HIERARCHIES_PER_ROUND, WEEKS),
+    const warmUp = { real: fleetDocuments("47 warm-up real", WARM_UP_HIERARCHIES, WEEKS), floor: fleetDocuments("47 warm-up floor", WARM_UP_HIERARCHIES, WEEKS) };
+    const rounds = Array.from({ length: ROUNDS }, (_, r) => ({
+      real: fleetDocuments(`47 round ${r} real`, HIERARCHIES_PER_ROUND, WEEKS),
+      floor: fleetDocuments(`47 round ${r} floor`, HIERARCHIES_PER_ROUND, WEEKS),
     }));
     const all = [warmUp, ...rounds].flatMap((r) => [...r.real, ...r.floor]);
     const generated = secondsSince(started);
@@ -225,13 +224,13 @@ export async function benchAggregationRoundTrips(): Promise<string[]> {
   try {
     const services = benchServices(azurite.connectionString);
     await ensureStorage(services.clients);
-    const random = seededRandom(2);
     const week: IsoWeek = "2026-W47";
-    const hierarchy = randomBase64Sha256();
-    const first = toArchived({ ...fleetDocument(random, randomBase64Sha256(), week), collectedAt: "2026-11-17T02:00:00.000Z" });
-    const common = toArchived({ ...fleetDocument(random, hierarchy, week), collectedAt: "2026-11-18T03:00:00.000Z" });
-    const newer = toArchived({ ...fleetDocument(random, hierarchy, week), collectedAt: "2026-11-20T03:00:00.000Z" });
-    const older = toArchived({ ...fleetDocument(random, hierarchy, week), collectedAt: "2026-11-16T03:00:00.000Z" });
+    // Documents of hierarchies 1..3 told to be hierarchy 1's: three runs of one hierarchy's week.
+    const hierarchyId = fleetDocument(2, 1, week).hierarchyId;
+    const first = toArchived({ ...fleetDocument(2, 0, week), collectedAt: "2026-11-17T02:00:00.000Z" });
+    const common = toArchived({ ...fleetDocument(2, 1, week), hierarchyId, collectedAt: "2026-11-18T03:00:00.000Z" });
+    const newer = toArchived({ ...fleetDocument(2, 2, week), hierarchyId, collectedAt: "2026-11-20T03:00:00.000Z" });
+    const older = toArchived({ ...fleetDocument(2, 3, week), hierarchyId, collectedAt: "2026-11-16T03:00:00.000Z" });
     await archiveAll(services.rawArchive, [first, common, newer, older], 1);
 
     const count = async (what: string, doc: ArchivedDocument): Promise<string> => {

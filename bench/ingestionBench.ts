@@ -11,8 +11,8 @@ import { encodeClaimCheck } from "../shared/storage/claimCheck";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rawBlobName } from "../shared/storage/rawArchive";
 import { startAzurite } from "../local/azurite";
-import { makeUsageDocument } from "../test/support/usageDocuments";
-import { aggregationDisabled, noLocalSettings, startChild, type Child } from "./children";
+import { makeUsageDocument } from "../devkit/usageDocuments";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
 import { fmt, median, pairedRatio, throughput } from "./measure";
 
 const CONCURRENCY = 16;
@@ -24,7 +24,7 @@ const KEY = "bench-ingest-key";
 function documents(count: number): { docId: string; body: string; doc: Record<string, unknown> }[] {
   return Array.from({ length: count }, () => {
     const docId = randomUUID();
-    const doc = { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId };
+    const doc = makeUsageDocument({ docId }) as unknown as Record<string, unknown>;
     return { docId, body: JSON.stringify(doc), doc };
   });
 }

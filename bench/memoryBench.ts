@@ -10,9 +10,9 @@ import { runInNewContext } from "node:vm";
 import { limits } from "../shared/config";
 import { PARSED_BYTES_PER_VALUE } from "../shared/ingestion/parseJsonBody";
 import { scanJsonShape } from "../shared/ingestion/scanJsonShape";
-import { measureBurst, worstCaseBurst } from "../test/support/memoryBurst";
-import { makeUsageDocument } from "../test/support/usageDocuments";
-import { aggregationDisabled, noLocalSettings, startChild, type Child } from "./children";
+import { measureBurst, worstCaseBurst } from "../devkit/memoryBurst";
+import { makeUsageDocument } from "../devkit/usageDocuments";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
 import { fmt, median } from "./measure";
 
 const KEY = "bench-ingest-key";

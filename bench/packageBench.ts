@@ -6,7 +6,7 @@
  * load is a fresh `node` process that can reach nothing but the package.
  */
 import * as path from "node:path";
-import { loadStaged, measureTree, stageFromCleanCopy } from "../test/infra/stagedPackage";
+import { loadStaged, measureTree, stageFromCleanCopy } from "../devkit/stagedPackage";
 import { fmt, median, pairedRatio } from "./measure";
 
 /** Fresh-process loads of each side; they alternate, so that load on the machine falls on both. */

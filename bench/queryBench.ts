@@ -14,8 +14,9 @@ import type { Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rowKeys } from "../shared/storage/weeklyStatsTable";
 import { benchServices, countConflicts } from "./aggregationBench";
-import { aggregationDisabled, noLocalSettings, startChild, type Child } from "./children";
-import { archiveAll, fleetDocuments, seededRandom, type ArchivedDocument } from "./fleet";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
+import type { ArchivedDocument } from "../devkit/archivedDocument";
+import { archiveAll, fleetDocuments } from "./fleet";
 import { fmt, percentile, requestCounter, secondsSince, throughput } from "./measure";
 
 const KEY = "bench-query-key";
@@ -186,7 +187,7 @@ async function countRouteRequests(): Promise<string[]> {
   try {
     const config = { ...readConfig({ QUERY_KEY: KEY }), storage: { kind: "connectionString" as const, connectionString: azurite.connectionString } };
     runtime = await startLocalRuntime({ config, port: 0, runQueueTriggers: false, log: () => undefined });
-    const docs = fleetDocuments(seededRandom(9), 50, [WEEK]);
+    const docs = fleetDocuments(9, 50, [WEEK]);
     await archiveAll(runtime.services.rawArchive, docs, 8);
     await aggregateAll(runtime.services, docs, 8);
     const routes = routesFor(docs.map((d) => toHierarchyKey(d.doc.hierarchyId)));
@@ -214,7 +215,7 @@ async function raceShares(services: Services): Promise<string[]> {
   const lines: string[] = [];
   const weeks: IsoWeek[] = ["2026-W48", "2026-W49"];
   for (const [i, concurrency] of RACE_CONCURRENCIES.entries()) {
-    const docs = fleetDocuments(seededRandom(64 + i), RACE_HIERARCHIES, [weeks[i]!]);
+    const docs = fleetDocuments(64 + i, RACE_HIERARCHIES, [weeks[i]!]);
     await archiveAll(services.rawArchive, docs);
     const commits = countConflicts(services.weeklyStats);
     const populated = await aggregateAll(services, docs, concurrency);
@@ -247,7 +248,7 @@ export async function benchQueryLatency(options: QueryBenchOptions = {}): Promis
     await ensureStorage(services.clients);
 
     let started = performance.now();
-    const docs = fleetDocuments(seededRandom(10_000), HIERARCHIES, [WEEK]);
+    const docs = fleetDocuments(10_000, HIERARCHIES, [WEEK]);
     const generated = secondsSince(started);
     lines.push(
       `(f) query latency through the local runtime over HTTP (runtime and Azurite in their own processes), one request at a time, ${SAMPLES} per route after ${WARM_UP} warm-up, the routes taking turns; below them the bare table queries they make, timed in the same loop:`,

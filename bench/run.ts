@@ -85,7 +85,7 @@ async function main(): Promise<number> {
   return failed.length > 0 ? 1 : 0;
 }
 
-// Interrupted: exit through process.exit, whose "exit" handler (bench/children.ts) kills the children.
+// Interrupted: exit through process.exit, whose "exit" handler (devkit/children.ts) kills the children.
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
 main().then(

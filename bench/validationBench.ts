@@ -14,7 +14,7 @@
  * calls it and prints the lines.
  */
 import { validateUsageV1 } from "../shared/validation/validateUsageV1";
-import { makeLargestUsageDocument, makeUsageDocument, testNow } from "../test/support/usageDocuments";
+import { makeLargestUsageDocument, makeUsageDocument, testNow } from "../devkit/usageDocuments";
 
 /** What `benchValidation` returns: a title and printable lines, plus the numbers. */
 export interface ValidationBenchResult {

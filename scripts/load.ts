@@ -9,7 +9,7 @@
  * overrides the run's (`npm run load -- --hierarchies 100`).
  */
 import { cpus } from "node:os";
-import { startChild, noLocalSettings, type Child } from "../bench/children";
+import { startChild, noLocalSettings, type Child } from "../devkit/children";
 import { simulateCommand } from "./simulator/simulateCommand";
 import { parseSimulatorArgs, UsageError } from "./simulator/simulatorArgs";
 

@@ -1,23 +1,15 @@
 /**
  * `--verify`: after a run, wait for aggregation, then ask every query route what it counted
- * and compare it with what the simulator expects from the documents the service confirmed
- * (expectedStats.ts): categorical counts exactly, distribution figures as the contract
- * bounds them (sum and mean to rounding, min, max and percentiles within 1%, buckets that
- * hold exactly the expected values).
+ * and compare it with what the reference model (referenceModel.ts, as route bodies in
+ * expectedStats.ts) expects from the documents the service confirmed: categorical counts
+ * exactly, distribution figures as the contract bounds them (sum and mean to rounding, min,
+ * max and percentiles within 1%, buckets that hold exactly the expected values).
  */
+import { setTimeout as pause } from "node:timers/promises";
 import type { IsoWeek } from "../../shared/isoWeek";
 import type { UsageV1 } from "../../shared/validation/usageV1";
-import {
-  dimensionRules,
-  expectedDimension,
-  expectedFeatures,
-  expectedOs,
-  expectedVersions,
-  nearestRank,
-  snapshotsOf,
-  type DistributionExpectation,
-  type Snapshots,
-} from "./expectedStats";
+import { expectedDimension, expectedFeatures, expectedOs, expectedVersions, type DistributionExpectation } from "./expectedStats";
+import { dimensionRules, nearestRank, snapshotsOf, type Snapshots } from "./referenceModel";
 import type { FleetDocument } from "./generateFleet";
 
 export interface VerifyOptions {
@@ -52,8 +44,6 @@ export interface VerifyReport {
 }
 
 type Json = Record<string, unknown>;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function getJson(options: VerifyOptions, path: string): Promise<{ status: number; body: Json }> {
   for (let attempt = 1; ; attempt++) {

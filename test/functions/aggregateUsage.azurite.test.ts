@@ -16,17 +16,8 @@ import type { UsageV1 } from "../../shared/validation/usageV1";
 import { projectRoot } from "../../local/hostSettings";
 import { lockTaken, sameShardHierarchies } from "../support/aggregationHarness";
 import { post, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { base64Sha256Of, makeUsageDocument, makeWorstCaseUsageDocument, splitTotal } from "../support/usageDocuments";
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { base64Sha256Of, makeUsageDocument, makeWorstCaseUsageDocument, splitTotal } from "../../devkit/usageDocuments";
+import { waitFor } from "../support/waitFor";
 
 async function query(t: TestRuntime, path: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${t.url}${path}`, { headers: { "x-functions-key": QUERY_KEY } });

@@ -6,13 +6,9 @@ import { limits, storageNames } from "../../shared/config";
 import { batchParseCost } from "../../shared/ingestion/batchParseCost";
 import { dumpStorage, listBlobNames } from "../support/storageScan";
 import { post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { freshDocument } from "../support/freshDocument";
 
 const NDJSON = { "content-type": "application/x-ndjson" };
-
-function freshDocument(): Record<string, unknown> {
-  return { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId: randomUUID() };
-}
 
 function envelope(document: Record<string, unknown>): string {
   return JSON.stringify({ docType: "usage", docVersion: 1, docId: document["docId"], document });

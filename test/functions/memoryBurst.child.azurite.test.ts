@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../../bench/children";
+import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../../devkit/children";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
-import { measureBurst, worstCaseBurst } from "../support/memoryBurst";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { measureBurst, worstCaseBurst } from "../../devkit/memoryBurst";
+import { makeUsageDocument } from "../../devkit/usageDocuments";
 
 const INGEST_KEY = "memory-test-ingest-key";
 const MiB = 1024 * 1024;

@@ -6,7 +6,7 @@ import { dimensions } from "../../shared/aggregation/dimensions";
 import { buildOpenApiDocument } from "../../shared/openapi/openApiDocument";
 import { seedWeeks } from "../support/seedWeeks";
 import { INGEST_KEY, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { base64Sha256Of, makeDimensionDocuments, makeUsageDocument } from "../support/usageDocuments";
+import { base64Sha256Of, makeDimensionDocuments, makeUsageDocument } from "../../devkit/usageDocuments";
 import { OpenApiConformance, type ObservedResponse } from "./openapiConformance";
 
 interface Call {

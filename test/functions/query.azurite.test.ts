@@ -9,7 +9,7 @@ import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { startLocalRuntime, type LocalRuntime } from "../../local/localRuntime";
 import { seedWeeks } from "../support/seedWeeks";
 import { INGEST_KEY, QUERY_KEY, startTestRuntime, type TestRuntime } from "../support/testRuntime";
-import { base64Sha256Of as hierarchyIdOf, clientsForTotal, makeUsageDocument } from "../support/usageDocuments";
+import { base64Sha256Of as hierarchyIdOf, clientsForTotal, makeUsageDocument } from "../../devkit/usageDocuments";
 
 interface Got {
   status: number;

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -8,17 +7,14 @@ import { storageNames } from "../../shared/config";
 import { projectRoot } from "../../local/hostSettings";
 import { dumpStorage, listBlobNames } from "../support/storageScan";
 import { post, startTestRuntime, type TestRuntime } from "../support/testRuntime";
-import { base64Sha256Of, makeUsageDocument } from "../support/usageDocuments";
+import { freshDocument } from "../support/freshDocument";
+import { base64Sha256Of } from "../../devkit/usageDocuments";
 
 const NDJSON = { "content-type": "application/x-ndjson" };
 const offlineBatch = readFileSync(join(projectRoot(), "test/fixtures/batch/offline-batch.ndjson"));
 
 function envelope(document: Record<string, unknown>, overrides: Record<string, unknown> = {}): string {
   return JSON.stringify({ docType: "usage", docVersion: 1, docId: document["docId"], document, ...overrides });
-}
-
-function freshDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId: randomUUID(), ...overrides };
 }
 
 interface BatchJson {

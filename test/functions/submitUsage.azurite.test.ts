@@ -6,11 +6,7 @@ import { createGzip, gzipSync } from "node:zlib";
 import { storageNames } from "../../shared/config";
 import { dumpStorage, listBlobNames, peekQueue } from "../support/storageScan";
 import { INGEST_KEY, QUERY_KEY, post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { makeUsageDocument } from "../support/usageDocuments";
-
-function freshDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId: randomUUID(), ...overrides };
-}
+import { freshDocument } from "../support/freshDocument";
 
 function submit(t: TestRuntime, doc: Record<string, unknown>, headers: Record<string, string> = {}) {
   return post(t.url, submitPath(String(doc["docId"])), JSON.stringify(doc), headers);

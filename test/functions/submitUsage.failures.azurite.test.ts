@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { storageNames } from "../../shared/config";
 import { submitDocument } from "../../shared/ingestion/submitDocument";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
 import { peekQueue } from "../support/storageScan";
 import { post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { base64Sha256Of, makeUsageDocument } from "../support/usageDocuments";
-
-function freshDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...(makeUsageDocument() as unknown as Record<string, unknown>), docId: randomUUID(), ...overrides };
-}
+import { freshDocument } from "../support/freshDocument";
+import { base64Sha256Of } from "../../devkit/usageDocuments";
 
 function submit(doc: Record<string, unknown>) {
   return post(t.url, submitPath(String(doc["docId"])), JSON.stringify(doc));

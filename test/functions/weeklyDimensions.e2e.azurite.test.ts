@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as pause } from "node:timers/promises";
 import { dimensions } from "../../shared/aggregation/dimensions";
 import { isoWeekOf } from "../../shared/isoWeek";
 import { toPublishedRows, type PublishedRow } from "../../shared/publishing/publishedRows";
 import type { DimensionStats } from "../../shared/query/dimensionStats";
 import { publishedRowKey } from "../../shared/storage/weeklyDimensionsTable";
 import { post, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { makeDimensionDocuments } from "../support/usageDocuments";
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { makeDimensionDocuments } from "../../devkit/usageDocuments";
 
 async function getJson(t: TestRuntime, path: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${t.url}${path}`, { headers: { "x-functions-key": QUERY_KEY } });

@@ -10,8 +10,8 @@ import { after, before, describe, test } from "node:test";
 import { projectRoot } from "../../local/hostSettings";
 import { dashboardFiles } from "../../functions/dashboard";
 import { triggers } from "../../functions/triggers";
-import type { Registration } from "./stagedEntryProbe";
-import { loadStaged, stageFromCleanCopy, type StagedPackage } from "./stagedPackage";
+import type { Registration } from "../../devkit/stagedEntryProbe";
+import { loadStaged, stageFromCleanCopy, type StagedPackage } from "../../devkit/stagedPackage";
 
 interface PackageJson {
   main: string;

@@ -4,7 +4,7 @@ import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { startIngestionStandIn, type IngestionStandIn } from "../support/ingestionStandIn";
 import { INGEST_KEY, QUERY_KEY, post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { makeUsageDocument } from "../../devkit/usageDocuments";
 
 /*
  * Contract section 2: nothing a client chose (invented property names, strings, keys)

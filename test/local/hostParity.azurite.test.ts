@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { startChild } from "../../bench/children";
+import { startChild } from "../../devkit/children";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { storageNames } from "../../shared/config";
 import { encodeClaimCheck } from "../../shared/storage/claimCheck";

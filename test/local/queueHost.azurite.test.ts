@@ -5,14 +5,7 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import type { QueueHandler } from "../../functions/triggerTypes";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { QueueHost } from "../../local/queueHost";
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { waitFor } from "../support/waitFor";
 
 describe("the local queue host against Azurite", () => {
   let azurite: EmbeddedAzurite;

@@ -5,21 +5,19 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import type { AggregationDeps } from "../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
 import { rebuildLockSettings, storageNames } from "../../shared/config";
-import { canonicalJson } from "../../shared/ingestion/canonicalJson";
-import { sha256Hex } from "../../shared/sha256Hex";
-import { isoWeekOf, type IsoWeek } from "../../shared/isoWeek";
 import type { ClaimCheck } from "../../shared/storage/claimCheck";
 import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
-import { RawArchive, rawBlobName } from "../../shared/storage/rawArchive";
+import { RawArchive } from "../../shared/storage/rawArchive";
 import { WeeklyStatsTable, type RebuildLock } from "../../shared/storage/weeklyStatsTable";
 import { WeekStats } from "../../shared/aggregation/weekStats";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
-import { nearestRank, type Model, type ModelDimension } from "./referenceModel";
+import { nearestRank, type Model, type ModelDimension } from "../../scripts/simulator/referenceModel";
 import { summarizeBuckets } from "../../shared/aggregation/logBuckets";
 import { osOf, versionsOf } from "./rollupViews";
-import { base64Sha256Of } from "./usageDocuments";
+import { putArchived, toArchived } from "../../devkit/archivedDocument";
+import { base64Sha256Of } from "../../devkit/usageDocuments";
 
 /** `count` fixed hierarchy ids (derived from `label`) that all fall in rollup shard 0, so that their documents share one row. */
 export function sameShardHierarchies(count: number, label = "property hierarchy"): string[] {
@@ -89,20 +87,9 @@ export class AggregationHarness {
 
   /** Stores a document in the raw archive as ingestion does and returns its claim check. */
   async archive(doc: UsageV1): Promise<ClaimCheck> {
-    const body = canonicalJson(doc);
-    const sha256 = sha256Hex(body);
-    await this.rawArchive.put({
-      docType: "usage",
-      docVersion: 1,
-      docId: doc.docId,
-      hierarchyId: doc.hierarchyId,
-      collectedAt: doc.collectedAt,
-      week: isoWeekOf(new Date(doc.collectedAt)),
-      receivedAt: new Date().toISOString(),
-      body,
-      sha256,
-    });
-    return { v: 1, docType: "usage", docVersion: 1, docId: doc.docId, blobName: rawBlobName("usage", 1, doc.docId), sha256 };
+    const archived = toArchived(doc);
+    await putArchived(this.rawArchive, archived);
+    return archived.claim;
   }
 }
 
@@ -110,7 +97,7 @@ export class AggregationHarness {
 export async function assertMatchesModel(tables: Tables, model: Model): Promise<void> {
   assert.deepEqual(await tables.weeklyStats.listWeeks(), [...model.weeks.keys()].sort());
   for (const [week, expected] of model.weeks) {
-    const actual = await tables.weekStats.readRollup(week as IsoWeek);
+    const actual = await tables.weekStats.readRollup(week);
     assert.equal(actual.hierarchies, expected.hierarchies, `${week} hierarchies`);
     assert.equal(actual.clients, expected.clients, `${week} clients`);
     assert.equal(actual.featureHierarchies, expected.featureHierarchies, `${week} featureHierarchies`);
@@ -122,7 +109,7 @@ export async function assertMatchesModel(tables: Tables, model: Model): Promise<
       `${week} features`,
     );
     await assertDimensionsMatch(tables, week, expected.dimensions);
-    const snapshots = await tables.weeklyStats.listSnapshots(week as IsoWeek);
+    const snapshots = await tables.weeklyStats.listSnapshots(week);
     const expectedSnapshots = model.snapshots.get(week) ?? new Map<string, UsageV1>();
     assert.deepEqual(
       new Map(snapshots.map((s) => [s.hierarchyId, s.docId])),
@@ -130,7 +117,7 @@ export async function assertMatchesModel(tables: Tables, model: Model): Promise<
       `${week} snapshots`,
     );
     for (const [hierarchyId, doc] of expectedSnapshots) {
-      const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId), week as IsoWeek, week as IsoWeek);
+      const history = await tables.hierarchyWeeks.list(toHierarchyKey(hierarchyId), week, week);
       assert.equal(history.length, 1, `${week} history rows of ${hierarchyId}`);
       assert.equal(history[0]!.docId, doc.docId.toLowerCase(), `${week} history of ${hierarchyId}`);
       assert.equal(history[0]!.clients, doc.clients.total);

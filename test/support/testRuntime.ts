@@ -2,7 +2,7 @@ import { triggers as allTriggers } from "../../functions/triggers";
 import { readConfig, readDisabledFunctions } from "../../shared/config";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "../../local/localRuntime";
-import { aggregationDisabled, noLocalSettings, startChild } from "../../bench/children";
+import { aggregationDisabled, noLocalSettings, startChild } from "../../devkit/children";
 
 export const INGEST_KEY = "test-ingest-key";
 export const QUERY_KEY = "test-query-key";

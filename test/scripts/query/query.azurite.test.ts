@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
 import { seedWeeks } from "../../support/seedWeeks";
 import { QUERY_KEY, startTestRuntime, type TestRuntime } from "../../support/testRuntime";
-import { base64Sha256Of, makeDimensionDocuments } from "../../support/usageDocuments";
+import { base64Sha256Of, makeDimensionDocuments } from "../../../devkit/usageDocuments";
 
 const CLI = join(__dirname, "../../../scripts/query.js");
 

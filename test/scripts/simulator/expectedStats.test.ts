@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { dimensionRules, expectedDimension, expectedVersions, nearestRank, snapshotsOf } from "../../../scripts/simulator/expectedStats";
-import { makeUsageDocument } from "../../support/usageDocuments";
+import { expectedDimension, expectedVersions } from "../../../scripts/simulator/expectedStats";
+import { dimensionRules, nearestRank, snapshotsOf } from "../../../scripts/simulator/referenceModel";
+import { makeUsageDocument } from "../../../devkit/usageDocuments";
 
 const hierarchyId = "hHQZZy6UB0moQc4nYJKM2JyfK3VwlbdSnL60ptbX9EQ=";
 const doc = (docId: string, collectedAt: string, version: string) => makeUsageDocument({ docId, hierarchyId, collectedAt, product: { version, build: "5.00.9132.1000", branch: "current" } });

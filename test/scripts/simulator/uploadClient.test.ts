@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { after, before, test } from "node:test";
 import { parseRetryAfter, UploadClient, type UploadClientOptions } from "../../../scripts/simulator/uploadClient";
-import { makeUsageDocument } from "../../support/usageDocuments";
+import { makeUsageDocument } from "../../../devkit/usageDocuments";
 
 /** A stand-in receiver that answers from a script of replies, keeping every request's path and body. */
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown } | "hang";

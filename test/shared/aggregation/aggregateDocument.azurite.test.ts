@@ -11,25 +11,14 @@ import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { AggregationHarness, assertMatchesModel, lockTaken, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
-import { referenceModel } from "../../support/referenceModel";
+import { referenceModel } from "../../../scripts/simulator/referenceModel";
+import { seededRandom } from "../../../scripts/simulator/seededRandom";
 import { osOf, versionsOf } from "../../support/rollupViews";
-import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeDimensionDocuments, makeUsageDocument, withOsNames } from "../../support/usageDocuments";
+import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeDimensionDocuments, makeUsageDocument, withOsNames } from "../../../devkit/usageDocuments";
 
 let harness: AggregationHarness;
 const archive = (doc: UsageV1) => harness.archive(doc);
 const freshTables = () => harness.freshTables();
-
-/** A small deterministic PRNG, so that a failing fast-check run replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Crash extends Error {}
 
@@ -100,7 +89,9 @@ describe("aggregation against Azurite", () => {
     let totalCrashes = 0;
     await fc.assert(
       fc.asyncProperty(arbitraryDelivery, async ({ docs, copies, seed, workers, crashRate }) => {
-        const random = prng(seed);
+        // Seeded from the fast-check run, so that a failing run replays exactly.
+        const stream = seededRandom(seed, "deliveries");
+        const random = () => stream.next();
         const documents = docs.map(({ doc, hierarchy, week, slot, fraction, escapedOs }) => {
           const at = new Date(weekStarts[week]! + slot * 36 * 3_600_000).toISOString().slice(0, 19);
           const named = escapedOs === undefined ? doc : withOsNames(doc, escapedOs);

@@ -5,7 +5,7 @@ import { dimensionNamed, dimensions, type Dimension, type DimensionValueByKind }
 import { bucketIndexOf } from "../../../shared/aggregation/logBuckets";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { validateUsageV1 } from "../../../shared/validation/validateUsageV1";
-import { arbitraryUsageDocument, makeDimensionDocuments, makeUsageDocument, prototypeKeys, siteRoles, testNow } from "../../support/usageDocuments";
+import { arbitraryUsageDocument, makeDimensionDocuments, makeUsageDocument, prototypeKeys, siteRoles, testNow } from "../../../devkit/usageDocuments";
 
 type Value = DimensionValueByKind[keyof DimensionValueByKind] | undefined;
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { fromHierarchyKey, ROLLUP_SHARDS, shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
-import { arbitraryBase64Sha256 } from "../../support/usageDocuments";
+import { arbitraryBase64Sha256 } from "../../../devkit/usageDocuments";
 
 test("Base64 ids and their Base64url keys convert both ways; keys hold no character tables or URLs refuse", () => {
   assert.equal(toHierarchyKey("ZHaK//CyE84i278qe4puf7AxsHJifTTnnaqeLMlO9lE="), "ZHaK__CyE84i278qe4puf7AxsHJifTTnnaqeLMlO9lE");

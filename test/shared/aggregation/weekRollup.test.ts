@@ -14,7 +14,7 @@ import {
 } from "../../../shared/aggregation/weekRollup";
 import { rollupRowBudget } from "../../../shared/storage/weeklyStatsTable";
 import { osOf, plainRollup, reservedOf, spentOf, versionsOf } from "../../support/rollupViews";
-import { arbitraryUsageDocument, escapedName, makeUsageDocument, makeWorstCaseUsageDocument } from "../../support/usageDocuments";
+import { arbitraryUsageDocument, escapedName, makeUsageDocument, makeWorstCaseUsageDocument } from "../../../devkit/usageDocuments";
 
 const spent = spentOf;
 const reserved = (budget: RollupBudget) => reservedOf(emptyRollup(), budget);

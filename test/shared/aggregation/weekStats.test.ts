@@ -5,7 +5,7 @@ import { addContribution, contributionOf, emptyRollup, mergeRollups, type WeekRo
 import { NotFoundError } from "../../../shared/errors";
 import type { IsoWeek } from "../../../shared/isoWeek";
 import { versionsOf } from "../../support/rollupViews";
-import { makeUsageDocument } from "../../support/usageDocuments";
+import { makeUsageDocument } from "../../../devkit/usageDocuments";
 
 /** Shard rows as storage would decode them, and the selections asked for. */
 class ShardRows implements RollupShardSource {

@@ -5,7 +5,7 @@ import { ConsentError, NotFoundError, ValidationError } from "../../../shared/er
 import { canonicalJson } from "../../../shared/ingestion/canonicalJson";
 import { sha256Hex } from "../../../shared/sha256Hex";
 import { claimOutcome, judgeSubmission, refusalOf, type Submission } from "../../../shared/ingestion/judgeSubmission";
-import { makeUsageDocument, testNow } from "../../support/usageDocuments";
+import { makeUsageDocument, testNow } from "../../../devkit/usageDocuments";
 
 function submissionOf(document: Record<string, unknown>, overrides: Partial<Submission> = {}): Submission {
   return { docType: "usage", docVersion: 1, docId: String(document["docId"]), document, ...overrides };

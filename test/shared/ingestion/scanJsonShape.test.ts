@@ -3,7 +3,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { limits } from "../../../shared/config";
 import { scanJsonShape } from "../../../shared/ingestion/scanJsonShape";
-import { makeLargestUsageDocument } from "../../support/usageDocuments";
+import { makeLargestUsageDocument } from "../../../devkit/usageDocuments";
 
 const unbounded = { maxValues: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER };
 

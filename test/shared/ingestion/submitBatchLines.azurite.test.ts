@@ -7,7 +7,7 @@ import { createServices, type Services } from "../../../shared/services";
 import { ensureStorage } from "../../../shared/storage/ensureStorage";
 import type { RawDocument } from "../../../shared/storage/rawArchive";
 import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
-import { makeUsageDocument } from "../../support/usageDocuments";
+import { makeUsageDocument } from "../../../devkit/usageDocuments";
 
 let azurite: EmbeddedAzurite;
 let services: Services;

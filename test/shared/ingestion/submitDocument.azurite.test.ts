@@ -15,7 +15,7 @@ import { createServices, type Services } from "../../../shared/services";
 import { ensureStorage } from "../../../shared/storage/ensureStorage";
 import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
 import { listBlobNames } from "../../support/storageScan";
-import { base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
+import { base64Sha256Of, makeUsageDocument } from "../../../devkit/usageDocuments";
 
 let azurite: EmbeddedAzurite;
 let services: Services;

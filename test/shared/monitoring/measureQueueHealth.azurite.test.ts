@@ -7,16 +7,7 @@ import type { IsoWeek } from "../../../shared/isoWeek";
 import { measureQueueHealth, type QueueHealth } from "../../../shared/monitoring/measureQueueHealth";
 import { Telemetry } from "../../../shared/telemetry/telemetry";
 import { startTestRuntime, type TestRuntime } from "../../support/testRuntime";
-
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitFor } from "../../support/waitFor";
 
 describe("queue health against Azurite", () => {
   let t: TestRuntime;

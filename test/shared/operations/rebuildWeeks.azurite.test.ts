@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as pause } from "node:timers/promises";
 import { aggregateDocument } from "../../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
 import { isoWeekOf, weeksBetween } from "../../../shared/isoWeek";
@@ -9,12 +10,10 @@ import type { RawArchive } from "../../../shared/storage/rawArchive";
 import { rowKeys, type RebuildLock, type WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { AggregationHarness, assertMatchesModel, lockTaken, type Tables } from "../../support/aggregationHarness";
-import { referenceModel } from "../../support/referenceModel";
-import { base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
+import { referenceModel } from "../../../scripts/simulator/referenceModel";
+import { base64Sha256Of, makeUsageDocument } from "../../../devkit/usageDocuments";
 
 let harness: AggregationHarness;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The raw archive, each read taking `ms` longer: a rebuild that lasts long enough for its lock's heartbeat to beat. */
 function slowArchive(ms: number): RawArchive {

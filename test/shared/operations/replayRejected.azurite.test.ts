@@ -18,7 +18,7 @@ import { rawBlobName } from "../../../shared/storage/rawArchive";
 import { rejectedBlobName, type RejectedDocument } from "../../../shared/storage/rejectedStore";
 import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
 import { dumpStorage, listBlobNames, peekQueue } from "../../support/storageScan";
-import { base64Sha256Of, makeUsageDocument, testNow } from "../../support/usageDocuments";
+import { base64Sha256Of, makeUsageDocument, testNow } from "../../../devkit/usageDocuments";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 
 const run = promisify(execFile);

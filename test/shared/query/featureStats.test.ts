@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { addContribution, contributionOf, emptyRollup } from "../../../shared/aggregation/weekRollup";
 import { toFeatureStats, toFeatureStatsCsv } from "../../../shared/query/featureStats";
 import type { Feature, Level } from "../../../shared/validation/usageV1";
-import { makeUsageDocument } from "../../support/usageDocuments";
+import { makeUsageDocument } from "../../../devkit/usageDocuments";
 
 function rollupOf(snapshots: { level: Level; features?: Record<string, Feature> }[]) {
   const rollup = emptyRollup();

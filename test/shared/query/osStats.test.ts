@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { addContribution, contributionOf, emptyRollup, type WeekRollup } from "../../../shared/aggregation/weekRollup";
 import { toOsStats, toOsStatsCsv } from "../../../shared/query/osStats";
 import { setValue } from "../../support/rollupViews";
-import { clientsForTotal, makeUsageDocument } from "../../support/usageDocuments";
+import { clientsForTotal, makeUsageDocument } from "../../../devkit/usageDocuments";
 
 function rollupWith(os: [string, number][]): WeekRollup {
   const rollup = emptyRollup();

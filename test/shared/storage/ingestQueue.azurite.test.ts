@@ -8,7 +8,7 @@ import { IngestQueue } from "../../../shared/storage/ingestQueue";
 import { createStorageClients } from "../../../shared/storage/storageClients";
 import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
 import { post, startTestRuntime, submitPath, type TestRuntime } from "../../support/testRuntime";
-import { makeUsageDocument } from "../../support/usageDocuments";
+import { makeUsageDocument } from "../../../devkit/usageDocuments";
 
 // A queue message's default time-to-live is 7 days: a claim check older than that would be
 // dropped by the queue, and its accepted document would never count.

@@ -7,7 +7,7 @@ import { entitySize, tableLimits } from "../../../shared/storage/tableLimits";
 import { rollupRowBudget, rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import { AggregationHarness } from "../../support/aggregationHarness";
 import { versionsOf } from "../../support/rollupViews";
-import { escapedName, makeUsageDocument, makeWorstCaseUsageDocument } from "../../support/usageDocuments";
+import { escapedName, makeUsageDocument, makeWorstCaseUsageDocument } from "../../../devkit/usageDocuments";
 
 let harness: AggregationHarness;
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAP_KEY_SEGMENT, toLoggedPath, UNDECLARED_SEGMENT } from "../../../shared/telemetry/loggedPath";
 import { toJsonPointer } from "../../../shared/validation/jsonPointer";
-import { makeLargestUsageDocument, prototypeKeys } from "../../support/usageDocuments";
+import { makeLargestUsageDocument, prototypeKeys } from "../../../devkit/usageDocuments";
 
 /** The maps of a usage document, named here independently of the schema the code reads. */
 const maps = new Set(["/clients/byClientBuild", "/clients/byOs", "/clients/byOfficeVersion", "/features"]);

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { documentTypes, findDocumentType } from "../../../shared/validation/documentTypes";
 import { validateUsageV1 } from "../../../shared/validation/validateUsageV1";
-import { makeUsageDocument, testNow } from "../../support/usageDocuments";
+import { makeUsageDocument, testNow } from "../../../devkit/usageDocuments";
 
 test('"1" and 1 both find usage v1', () => {
   for (const version of ["1", 1]) {

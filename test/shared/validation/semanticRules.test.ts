@@ -10,7 +10,7 @@ import {
   type SemanticRuleContext,
 } from "../../../shared/validation/semanticRules";
 import type { Site, UsageV1 } from "../../../shared/validation/usageV1";
-import { makeUsageDocument, randomBase64Sha256, testNow } from "../../support/usageDocuments";
+import { makeUsageDocument, randomBase64Sha256, testNow } from "../../../devkit/usageDocuments";
 
 function contextFor(document: UsageV1, now: Date = testNow): SemanticRuleContext {
   return { expected: { docId: document.docId, docVersion: 1 }, now };

@@ -9,7 +9,7 @@ import { escapeJsonPointerSegment } from "../../../shared/validation/jsonPointer
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { isErrorListNote } from "../../../shared/validation/validationResult";
 import { validateUsageV1, type ValidationResult } from "../../../shared/validation/validateUsageV1";
-import { arbitraryName, arbitraryUsageDocument, prototypeKeys, testNow } from "../../support/usageDocuments";
+import { arbitraryName, arbitraryUsageDocument, prototypeKeys, testNow } from "../../../devkit/usageDocuments";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

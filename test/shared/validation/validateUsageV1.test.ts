@@ -4,7 +4,7 @@ import { validateUsageV1, type ValidationResult } from "../../../shared/validati
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { isErrorListNote, maxReportedErrors } from "../../../shared/validation/validationResult";
 import { loadUsageFixtures, pathDocIdOf } from "../../support/usageFixtures";
-import { makeLargestUsageDocument, makeUsageDocument, testNow } from "../../support/usageDocuments";
+import { makeLargestUsageDocument, makeUsageDocument, testNow } from "../../../devkit/usageDocuments";
 
 const fixtures = loadUsageFixtures();
 

@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fc from "fast-check";
-import type { Clients, Feature, Level, Site, SiteRole, UsageV1 } from "../../shared/validation/usageV1";
+import type { Clients, Feature, Level, Site, SiteRole, UsageV1 } from "../shared/validation/usageV1";
 
 /** The clock validation tests pass as `now`; every collectedAt below is before it. */
 export const testNow = new Date("2026-11-25T12:00:00.000Z");

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { limits } from "../../shared/config";
+import { limits } from "../shared/config";
 
 export interface BurstRequest {
   /** What the request is, for messages. */

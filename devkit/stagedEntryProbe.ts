@@ -99,6 +99,5 @@ function main(): void {
   console.log(`${probeMarker}${JSON.stringify(report)}`);
 }
 
-// `node --test dist/test/` also runs every file under test/ as a test file, without arguments:
-// then there is nothing to probe.
-if (require.main === module && process.argv.length > 2) main();
+// stagedPackage.ts imports probeMarker from here: probe only when run as a program.
+if (require.main === module) main();

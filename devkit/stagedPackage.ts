@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { projectRoot } from "../../local/hostSettings";
+import { projectRoot } from "../local/hostSettings";
 import { probeMarker, type ProbeReport } from "./stagedEntryProbe";
 
 const run = promisify(execFile);
@@ -82,7 +82,7 @@ export async function stageFromCleanCopy(root: string = projectRoot()): Promise<
   }
 }
 
-/** What `loadStaged` can load in a fresh process: see test/infra/stagedEntryProbe.ts. */
+/** What `loadStaged` can load in a fresh process: see stagedEntryProbe.ts. */
 export type ProbeMode = { mode: "entry" } | { mode: "floor" } | { mode: "require"; names: string[] };
 
 /**
