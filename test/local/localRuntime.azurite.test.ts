@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { storageNames } from "../../shared/config";
 import { listBlobNames } from "../support/storageScan";
 import { post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { makeUsageDocument } from "../../devkit/usageDocuments";
 
 describe("two local runtimes in one process", () => {
   let first: TestRuntime;
