@@ -2,11 +2,16 @@
  * (h) Memory: what a burst of the worst requests does to a runtime's RSS, beside its idle
  * RSS (the figure the memory test holds under 600 MiB), what a parsed JSON value costs on
  * the heap (the figure the memory budget reserves per value), and what the scan that counts
- * values before parsing costs beside JSON.parse on a typical document. Not a test: it prints
- * figures.
+ * values before parsing costs beside JSON.parse on a typical document, and what 16 gzip
+ * uploads that stall after inflating 31 MiB each do (the budget they hold, until their 408).
+ * Not a test: it prints figures.
  */
+import { randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { constants as zlibConstants, createGzip } from "node:zlib";
 import { limits } from "../shared/config";
 import { PARSED_BYTES_PER_VALUE } from "../shared/ingestion/parseJsonBody";
 import { scanJsonShape } from "../shared/ingestion/scanJsonShape";
@@ -157,7 +162,113 @@ async function burstFigures(): Promise<string[]> {
   }
 }
 
-/** (h) The memory figures: the burst's peak RSS beside idle RSS, heap per parsed value, the scan's cost. */
+/** How many stalled uploads the issue found to starve an instance, and what each inflates before it stalls. */
+const STALLED_UPLOADS = 16;
+const STALLED_INFLATED_BYTES = 31 * MiB;
+
+/** The first `bytes` of a gzip stream of spaces, sync-flushed so that the receiver inflates all of it. */
+async function gzipHead(bytes: number): Promise<Buffer> {
+  const gzip = createGzip();
+  const out: Buffer[] = [];
+  gzip.on("data", (chunk: Buffer) => out.push(chunk));
+  gzip.write(Buffer.alloc(bytes, 0x20));
+  await new Promise<void>((resolve) => gzip.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve()));
+  gzip.destroy();
+  return Buffer.concat(out);
+}
+
+/** A gzip batch upload that sends `head` and then nothing; resolves with its status and the seconds it took to get one. */
+function stalledUpload(url: string, head: Buffer): { answered: Promise<{ status: number; seconds: number }>; abort(): void } {
+  const started = performance.now();
+  const req = request(`${url}/api/v1/batch`, {
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson", "content-encoding": "gzip", "x-functions-key": KEY },
+  });
+  const answered = new Promise<{ status: number; seconds: number }>((resolve) => {
+    req.on("response", (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, seconds: (performance.now() - started) / 1000 });
+    });
+    // A connection cut without an answer counts as status 0.
+    req.on("error", () => resolve({ status: 0, seconds: (performance.now() - started) / 1000 }));
+  });
+  req.flushHeaders();
+  req.write(head);
+  return { answered, abort: () => req.destroy() };
+}
+
+function rssField(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (match === null) throw new Error(`/proc/${pid}/status has no ${field}`);
+  return Number(match[1]) * 1024;
+}
+
+/** Status of a GET /api/health and of a typical submission, sent while the stalled uploads hold their memory. */
+async function probes(url: string): Promise<{ health: number; submit: number }> {
+  const health = await fetch(`${url}/api/health`);
+  await health.arrayBuffer();
+  const docId = randomUUID();
+  const submit = await fetch(`${url}/api/v1/submit/usage/1/${docId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-functions-key": KEY },
+    body: JSON.stringify({ ...makeUsageDocument(), docId }),
+  });
+  await submit.arrayBuffer();
+  return { health: health.status, submit: submit.status };
+}
+
+/**
+ * 16 gzip batches that inflate 31 MiB each and then stall (496 of the 512 MiB budget), with a
+ * health probe and a normal upload while they hold it, and again after their 408s. Takes the
+ * body deadline itself (60 s): the runtime runs with the limits SCPs meet.
+ */
+async function stalledGzipFigures(): Promise<string[]> {
+  if (process.platform !== "linux") return ["    stalled gzip uploads: skipped (RSS is read from /proc, Linux only)"];
+  const azurite = await startChild("local/azuriteServer.js", ["--in-memory", "--ports", "0"], {}, /"connectionString":"([^"]+)"/);
+  let runtime: Child | undefined;
+  const uploads: ReturnType<typeof stalledUpload>[] = [];
+  try {
+    runtime = await startChild(
+      "local/start.js",
+      [...noLocalSettings],
+      { ...aggregationDisabled, AzureWebJobsStorage: azurite.match[1]!, PORT: "0", INGEST_KEY: KEY, RATE_LIMIT_PER_HOUR: "1000" },
+      /listening on (http:\/\/\S+)/,
+    );
+    const url = runtime.match[1]!;
+    const pid = runtime.process.pid!;
+    await probes(url); // warm-up: the first request loads the validators
+    const head = await gzipHead(STALLED_INFLATED_BYTES);
+    let peakReset = true;
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    } catch {
+      peakReset = false;
+    }
+    const idle = rssField(pid, "VmRSS");
+    for (let i = 0; i < STALLED_UPLOADS; i++) uploads.push(stalledUpload(url, head));
+    // Inflating 31 MiB of spaces takes well under a second; the probes then meet the budget they hold.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const held = rssField(pid, "VmRSS");
+    const during = await probes(url);
+    const answers = await Promise.all(uploads.map((u) => u.answered));
+    const after = await probes(url);
+    const peak = rssField(pid, "VmHWM");
+    const statuses = [...new Set(answers.map((a) => a.status))].join(",");
+    const seconds = answers.map((a) => a.seconds);
+    return [
+      `    ${STALLED_UPLOADS} stalled gzip batches, each ${fmt(head.length / 1024, 0)} KiB on the wire inflating to ${mib(STALLED_INFLATED_BYTES)}, then silent (runtime and Azurite in their own processes):`,
+      `      idle RSS ${mib(idle)}, RSS while they stall ${mib(held)}, peak RSS ${mib(peak)}${peakReset ? "" : " [peak not reset: includes start-up]"}`,
+      `      while they stall: health ${during.health}, a typical submission ${during.submit}; after their answers: health ${after.health}, submission ${after.submit}`,
+      `      stalled uploads answered ${statuses} after ${fmt(Math.min(...seconds), 1)}-${fmt(Math.max(...seconds), 1)} s (deadline ${limits.bodyDeadlineMs / 1000} s)`,
+    ];
+  } finally {
+    for (const upload of uploads) upload.abort();
+    await runtime?.stop();
+    await azurite.stop();
+  }
+}
+
+/** (h) The memory figures: the burst's peak RSS beside idle RSS, stalled uploads, heap per parsed value, the scan's cost. */
 export async function benchMemory(): Promise<string[]> {
-  return ["(h) memory:", ...(await burstFigures()), ...weighShapes(), compareScanWithParse()];
+  return ["(h) memory:", ...(await burstFigures()), ...(await stalledGzipFigures()), ...weighShapes(), compareScanWithParse()];
 }

@@ -7,6 +7,7 @@ import type { Bound, HttpRequestLike, HttpTrigger, KeyRole } from "../functions/
 import { InvalidParameterError, NotFoundError } from "../shared/errors";
 import { limits } from "../shared/config";
 import { problemResponse } from "../shared/http/problem";
+import { receivedBy } from "../shared/http/readBody";
 
 export type LocalLog = (level: string, message: string) => void;
 
@@ -17,6 +18,8 @@ export interface HttpHostOptions {
   port: number;
   host?: string;
   log: LocalLog;
+  /** How long a request's body may take to arrive, from the request's start; defaults to `limits.bodyDeadlineMs`. */
+  bodyDeadlineMs?: number;
 }
 
 interface CompiledRoute {
@@ -76,6 +79,8 @@ interface Exchange {
   continuePending: boolean;
   /** What the runtime's log lines name the request by: the trigger that answers it, once known. */
   routeName: string;
+  /** When the body must have arrived in full (`performance.now()` time): the request's start plus the body deadline. */
+  bodyDeadline: number;
 }
 
 const NO_ROUTE = "(no route)";
@@ -101,7 +106,8 @@ function parseTarget(target: string | undefined): URL | undefined {
  * does, and that throws out of the event loop). Cancelling leaves the request alone
  * (`destroyOnReturn: false`: destroying it would destroy the socket before the response is
  * out); `send` then discards what is left. `100 Continue` is sent on the first read, so a
- * request refused before its body is read is refused before the client sends it.
+ * request refused before its body is read is refused before the client sends it. A body not
+ * in by the exchange's deadline errors the stream with `RequestTimeoutError` (408).
  */
 function requestBody(exchange: Exchange): ReadableStream<Uint8Array> {
   return ReadableStream.from(
@@ -110,7 +116,9 @@ function requestBody(exchange: Exchange): ReadableStream<Uint8Array> {
         exchange.continuePending = false;
         exchange.res.writeContinue();
       }
-      yield* exchange.req.iterator({ destroyOnReturn: false }) as AsyncIterableIterator<Uint8Array>;
+      // Counted from the request's start, not from the first read: a client waiting for
+      // `100 Continue` or a handler slow to start reading spends the same 60 s.
+      yield* receivedBy(exchange.req.iterator({ destroyOnReturn: false }) as AsyncIterableIterator<Uint8Array>, exchange.bodyDeadline);
     })(),
   );
 }
@@ -176,9 +184,17 @@ export class HttpHost {
         // The trigger's name, not the path: a path is client text (contract section 2).
         .finally(() => options.log("info", `${req.method ?? "?"} ${exchange.routeName} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
     };
-    this.server = createServer((req, res) => serve({ req, res, continuePending: false, routeName: NO_ROUTE }));
+    const bodyDeadlineMs = options.bodyDeadlineMs ?? limits.bodyDeadlineMs;
+    const exchange = (req: IncomingMessage, res: ServerResponse, continuePending: boolean): Exchange => ({
+      req,
+      res,
+      continuePending,
+      routeName: NO_ROUTE,
+      bodyDeadline: performance.now() + bodyDeadlineMs,
+    });
+    this.server = createServer((req, res) => serve(exchange(req, res, false)));
     // With a listener here Node leaves `100 Continue` to us: requestBody sends it on the first read.
-    this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => serve({ req, res, continuePending: true, routeName: NO_ROUTE }));
+    this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => serve(exchange(req, res, true)));
     this.server.keepAliveTimeout = 5_000;
   }
 

@@ -80,6 +80,12 @@ export const limits = Object.freeze({
    */
   maxJsonValues: 50_000,
   maxJsonDepth: 32,
+  /**
+   * A body must arrive in full within this long of the request's start, or it gets 408: a
+   * sender that stalls halfway would otherwise hold what it already cost for as long as it
+   * keeps the connection open, and 16 stalled 32 MiB batches fill the in-flight budget.
+   */
+  bodyDeadlineMs: 60_000,
 });
 
 /**

@@ -61,6 +61,14 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
+/**
+ * The body did not arrive in full within `limits.bodyDeadlineMs` of the request's start
+ * (contract section 2): 408, and the request gives back the memory it held.
+ */
+export class RequestTimeoutError extends Error {
+  override readonly name = "RequestTimeoutError";
+}
+
 /** A content type, charset or content encoding this service does not take. */
 export class UnsupportedMediaTypeError extends Error {
   override readonly name = "UnsupportedMediaTypeError";

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
+  RequestTimeoutError,
   StorageUnavailableError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
@@ -26,6 +27,7 @@ const problemTypes = {
   conflict: "/problems/docid-conflict",
   notFound: "/problems/not-found",
   tooLarge: "/problems/payload-too-large",
+  timeout: "/problems/request-timeout",
   unsupported: "/problems/unsupported-media-type",
   rateLimited: "/problems/rate-limited",
   unavailable: "/problems/storage-unavailable",
@@ -61,6 +63,9 @@ export function toProblem(error: unknown, docId?: string): Problem {
   }
   if (error instanceof PayloadTooLargeError) {
     return withDoc({ type: problemTypes.tooLarge, title: "Payload too large", status: 413, detail: error.message, limit: error.limit });
+  }
+  if (error instanceof RequestTimeoutError) {
+    return withDoc({ type: problemTypes.timeout, title: "Request body not received in time", status: 408, detail: error.message });
   }
   if (error instanceof UnsupportedMediaTypeError) {
     return withDoc({ type: problemTypes.unsupported, title: "Unsupported media type", status: 415, detail: error.message });

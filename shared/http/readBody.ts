@@ -1,5 +1,6 @@
 import { createGunzip, type Gunzip } from "node:zlib";
-import { ensureErrorType, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors";
+import { limits } from "../config";
+import { ensureErrorType, PayloadTooLargeError, RequestTimeoutError, UnsupportedMediaTypeError, ValidationError } from "../errors";
 import type { MemoryLease } from "./memoryBudget";
 
 export interface ReadBodyOptions {
@@ -16,6 +17,11 @@ export interface ReadBodyOptions {
    * inflated, and the copy that joins them are reserved from it before they are kept.
    */
   memory: MemoryLease;
+  /**
+   * How long the body may take to arrive in full, from this call: past it, reading stops
+   * with `RequestTimeoutError` (408). Defaults to `limits.bodyDeadlineMs`; tests shorten it.
+   */
+  bodyDeadlineMs?: number;
 }
 
 type BodySource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null;
@@ -28,6 +34,39 @@ function readableOf(body: BodySource): AsyncIterable<Uint8Array> {
 
 function sizeLabel(bytes: number): string {
   return `${bytes / (1024 * 1024)} MiB`;
+}
+
+/**
+ * Yields what `source` yields until `deadline` (a `performance.now()` time), then fails with
+ * `RequestTimeoutError` (408), also while a chunk is still awaited: a sender that stalls
+ * must not keep its request, and what it holds of the memory budget, alive. Both hosts use
+ * it: readBody over whatever body a handler is given, and the local runtime from the
+ * request's start.
+ */
+export async function* receivedBy<T>(source: AsyncIterable<T>, deadline: number): AsyncGenerator<T, void, undefined> {
+  const iterator = source[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    const seconds = Math.round((deadline - performance.now()) / 100) / 10;
+    timer = setTimeout(() => reject(new RequestTimeoutError(`The request body did not arrive in full within ${seconds} s`)), Math.max(0, deadline - performance.now()));
+  });
+  // Rejected only for a race that is lost; a body that ends first leaves it unobserved.
+  expired.catch(() => {});
+  let ended = false;
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), expired]);
+      if (next.done === true) {
+        ended = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    clearTimeout(timer);
+    // Not awaited: for a stalled sender the read still pending would never let it settle.
+    if (!ended) Promise.resolve(iterator.return?.()).catch(() => {});
+  }
 }
 
 /** Accepts `gzip` or no encoding (`identity`); anything else is a 415. */
@@ -43,7 +82,8 @@ export function parseContentEncoding(header: string | null): "gzip" | "identity"
  * stopped as soon as the output passes `maxDecodedBytes`, so a gzip bomb costs at most the
  * limit in memory and the time to inflate that much, never its full size. What is kept is
  * reserved from `options.memory` as it comes; when the instance cannot take more, reading
- * stops with `MemoryBudgetExceededError` (503).
+ * stops with `MemoryBudgetExceededError` (503), and a body still arriving at its deadline
+ * with `RequestTimeoutError` (408). The caller releases the lease either way.
  */
 export async function readBody(body: BodySource, options: ReadBodyOptions): Promise<Buffer> {
   const encoding = parseContentEncoding(options.contentEncoding);
@@ -55,7 +95,7 @@ export async function readBody(body: BodySource, options: ReadBodyOptions): Prom
   if (options.contentLength !== null && /^\d+$/.test(options.contentLength.trim())) {
     if (Number(options.contentLength) > options.maxWireBytes) throw wireLimit();
   }
-  const source = readableOf(body);
+  const source = receivedBy(readableOf(body), performance.now() + (options.bodyDeadlineMs ?? limits.bodyDeadlineMs));
   const { memory } = options;
   if (encoding === "identity") {
     const limit = Math.min(options.maxWireBytes, options.maxDecodedBytes);
@@ -112,22 +152,22 @@ async function gunzipLimited(source: AsyncIterable<Uint8Array>, options: GunzipL
     });
   });
   let wire = 0;
-  for await (const chunk of source) {
-    wire += chunk.byteLength;
-    if (wire > maxWire) {
-      failure ??= wireLimit();
-      break;
-    }
-    if (failure !== undefined || gunzip.destroyed) break;
-    try {
+  try {
+    for await (const chunk of source) {
+      wire += chunk.byteLength;
+      if (wire > maxWire) {
+        failure ??= wireLimit();
+        break;
+      }
+      if (failure !== undefined || gunzip.destroyed) break;
       // The compressed chunk lives until the inflater has taken it.
       memory.reserve(chunk.byteLength);
-    } catch (error) {
-      failure ??= ensureErrorType(error);
-      break;
+      // Respect back-pressure so that inflation never runs far ahead of the limit check.
+      if (!gunzip.write(chunk)) await drainedOrClosed(gunzip);
     }
-    // Respect back-pressure so that inflation never runs far ahead of the limit check.
-    if (!gunzip.write(chunk)) await drainedOrClosed(gunzip);
+  } catch (error) {
+    // A full budget, a deadline passed or a broken source: the inflater must not outlive it.
+    failure ??= ensureErrorType(error);
   }
   if (failure === undefined && !gunzip.destroyed) gunzip.end();
   else gunzip.destroy();

@@ -4,6 +4,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
+  RequestTimeoutError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from "../errors";
@@ -18,10 +19,11 @@ export type Outcome =
   | "too_large"
   | "unsupported"
   | "rate_limited"
+  | "timed_out"
   | "unavailable";
 
 export const allOutcomes: readonly Outcome[] = [
-  "accepted", "duplicate", "conflict", "invalid", "consent", "too_large", "unsupported", "rate_limited", "unavailable",
+  "accepted", "duplicate", "conflict", "invalid", "consent", "too_large", "unsupported", "rate_limited", "timed_out", "unavailable",
 ];
 
 /** The outcome an error stands for. Anything unexpected counts as `unavailable` (the client is told to retry). */
@@ -32,6 +34,7 @@ export function outcomeOf(error: unknown): Outcome {
   if (error instanceof PayloadTooLargeError) return "too_large";
   if (error instanceof UnsupportedMediaTypeError || error instanceof NotFoundError) return "unsupported";
   if (error instanceof RateLimitedError) return "rate_limited";
+  if (error instanceof RequestTimeoutError) return "timed_out";
   return "unavailable";
 }
 

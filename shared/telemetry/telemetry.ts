@@ -3,6 +3,7 @@ import type { TelemetryClient } from "applicationinsights";
 import { monitoringSettings } from "../config";
 import type { QueueHealth } from "../monitoring/measureQueueHealth";
 import { KeyRedactingLogRecordProcessor, KeyRedactingSpanProcessor } from "./keyRedactingProcessors";
+import { StorageUrlRedactingSpanProcessor } from "./storageUrlRedactingProcessor";
 import { toLoggedPath } from "./loggedPath";
 import { allOutcomes, type Outcome, type OutcomeRecord } from "./outcomes";
 
@@ -87,8 +88,12 @@ export function createTelemetry(connectionString: string | undefined, credential
     // A function instance may be frozen or recycled at any time; an on-disk retry cache
     // only delays exit and is not read again by the next instance.
     .setUseDiskRetryCaching(false)
-    // Whatever else records a URL or a message (an outgoing call, an exception), a key in it is redacted.
-    .setAzureMonitorOptions({ spanProcessors: [new KeyRedactingSpanProcessor()], logRecordProcessors: [new KeyRedactingLogRecordProcessor()] })
+    // Whatever else records a URL or a message (an outgoing call, an exception), a key in it is
+    // redacted; a storage call is recorded by its URL template, without hierarchy keys or docIds.
+    .setAzureMonitorOptions({
+      spanProcessors: [new KeyRedactingSpanProcessor(), new StorageUrlRedactingSpanProcessor()],
+      logRecordProcessors: [new KeyRedactingLogRecordProcessor()],
+    })
     .start();
   return new Telemetry(appInsights.defaultClient);
 }

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
 import { dimensions } from "../../shared/aggregation/dimensions";
 import { buildOpenApiDocument } from "../../shared/openapi/openApiDocument";
+import { HttpHost } from "../../local/httpHost";
+import { triggers } from "../../functions/triggers";
+import type { HttpTrigger } from "../../functions/trigger";
 import { seedWeeks } from "../support/seedWeeks";
 import { INGEST_KEY, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import { base64Sha256Of, makeDimensionDocuments, makeUsageDocument } from "../../devkit/usageDocuments";
@@ -132,6 +136,48 @@ describe("real responses of every route against the OpenAPI description (local r
       { method: "POST", path: "/api/v1/batch", headers: { ...ingest, "content-type": "application/json" }, body: "{}", status: 415 },
       { method: "POST", path: "/api/v1/batch", headers: { "content-type": "application/x-ndjson" }, body: "{}", status: 401 },
     ]);
+  });
+
+  test("the submission routes' 408, from a host with a shortened body deadline on the same services", { timeout: 30_000 }, async () => {
+    // The runtime's deadline is 60 s; a second host of the same triggers, on the services
+    // startTestRuntime installed, takes a shorter one.
+    const host = new HttpHost({
+      triggers: triggers.filter((trigger): trigger is HttpTrigger => trigger.kind === "http"),
+      routePrefix: "api",
+      keys: { ingest: INGEST_KEY, query: QUERY_KEY },
+      port: 0,
+      log: () => {},
+      bodyDeadlineMs: 300,
+    });
+    const base = await host.listen();
+    try {
+      for (const [path, contentType] of [
+        [submitPath(randomUUID()), "application/json"],
+        ["/api/v1/batch", "application/x-ndjson"],
+      ] as const) {
+        const url = `${base}${path}`;
+        // Half a body, then silence: fetch cannot send that, node:http can.
+        const req = request(url, { method: "POST", headers: { ...ingest, "content-type": contentType, "content-length": "100" } });
+        const response = await new Promise<ObservedResponse>((resolve, reject) => {
+          req.on("response", (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.on("end", () => {
+              const headers = new Headers();
+              for (const [name, value] of Object.entries(res.headers)) if (typeof value === "string") headers.set(name, value);
+              resolve({ method: "POST", url, status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString() });
+            });
+          });
+          req.on("error", reject);
+          req.write("{");
+        });
+        req.destroy();
+        assert.equal(response.status, 408, response.text);
+        assert.deepEqual(conformance.check(response), [], path);
+      }
+    } finally {
+      await host.close();
+    }
   });
 
   test("every response the description declares was provoked and checked, but the 503s of a storage outage", () => {

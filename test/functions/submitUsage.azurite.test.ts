@@ -268,7 +268,7 @@ describe("POST /api/v1/submit against Azurite", () => {
     await post(t.url, submitPath(randomUUID()), "{}", { "content-type": "text/plain" });
     const after = counts();
     const delta = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof typeof before]]));
-    assert.deepEqual(delta, { accepted: 1, duplicate: 1, conflict: 1, invalid: 1, consent: 0, too_large: 0, unsupported: 1, rate_limited: 0, unavailable: 0 });
+    assert.deepEqual(delta, { accepted: 1, duplicate: 1, conflict: 1, invalid: 1, consent: 0, too_large: 0, unsupported: 1, rate_limited: 0, timed_out: 0, unavailable: 0 });
     assert.ok(t.logs.some((line) => line.includes('"event":"submission"') && line.includes('"outcome":"conflict"')));
   });
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { randomBytes } from "node:crypto";
-import { gzipSync } from "node:zlib";
-import { MemoryBudgetExceededError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../../../shared/errors";
+import { constants as zlibConstants, createGzip, gzipSync } from "node:zlib";
+import { MemoryBudgetExceededError, PayloadTooLargeError, RequestTimeoutError, UnsupportedMediaTypeError, ValidationError } from "../../../shared/errors";
 import { MemoryBudget } from "../../../shared/http/memoryBudget";
 import { readBody } from "../../../shared/http/readBody";
 
@@ -125,4 +125,47 @@ test("inflating a large body under back-pressure leaves no listeners behind", as
     process.off("warning", onWarning);
   }
   assert.deepEqual(warnings.map((w) => w.name), []);
+});
+
+/** A web stream (what the Functions host hands a handler) that sends `head` and then nothing, never ending. */
+function stalledAfter(head: Buffer): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(head);
+    },
+  });
+}
+
+/** The first `bytes` of a gzip stream of spaces, flushed so that all of it inflates, and no end. */
+async function gzipHeadOf(bytes: number): Promise<Buffer> {
+  const gzip = createGzip();
+  const out: Buffer[] = [];
+  gzip.on("data", (chunk: Buffer) => out.push(chunk));
+  gzip.write(Buffer.alloc(bytes, 0x20));
+  await new Promise<void>((resolve) => gzip.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve()));
+  gzip.destroy();
+  return Buffer.concat(out);
+}
+
+test("a body that stalls is a 408 at its deadline, plain or gzip, and what it reserved can be given back", { timeout: 20_000 }, async () => {
+  const budget = new MemoryBudget(2 ** 30);
+  for (const [contentEncoding, head] of [
+    [null, Buffer.alloc(500, 0x20)],
+    ["gzip", await gzipHeadOf(3000)],
+  ] as const) {
+    const lease = budget.lease();
+    await assert.rejects(
+      readBody(stalledAfter(head), { ...limits, memory: lease, contentEncoding, bodyDeadlineMs: 200 }),
+      (e: unknown) => e instanceof RequestTimeoutError,
+    );
+    // It had reserved what it read (and inflated) before it stalled: that is what a slow sender held.
+    assert.ok(lease.heldBytes >= head.length, `held ${lease.heldBytes}`);
+    lease.release();
+    assert.equal(budget.bytesInUse, 0);
+  }
+});
+
+test("a body that arrives in time is read whole whatever its deadline", async () => {
+  const body = Buffer.from("y".repeat(900));
+  assert.deepEqual(await readBody(chunksOf(body, 100), { ...limits, contentEncoding: null, bodyDeadlineMs: 60_000 }), body);
 });
