@@ -7,7 +7,7 @@ import { dimensions } from "../../shared/aggregation/dimensions";
 import { buildOpenApiDocument } from "../../shared/openapi/openApiDocument";
 import { HttpHost } from "../../local/httpHost";
 import { triggers } from "../../functions/triggers";
-import type { HttpTrigger } from "../../functions/trigger";
+import { bindTrigger, type HttpTrigger } from "../../functions/triggerTypes";
 import { seedWeeks } from "../support/seedWeeks";
 import { INGEST_KEY, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import { base64Sha256Of, makeDimensionDocuments, makeUsageDocument } from "../../devkit/usageDocuments";
@@ -139,10 +139,10 @@ describe("real responses of every route against the OpenAPI description (local r
   });
 
   test("the submission routes' 408, from a host with a shortened body deadline on the same services", { timeout: 30_000 }, async () => {
-    // The runtime's deadline is 60 s; a second host of the same triggers, on the services
-    // startTestRuntime installed, takes a shorter one.
+    // The runtime's deadline is 60 s; a second host of the same triggers, bound to the
+    // runtime's services, takes a shorter one.
     const host = new HttpHost({
-      triggers: triggers.filter((trigger): trigger is HttpTrigger => trigger.kind === "http"),
+      triggers: triggers.filter((trigger): trigger is HttpTrigger => trigger.kind === "http").map((trigger) => bindTrigger(trigger, t.runtime.services)),
       routePrefix: "api",
       keys: { ingest: INGEST_KEY, query: QUERY_KEY },
       port: 0,

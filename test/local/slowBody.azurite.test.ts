@@ -4,14 +4,14 @@ import { request, type IncomingMessage } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { constants as zlibConstants, createGzip } from "node:zlib";
 import { triggers } from "../../functions/triggers";
-import type { HttpTrigger } from "../../functions/trigger";
+import { bindTrigger, type HttpTrigger } from "../../functions/triggerTypes";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { HttpHost } from "../../local/httpHost";
 import { readConfig } from "../../shared/config";
-import { createServices, useServices, type Services } from "../../shared/services";
+import { createServices, type Services } from "../../shared/services";
 import { ensureStorage } from "../../shared/storage/ensureStorage";
 import { INGEST_KEY, post, submitPath } from "../support/testRuntime";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { makeUsageDocument } from "../../devkit/usageDocuments";
 
 /*
  * Contract section 2: a body not received in full within 60 s of the request's start gets
@@ -76,10 +76,9 @@ describe("a body that stalls, on the local runtime against Azurite", () => {
   before(async () => {
     azurite = await startAzurite();
     services = createServices(readConfig({ AzureWebJobsStorage: azurite.connectionString, INGEST_KEY, RATE_LIMIT_PER_HOUR: "1000" }));
-    useServices(services);
     await ensureStorage(services.clients);
     host = new HttpHost({
-      triggers: triggers.filter((t): t is HttpTrigger => t.kind === "http"),
+      triggers: triggers.filter((t): t is HttpTrigger => t.kind === "http").map((t) => bindTrigger(t, services)),
       routePrefix: "api",
       keys: { ingest: INGEST_KEY, query: "unused-query-key" },
       port: 0,
