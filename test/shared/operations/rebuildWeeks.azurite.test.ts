@@ -6,9 +6,10 @@ import { isoWeekOf, weeksBetween } from "../../../shared/isoWeek";
 import { rebuildLockSettings } from "../../../shared/config";
 import { listWeekLocks, RebuildLeaseLostError, rebuildWeeks } from "../../../shared/operations/rebuildWeeks";
 import type { RawArchive } from "../../../shared/storage/rawArchive";
-import { rowKeys, type RebuildLock, type WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
+import type { RebuildLock } from "../../../shared/aggregation/rebuildLock";
+import { rowKeys, type WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
-import { AggregationHarness, assertMatchesModel, lockTaken, type Tables } from "../../support/aggregationHarness";
+import { AggregationHarness, assertMatchesModel, lockTaken, plantLock, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../support/referenceModel";
 import { base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
 
@@ -29,10 +30,15 @@ function slowArchive(ms: number): RawArchive {
 /** Records every lock the table is given (taken or renewed), passing it on. */
 function recordLocks(table: WeeklyStatsTable): RebuildLock[] {
   const written: RebuildLock[] = [];
-  const lockWeek = table.lockWeek.bind(table);
-  table.lockWeek = async (week, lock) => {
+  const createLock = table.createLock.bind(table);
+  const replaceLock = table.replaceLock.bind(table);
+  table.createLock = async (week, lock) => {
     written.push(lock);
-    await lockWeek(week, lock);
+    return createLock(week, lock);
+  };
+  table.replaceLock = async (week, lock, etag) => {
+    written.push(lock);
+    return replaceLock(week, lock, etag);
   };
   return written;
 }
@@ -201,7 +207,7 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     assert.equal(deferred.status, "deferred");
     assert.equal(deferred.lock?.expired, false);
     // A lease later (here: the same lock, taken an hour ago), the lock has expired: the document counts.
-    await tables.weeklyStats.lockWeek("2023-W12", lockTaken(lock.holder, 3600));
+    await plantLock(tables.weeklyStats, "2023-W12", lockTaken(lock.holder, 3600));
     const counted = await deferredOrCounted(late, tables);
     assert.equal(counted.status, "counted");
     assert.equal(counted.lock?.expired, true);
@@ -229,10 +235,10 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
 
   test("--status: the weeks' locks with their age, expired ones marked; weeks without a lock are not listed", async () => {
     const tables = await harness.freshTables();
-    await tables.weeklyStats.lockWeek("2023-W20", lockTaken("reaggregate@ops-1", 120));
-    await tables.weeklyStats.lockWeek("2023-W22", lockTaken("reaggregate@ops-2", 7200));
+    await plantLock(tables.weeklyStats, "2023-W20", lockTaken("reaggregate@ops-1", 120));
+    await plantLock(tables.weeklyStats, "2023-W22", lockTaken("reaggregate@ops-2", 7200));
     // Left by a rebuild before locks expired: no expiresAt, so it holds one lease from `since`.
-    await tables.weeklyStats.lockWeek("2023-W23", { holder: "reaggregate@old", since: new Date(Date.now() - 3600_000).toISOString(), expiresAt: undefined });
+    await plantLock(tables.weeklyStats, "2023-W23", { holder: "reaggregate@old", since: new Date(Date.now() - 3600_000).toISOString(), expiresAt: undefined });
     const locks = await listWeekLocks(weeksBetween("2023-W19", "2023-W23"), { weeklyStats: tables.weeklyStats });
     assert.deepEqual(
       locks.map((l) => [l.week, l.holder, l.expired]),
