@@ -10,19 +10,7 @@ import { GuardedTable } from "./guardedTable";
 import { rollupRowBudget } from "./rollupRowBudget";
 import { dimensionProperties, rollupFromEntity, rollupToEntity } from "./rollupRowCodec";
 import { snapshotFromEntity, snapshotToEntity } from "./snapshotRowCodec";
-import { storageCodeOf, storageStatusOf, translateStorageError } from "./storageErrors";
-
-/**
- * Storage answered `status` with one of `codes` (both must match: a 409 is not always
- * "exists"). The tables SDK sets `code` on a transaction's error, but on a single entity's
- * it leaves it out and keeps the service's code in `details.odataError.code` (seen on Azurite).
- */
-function isStorageError(error: unknown, status: number, ...codes: string[]): boolean {
-  if (storageStatusOf(error) !== status) return false;
-  const details = (error as { details?: { odataError?: { code?: unknown } } }).details;
-  const code = storageCodeOf(error) ?? details?.odataError?.code;
-  return typeof code === "string" && codes.includes(code);
-}
+import { isStorageError, translateStorageError } from "./storageErrors";
 import { rowKeys, WEEK_INDEX_PARTITION } from "./weeklyStatsRowKeys";
 
 // Bench and tests name the rows and the budget through the table's module.
@@ -44,7 +32,7 @@ function lockFromEntity(e: Entity): RebuildLock {
 }
 
 const rollupRange = (week: IsoWeek) =>
-  `PartitionKey eq '${week}' and RowKey ge '${rowKeys.rollup(0)}' and RowKey le '${rowKeys.rollup(ROLLUP_SHARDS - 1)}'`;
+  odata`PartitionKey eq ${week} and RowKey ge ${rowKeys.rollup(0)} and RowKey le ${rowKeys.rollup(ROLLUP_SHARDS - 1)}`;
 
 /**
  * The `WeeklyStats` table. Partition = ISO week. In it, one `snapshot:<hierarchy>` row per
@@ -65,8 +53,8 @@ export class WeeklyStatsTable implements WeekStatsStore {
   /** One query: the hierarchy's snapshot row, its shard's rollup row, and the rebuild lock. */
   async readForUpdate(week: IsoWeek, hierarchyKey: string, shard: number): Promise<WeekState> {
     const filter =
-      `PartitionKey eq '${week}' and (RowKey eq '${rowKeys.snapshot(hierarchyKey)}' or ` +
-      `RowKey eq '${rowKeys.rollup(shard)}' or RowKey eq '${rowKeys.rebuildLock}')`;
+      odata`PartitionKey eq ${week} and (RowKey eq ${rowKeys.snapshot(hierarchyKey)} or ` +
+      odata`RowKey eq ${rowKeys.rollup(shard)} or RowKey eq ${rowKeys.rebuildLock})`;
     const state: WeekState = { snapshot: undefined, rollup: undefined, lock: undefined };
     try {
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) {
@@ -145,7 +133,7 @@ export class WeeklyStatsTable implements WeekStatsStore {
   async listWeeks(): Promise<IsoWeek[]> {
     const weeks: IsoWeek[] = [];
     try {
-      const filter = `PartitionKey eq '${WEEK_INDEX_PARTITION}'`;
+      const filter = odata`PartitionKey eq ${WEEK_INDEX_PARTITION}`;
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter, select: ["RowKey"] } })) weeks.push(e.rowKey as IsoWeek);
     } catch (error) {
       translateStorageError(error, "listing weeks");
@@ -156,7 +144,8 @@ export class WeeklyStatsTable implements WeekStatsStore {
   /** Every snapshot of a week (for a rebuild). */
   async listSnapshots(week: IsoWeek): Promise<WeekSnapshot[]> {
     const snapshots: WeekSnapshot[] = [];
-    const filter = `PartitionKey eq '${week}' and RowKey ge 'snapshot:' and RowKey lt 'snapshot;'`;
+    // `;` follows `:`: the range is every row key that starts `snapshot:`.
+    const filter = odata`PartitionKey eq ${week} and RowKey ge ${"snapshot:"} and RowKey lt ${"snapshot;"}`;
     try {
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) snapshots.push(snapshotFromEntity(e));
     } catch (error) {

@@ -9,6 +9,9 @@ import type { RawArchive } from "../../../shared/storage/rawArchive";
 import type { RebuildLock } from "../../../shared/aggregation/rebuildLock";
 import { rowKeys, type WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
+import { QueueServiceClient } from "@azure/storage-queue";
+import { PublishRequester } from "../../../shared/publishing/publishRequester";
+import { decodePublishRequest, PublishQueue } from "../../../shared/storage/publishQueue";
 import { AggregationHarness, assertMatchesModel, lockTaken, plantLock, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../support/referenceModel";
 import { base64Sha256Of, makeUsageDocument } from "../../support/usageDocuments";
@@ -246,5 +249,54 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     );
     assert.ok(locks[0]!.ageSeconds >= 120 && locks[1]!.ageSeconds >= 7200 && locks[2]!.ageSeconds >= 3600);
     assert.equal(Date.parse(locks[2]!.expiresAt) - Date.parse(locks[2]!.since), rebuildLockSettings.leaseSeconds * 1000);
+  });
+
+  test("rebuild --force of a week whose raw documents are all gone requests the week's publication, so its published rows are recomputed", async () => {
+    const tables = await harness.freshTables();
+    const doc = makeUsageDocument({ collectedAt: "2022-03-09T03:00:00Z" }); // 2022-W10
+    const claim = await harness.archive(doc);
+    await aggregateDocument(claim, harness.deps(tables));
+    await harness.rawArchive.remove(claim.blobName);
+    const queue = QueueServiceClient.fromConnectionString(harness.azurite.connectionString).getQueueClient("publish-empty-week");
+    await queue.createIfNotExists();
+    const weekChanges = new PublishRequester(new PublishQueue(queue), { delaySeconds: 0 });
+
+    const [forced] = await rebuildWeeks("2022-W10", "2022-W10", { ...harness.deps(tables), weekChanges }, { force: true });
+    assert.equal(forced?.status, "rebuilt");
+    assert.equal((await tables.weekStats.readRollup("2022-W10")).hierarchies, 0);
+    const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
+    const weeks = peekedMessageItems.map((m) => decodePublishRequest(Buffer.from(m.messageText, "base64").toString("utf8")).week);
+    assert.deepEqual(weeks, ["2022-W10"], "the emptied week was not queued for publishing");
+  });
+
+  test("a second rebuild of a week while the first runs is refused with a message naming the holder; the first is unaffected", async () => {
+    const docs = await archivedDocs("concurrent rebuilds", "2022-03-16", 12); // 2022-W11
+    const tables = await harness.freshTables();
+    const slow = { ...harness.deps(tables), rawArchive: slowArchive(30) };
+    const first = rebuildWeeks("2022-W11", "2022-W11", slow, { concurrency: 1, holder: "reaggregate@first" });
+    for (let i = 0; i < 100 && (await tables.weeklyStats.readLock("2022-W11")) === undefined; i++) await pause(20);
+    await assert.rejects(rebuildWeeks("2022-W11", "2022-W11", harness.deps(tables), { holder: "reaggregate@second" }), /being rebuilt by reaggregate@first#[0-9a-f]+/);
+    const [result] = await first;
+    assert.equal(result?.status, "rebuilt");
+    assert.equal(await tables.weeklyStats.readLock("2022-W11"), undefined);
+    await assertMatchesModel(tables, referenceModel(docs));
+  });
+
+  test("a lock is renewed and released only with its owner's ETag: a stale owner cannot delete or renew the lock that took over", async () => {
+    const tables = await harness.freshTables();
+    const store = tables.weeklyStats;
+    const taken = await store.createLock("2022-W12", lockTaken("reaggregate@a#1", 7200));
+    assert.equal(taken.outcome, "taken");
+    const again = await store.createLock("2022-W12", lockTaken("reaggregate@b#2"));
+    assert.equal(again.outcome, "held", "a second create overwrote the lock");
+    assert.ok(again.outcome === "held" && again.lock.value.holder === "reaggregate@a#1");
+    // b takes the expired lock over with the ETag it read; a, still holding the old ETag, has lost it.
+    const etagB = await store.replaceLock("2022-W12", lockTaken("reaggregate@b#2"), again.outcome === "held" ? again.lock.etag : "");
+    assert.ok(etagB !== undefined);
+    assert.equal(await store.replaceLock("2022-W12", lockTaken("reaggregate@a#1"), taken.outcome === "taken" ? taken.etag : ""), undefined);
+    assert.equal(await store.deleteLock("2022-W12", taken.outcome === "taken" ? taken.etag : ""), false);
+    assert.equal((await store.readLock("2022-W12"))?.holder, "reaggregate@b#2", "a non-owner deleted or changed the lock");
+    assert.equal(await store.deleteLock("2022-W12", etagB), true);
+    assert.equal(await store.readLock("2022-W12"), undefined);
   });
 });
