@@ -4,7 +4,7 @@
  */
 import { dimensionNamed, dimensions } from "../aggregation/dimensions";
 import { exactSumFromText, exactSumText } from "../aggregation/exactSum";
-import { emptyRollup, type RollupDimension, type WeekRollup } from "../aggregation/weekRollup";
+import { emptyRollup, type DimensionTally, type WeekRollup } from "../aggregation/weekRollup";
 import type { IsoWeek } from "../isoWeek";
 import { fromJsonProperties, int64, JSON_CHUNK_UNITS, toCount, toJsonProperties } from "./jsonProperties";
 import { tableLimits } from "./tableLimits";
@@ -22,12 +22,12 @@ export const dimensionProperty = (name: string) => `d_${name}`;
 type StoredCategorical = [number, number, [string, number, number, number][]];
 type StoredDistribution = [number, number, string, [number, number][]];
 
-function dimensionToJson(d: RollupDimension): StoredCategorical | StoredDistribution {
+function dimensionToJson(d: DimensionTally): StoredCategorical | StoredDistribution {
   if (d.kind === "distribution") return [d.hierarchies, d.clients, exactSumText(d.sum), [...d.buckets]];
   return [d.hierarchies, d.clients, [...d.values].map(([value, v]) => [value, v.hierarchies, v.clients, v.count])];
 }
 
-function dimensionFromEntity(e: Entity, name: string): RollupDimension | undefined {
+function dimensionFromEntity(e: Entity, name: string): DimensionTally | undefined {
   const kind = dimensionNamed(name)?.kind;
   const stored = fromJsonProperties<StoredCategorical | StoredDistribution | undefined>(e, dimensionProperty(name), undefined);
   if (kind === undefined || stored === undefined) return undefined;
