@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { WeekStats } from "../aggregation/weekStats";
 import { aggregateDocument, type AggregationDeps } from "../aggregation/aggregateDocument";
 import { lockExpiresAt, sightLock, type LockSighting, type RebuildLock } from "../aggregation/rebuildLock";
+import type { WeekSnapshot } from "../aggregation/weekSnapshot";
 import type { WeekStatsStore } from "../aggregation/weekStatsStore";
 import { rebuildLockSettings } from "../config";
 import { sha256Hex } from "../sha256Hex";
@@ -196,7 +197,7 @@ export async function rebuildWeek(week: IsoWeek, deps: RebuildDeps, options: Reb
 
   const lease = await WeekLease.take(week, deps.weeklyStats, ownerId(options.holder ?? "reaggregate"), options.lockSettings ?? rebuildLockSettings);
   let documents = 0;
-  let previous;
+  let previous: WeekSnapshot[] = [];
   try {
     const names = await listRaw();
     previous = await deps.weeklyStats.listSnapshots(week);
