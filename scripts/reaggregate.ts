@@ -5,15 +5,16 @@
  * Rebuilds the weekly snapshots, rollups and history of those weeks from the raw archive,
  * e.g. after an aggregation fix. Idempotent: run it again to finish an interrupted run.
  * `--status` changes nothing: it lists the weeks a rebuild holds (or held) locked, with the
- * lock's age, every week with data unless --from and --to narrow it (or widen it to weeks
- * not yet indexed).
+ * lock's owner (one rebuild run: `reaggregate@<host>#<random>`) and age, every week with data
+ * unless --from and --to narrow it (or widen it to weeks not yet indexed). A rebuild of a
+ * week another rebuild holds is refused, and changes nothing.
  * Storage: see scripts/scriptServices.ts (the local Azurite of `npm start` by default).
  */
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { rebuildLockSettings } from "../shared/config";
 import { parseIsoWeek, weeksBetween, type IsoWeek } from "../shared/isoWeek";
-import { listWeekLocks, rebuildWeeks } from "../shared/operations/rebuildWeeks";
+import { listWeekLocks, RebuildRefusedError, rebuildWeeks } from "../shared/operations/rebuildWeeks";
 import type { Services } from "../shared/services";
 import { createScriptServices } from "./scriptServices";
 
@@ -88,6 +89,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof RebuildRefusedError) {
+      // Nothing of that week was touched: the weeks before it are rebuilt, the rest are not.
+      console.error(`REFUSED: ${error.message}`);
+      process.exit(1);
+    }
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     console.error(
       `The week being rebuilt stays locked until its lock expires (within ${rebuildLockSettings.leaseSeconds / 60} minutes; ` +

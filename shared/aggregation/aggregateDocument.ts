@@ -1,13 +1,12 @@
-import { ingestQueueSettings, rebuildLockSettings } from "../config";
+import { ingestQueueSettings } from "../config";
 import { ContentionError } from "../errors";
 import { sha256Hex } from "../sha256Hex";
 import { isoWeekOf, type IsoWeek } from "../isoWeek";
-import type { ClaimCheck } from "../storage/claimCheck";
-import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
-import type { IngestQueue } from "../storage/ingestQueue";
-import type { RawArchive } from "../storage/rawArchive";
-import type { RebuildLock, WeeklyStatsTable } from "../storage/weeklyStatsTable";
+import type { RawDocumentSource } from "./rawDocumentSource";
+import { sightLock, type LockSighting } from "./rebuildLock";
+import type { DocumentClaim, Requeue } from "./requeue";
 import type { WeekSnapshot } from "./weekSnapshot";
+import type { WeekStatsStore } from "./weekStatsStore";
 import type { UsageV1 } from "../validation/usageV1";
 import { shardOf, toHierarchyKey } from "./hierarchyKey";
 import type { WeekChangeListener } from "./dimensionRollup";
@@ -16,11 +15,13 @@ import { addContribution, compareSnapshots, contributionOf, emptyRollup, noPlace
 /** Points where a test may make aggregation "crash" (throw), to prove redelivery is safe. */
 export type FaultPoint = "afterRead" | "beforeCommit" | "afterCommit" | "afterHistory";
 
-export interface AggregationDeps {
-  rawArchive: RawArchive;
-  weeklyStats: WeeklyStatsTable;
-  hierarchyWeeks: HierarchyWeeksTable;
-  ingestQueue: IngestQueue;
+export interface AggregationDeps<C extends DocumentClaim = DocumentClaim> {
+  rawArchive: RawDocumentSource;
+  weeklyStats: WeekStatsStore;
+  /** The hierarchy's history row for the week (HierarchyWeeksTable); written after each commit. */
+  hierarchyWeeks: { record(next: WeekSnapshot, hadSnapshot: boolean): Promise<void> };
+  /** Where a deferred message goes back (IngestQueue). */
+  ingestQueue: Requeue<C>;
   /** Weeks this process has already recorded in the week index; saves a write per document. */
   indexedWeeks?: Set<string>;
   /** Told before a commit changes a week (so that its published rows get recomputed); none: nobody is told. */
@@ -36,40 +37,12 @@ export interface AggregateOptions {
 /** `counted`: the document became its hierarchy's snapshot; `unchanged`: a later one (or itself) already is; `deferred`: a rebuild holds the week. */
 export type AggregateStatus = "counted" | "unchanged" | "deferred";
 
-/** What aggregation saw of a week's rebuild lock. */
-export interface LockSighting {
-  /** Who took it (`reaggregate@<host>`). */
-  holder: string;
-  /** Whole seconds since it was taken. */
-  ageSeconds: number;
-  /** Not renewed in time (its rebuild died or stalled): the week counts as if it had no lock. */
-  expired: boolean;
-}
-
 export interface AggregateResponse {
   status: AggregateStatus;
   docId: string;
   week: IsoWeek;
   /** The week's rebuild lock, when one stood in the way (`deferred`) or was found expired and ignored. */
   lock?: LockSighting;
-}
-
-/**
- * When a rebuild lock expires (epoch ms; NaN when its times do not parse). A lock without
- * `expiresAt` (written before locks expired) holds for one lease from when it was taken, so
- * that leftovers of old rebuilds expire too.
- */
-export function lockExpiresAt(lock: RebuildLock): number {
-  return lock.expiresAt === undefined ? Date.parse(lock.since) + rebuildLockSettings.leaseSeconds * 1000 : Date.parse(lock.expiresAt);
-}
-
-/** A rebuild lock as it stands at `now` (epoch ms): its age, and whether it has expired. */
-export function sightLock(lock: RebuildLock, now: number): LockSighting {
-  const since = Date.parse(lock.since);
-  const expiresAt = lockExpiresAt(lock);
-  const ageSeconds = Number.isFinite(since) ? Math.max(0, Math.floor((now - since) / 1000)) : 0;
-  // A lock whose times do not parse is expired: it must not hold a week forever either.
-  return { holder: lock.holder, ageSeconds, expired: !(now < expiresAt) };
 }
 
 /** A message that no retry can fix (its document is missing or not what was accepted): it goes straight to the poison queue. */
@@ -99,7 +72,7 @@ export function snapshotOf(doc: UsageV1): WeekSnapshot {
   };
 }
 
-async function loadDocument(claim: ClaimCheck, rawArchive: RawArchive): Promise<UsageV1> {
+async function loadDocument(claim: DocumentClaim, rawArchive: RawDocumentSource): Promise<UsageV1> {
   const stored = await rawArchive.read(claim.blobName);
   if (stored === undefined) throw new PermanentAggregationError(`raw document ${claim.blobName} is missing`);
   if (sha256Hex(stored.body) !== claim.sha256) {
@@ -188,7 +161,7 @@ async function countPastLock(next: WeekSnapshot, deps: CountDeps, options: Aggre
  * rebuild holds the week, the claim check goes back on the queue with a delay instead; a lock
  * that has expired is reported in the response and otherwise ignored.
  */
-export async function aggregateDocument(claim: ClaimCheck, deps: AggregationDeps, options: AggregateOptions = {}): Promise<AggregateResponse> {
+export async function aggregateDocument<C extends DocumentClaim>(claim: C, deps: AggregationDeps<C>, options: AggregateOptions = {}): Promise<AggregateResponse> {
   const next = snapshotOf(await loadDocument(claim, deps.rawArchive));
   deps.faults?.("afterRead");
   const { status, lock } = await countPastLock(next, deps, options);

@@ -47,8 +47,8 @@ export interface ExactDistribution {
   buckets: BucketCounts;
 }
 
-/** One dimension of a rollup. */
-export type RollupDimension = CategoricalRollup | ExactDistribution;
+/** One dimension as a rollup row keeps it (its distribution sums exact); DimensionRollup (dimensionRollup.ts) is what readers get of it. */
+export type DimensionTally = CategoricalRollup | ExactDistribution;
 
 /** A week's statistics (or one shard's part of them), as sums over snapshots. */
 export interface WeekRollup {
@@ -58,7 +58,7 @@ export interface WeekRollup {
   featureHierarchies: number;
   features: Map<string, FeatureCounts>;
   /** Every declared dimension, by name, always present (empty when no snapshot gives it). */
-  dimensions: Map<string, RollupDimension>;
+  dimensions: Map<string, DimensionTally>;
 }
 
 /**
@@ -112,7 +112,7 @@ export function isFolded(p: Readonly<Placement>): boolean {
 }
 
 /** The empty rollup dimension of `kind`. */
-function emptyDimension(kind: DimensionKind): RollupDimension {
+function emptyDimension(kind: DimensionKind): DimensionTally {
   return kind === "distribution" ? { kind, hierarchies: 0, clients: 0, sum: 0n, buckets: new Map() } : { kind, hierarchies: 0, clients: 0, values: new Map() };
 }
 
@@ -152,7 +152,7 @@ function namedValues(value: DimensionValue): ReadonlyMap<string, number> {
 }
 
 /** The rollup's dimension called `name`, made if a row written before it was declared lacks it. */
-function dimensionOf(rollup: WeekRollup, name: string, kind: DimensionKind): RollupDimension {
+function dimensionOf(rollup: WeekRollup, name: string, kind: DimensionKind): DimensionTally {
   let found = rollup.dimensions.get(name);
   if (found === undefined) {
     found = emptyDimension(kind);
@@ -292,7 +292,7 @@ export function mergeRollups(parts: Iterable<WeekRollup>): WeekRollup {
 }
 
 /** Adds one rollup dimension into another of the same kind, in place. */
-export function mergeDimension(into: RollupDimension, part: RollupDimension): void {
+export function mergeDimension(into: DimensionTally, part: DimensionTally): void {
   into.hierarchies += part.hierarchies;
   into.clients += part.clients;
   if (into.kind === "distribution" && part.kind === "distribution") {
@@ -304,7 +304,7 @@ export function mergeDimension(into: RollupDimension, part: RollupDimension): vo
 }
 
 /** A rollup dimension as the routes and the published rows read it (DimensionRollup): the sum as a double. */
-export function toDimensionRollup(d: RollupDimension): DimensionRollup {
+export function toDimensionRollup(d: DimensionTally): DimensionRollup {
   if (d.kind !== "distribution") return { kind: d.kind, hierarchies: d.hierarchies, clients: d.clients, values: new Map(d.values) };
   const rollup: DistributionRollup = { kind: "distribution", hierarchies: d.hierarchies, clients: d.clients, sum: numberOf(d.sum), buckets: new Map(d.buckets) };
   return rollup;

@@ -1,10 +1,18 @@
+import { randomBytes } from "node:crypto";
 import { WeekStats } from "../aggregation/weekStats";
-import { aggregateDocument, lockExpiresAt, sightLock, type AggregationDeps, type LockSighting } from "../aggregation/aggregateDocument";
+import { aggregateDocument, type AggregationDeps } from "../aggregation/aggregateDocument";
+import { lockExpiresAt, sightLock, type LockSighting, type RebuildLock } from "../aggregation/rebuildLock";
+import type { WeekSnapshot } from "../aggregation/weekSnapshot";
+import type { WeekStatsStore } from "../aggregation/weekStatsStore";
 import { rebuildLockSettings } from "../config";
 import { sha256Hex } from "../sha256Hex";
 import { weeksBetween, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
-import type { RebuildLock, WeeklyStatsTable } from "../storage/weeklyStatsTable";
+import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
+import { rawBlobName } from "../storage/rawArchive";
+
+/** What a rebuild runs on: live aggregation's dependencies, and removing history rows. */
+export type RebuildDeps = AggregationDeps<ClaimCheck> & { hierarchyWeeks: Pick<HierarchyWeeksTable, "record" | "remove"> };
 
 export type RebuildLockSettings = { readonly [K in keyof typeof rebuildLockSettings]: number };
 
@@ -15,7 +23,7 @@ export interface RebuildOptions {
   dryRun?: boolean;
   /** Documents aggregated at once. */
   concurrency?: number;
-  /** Names the lock holder, for an operator who finds a lock left behind. */
+  /** Names the lock holder, for an operator who finds a lock left behind; each run adds `#<random>` to make it its own. */
   holder?: string;
   /** The lock's timings; config's rebuildLockSettings unless a test shortens them. */
   lockSettings?: RebuildLockSettings;
@@ -26,34 +34,55 @@ export class RebuildLeaseLostError extends Error {
   override readonly name = "RebuildLeaseLostError";
 }
 
+/** Another rebuild holds the week's lock (and it has not expired): this one did nothing. */
+export class RebuildRefusedError extends Error {
+  override readonly name = "RebuildRefusedError";
+}
+
 /**
  * A rebuild's hold on its week: the lock row, renewed every `renewSeconds` (a heartbeat) so
  * that it stands while the rebuild runs and expires soon after the rebuild stops, however it
- * stops. `assertHeld` is called between steps: a rebuild whose lease lapsed (its process
- * stalled past it, or storage refused the renewals) stops, because live aggregation may have
- * counted documents of the week meanwhile that the rebuild is about to clear.
+ * stops. The row is only ever written with an ETag condition: taken if absent (or, once
+ * expired, if still the expired row that was read), renewed and deleted only with the ETag
+ * this lease last wrote, so a lock is renewed and released only by its owner. A renewal that
+ * finds another ETag has lost the lease. `assertHeld` is called between steps: a rebuild
+ * whose lease lapsed (its process stalled past it, storage refused the renewals, or another
+ * rebuild took the expired lock over) stops, because live aggregation may have counted
+ * documents of the week meanwhile that the rebuild is about to clear.
  */
 class WeekLease {
   private timer: NodeJS.Timeout | undefined;
   /** The renewal in flight, if any: a release waits for it, or it would write the lock again after the delete. */
   private renewing: Promise<void> | undefined;
   private stopped = false;
+  private lost = false;
 
   private constructor(
     private readonly week: IsoWeek,
-    private readonly table: WeeklyStatsTable,
+    private readonly table: WeekStatsStore,
     private readonly lock: RebuildLock,
     private readonly settings: RebuildLockSettings,
     /** Until when the lock last written holds (epoch ms). */
     private expiresAt: number,
+    private etag: string,
   ) {}
 
-  static async take(week: IsoWeek, table: WeeklyStatsTable, holder: string, settings: RebuildLockSettings): Promise<WeekLease> {
+  static async take(week: IsoWeek, table: WeekStatsStore, holder: string, settings: RebuildLockSettings): Promise<WeekLease> {
     const now = Date.now();
     const expiresAt = now + settings.leaseSeconds * 1000;
     const lock = { holder, since: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
-    await table.lockWeek(week, lock);
-    const lease = new WeekLease(week, table, lock, settings, expiresAt);
+    const created = await table.createLock(week, lock);
+    let etag = created.outcome === "taken" ? created.etag : undefined;
+    if (created.outcome === "held") {
+      const standing = sightLock(created.lock.value, now);
+      // An expired lock is a dead rebuild's: taken over only if nobody else did since it was read.
+      if (standing.expired) etag = await table.replaceLock(week, lock, created.lock.etag);
+      if (etag === undefined) {
+        const by = standing.expired ? "another rebuild that took its expired lock over" : `${standing.holder} (locked ${standing.ageSeconds}s ago)`;
+        throw new RebuildRefusedError(`${week} is being rebuilt by ${by}; not rebuilding it twice at once. npm run reaggregate -- --status shows the lock.`);
+      }
+    }
+    const lease = new WeekLease(week, table, lock, settings, expiresAt, etag!);
     lease.schedule();
     return lease;
   }
@@ -67,10 +96,15 @@ class WeekLease {
   }
 
   private async renew(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.lost) return;
     const expiresAt = Date.now() + this.settings.leaseSeconds * 1000;
     try {
-      await this.table.lockWeek(this.week, { ...this.lock, expiresAt: new Date(expiresAt).toISOString() });
+      const etag = await this.table.replaceLock(this.week, { ...this.lock, expiresAt: new Date(expiresAt).toISOString() }, this.etag);
+      if (etag === undefined) {
+        this.lost = true;
+        return;
+      }
+      this.etag = etag;
       this.expiresAt = expiresAt;
     } catch {
       // The next renewal tries again; assertHeld stops the rebuild if none succeeds in time.
@@ -78,6 +112,7 @@ class WeekLease {
   }
 
   assertHeld(): void {
+    if (this.lost) throw new RebuildLeaseLostError(`the rebuild lock of ${this.week} was taken over; live aggregation may count the week again`);
     if (Date.now() < this.expiresAt - this.settings.marginSeconds * 1000) return;
     throw new RebuildLeaseLostError(`the rebuild lock of ${this.week} was not renewed in time; live aggregation may count the week again`);
   }
@@ -91,7 +126,7 @@ class WeekLease {
   async release(): Promise<void> {
     this.stop();
     await this.renewing;
-    await this.table.unlockWeek(this.week);
+    if (!this.lost) await this.table.deleteLock(this.week, this.etag);
   }
 }
 
@@ -109,56 +144,83 @@ export interface WeekRebuild {
 
 const RAW_NAME = /^([a-z]+)\/v(\d+)\/([0-9a-fA-F-]{36})\.json$/;
 
-async function claimFor(name: string, deps: AggregationDeps): Promise<ClaimCheck | undefined> {
+async function claimFor(name: string, deps: RebuildDeps): Promise<ClaimCheck | undefined> {
   const match = RAW_NAME.exec(name);
   const stored = match === null ? undefined : await deps.rawArchive.read(name);
   if (match === null || stored === undefined) return undefined;
   return { v: 1, docType: match[1]!, docVersion: Number(match[2]), docId: match[3]!, blobName: name, sha256: stored.sha256 ?? sha256Hex(stored.body) };
 }
 
+/** `reaggregate@host#3f9c0a1e`: the holder, made one run's own. */
+const ownerId = (holder: string) => `${holder}#${randomBytes(4).toString("hex")}`;
+
 /**
  * Rebuilds one week's snapshots, rollups and history rows from the raw archive, through the
- * same `aggregateDocument` that live aggregation runs, so the result is the same tables.
+ * same `aggregateDocument` that live aggregation runs, so the result is the same tables, and
+ * loses no document answered 2xx while uploads go on:
  *
- * 1. Lock the week: live aggregation defers its messages for it from then on. The lock is
- *    renewed while the rebuild runs and expires after it stops (WeekLease).
- * 2. Remove the week's history rows and clear its snapshot and rollup rows; clearing repeats
- *    until nothing is left, because a worker that read before the lock may still commit a
- *    (consistent) snapshot-and-rollup pair.
- * 3. Aggregate every raw document of the week, ignoring the lock (idempotent, any order).
- * 4. Unlock. Should a step fail, the lock is no longer renewed and expires within a lease;
+ * 1. Lock the week (refused with RebuildRefusedError while another rebuild holds it): live
+ *    aggregation defers its messages for it from then on, so whatever was not counted by now
+ *    is counted after the rebuild. The lock is renewed while the rebuild runs and expires
+ *    after it stops (WeekLease).
+ * 2. Only then list the week's raw documents, and ask for the week's republication (it
+ *    changes, also when it is left empty).
+ * 3. Remove the week's history rows and clear its snapshot and rollup rows, noting the
+ *    documents the cleared snapshots counted; clearing repeats until nothing is left,
+ *    because a worker that read before the lock may still commit a (consistent) pair.
+ * 4. Aggregate every document of the listing and of the cleared snapshots (read by name:
+ *    the listing may lag the writes), ignoring the lock (idempotent, any order): what was
+ *    counted is counted again.
+ * 5. Unlock. Should a step fail, the lock is no longer renewed and expires within a lease;
  *    live messages wait until then (nothing is lost), and running the rebuild again
  *    completes the week.
  */
-export async function rebuildWeek(week: IsoWeek, deps: AggregationDeps, options: RebuildOptions = {}): Promise<WeekRebuild> {
+export async function rebuildWeek(week: IsoWeek, deps: RebuildDeps, options: RebuildOptions = {}): Promise<WeekRebuild> {
   const started = performance.now();
-  const names: string[] = [];
-  for await (const name of deps.rawArchive.listByWeek(week, week)) names.push(name);
-  const previous = await deps.weeklyStats.listSnapshots(week);
-  const report = (status: WeekRebuildStatus, snapshots = previous.length): WeekRebuild => ({
+  const listRaw = async () => {
+    const names = new Set<string>();
+    for await (const name of deps.rawArchive.listByWeek(week, week)) names.add(name);
+    return names;
+  };
+  const report = (status: WeekRebuildStatus, documents: number, previousSnapshots: number, snapshots = previousSnapshots): WeekRebuild => ({
     week,
     status,
-    documents: names.length,
-    previousSnapshots: previous.length,
+    documents,
+    previousSnapshots,
     snapshots,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   });
-  if (options.dryRun === true) return report("dry-run");
-  if (names.length === 0 && previous.length > 0 && options.force !== true) return report("skipped-no-raw");
+  if (options.dryRun === true) {
+    const [names, previous] = await Promise.all([listRaw(), deps.weeklyStats.listSnapshots(week)]);
+    return report("dry-run", names.size, previous.length);
+  }
 
-  const lease = await WeekLease.take(week, deps.weeklyStats, options.holder ?? "reaggregate", options.lockSettings ?? rebuildLockSettings);
+  const lease = await WeekLease.take(week, deps.weeklyStats, ownerId(options.holder ?? "reaggregate"), options.lockSettings ?? rebuildLockSettings);
+  let documents = 0;
+  let previous: WeekSnapshot[] = [];
   try {
+    const names = await listRaw();
+    previous = await deps.weeklyStats.listSnapshots(week);
+    if (names.size === 0 && previous.length > 0 && options.force !== true) {
+      await lease.release();
+      return report("skipped-no-raw", 0, previous.length);
+    }
+    await deps.weekChanges?.weekChanging(week);
     await Promise.all(previous.map((snapshot) => deps.hierarchyWeeks.remove(snapshot.hierarchyKey, week)));
     lease.assertHeld();
-    await deps.weeklyStats.clearWeek(week);
+    const cleared = await deps.weeklyStats.clearWeek(week);
+    // Snapshots are made of usage v1 documents only, archived under their docId.
+    for (const docId of [...previous.map((s) => s.docId), ...cleared.docIds]) names.add(rawBlobName("usage", 1, docId));
+    const pending = [...names];
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.max(1, options.concurrency ?? 8) }, async () => {
-        for (let i = next++; i < names.length; i = next++) {
+        for (let i = next++; i < pending.length; i = next++) {
           lease.assertHeld();
-          const claim = await claimFor(names[i]!, deps);
-          if (claim === undefined) continue; // not a document blob, or deleted since the listing
+          const claim = await claimFor(pending[i]!, deps);
+          if (claim === undefined) continue; // not a document blob, or deleted since (expired)
           await aggregateDocument(claim, deps, { ignoreRebuildLock: true });
+          documents += 1;
         }
       }),
     );
@@ -167,7 +229,7 @@ export async function rebuildWeek(week: IsoWeek, deps: AggregationDeps, options:
   } finally {
     lease.stop();
   }
-  return report("rebuilt", (await new WeekStats(deps.weeklyStats).readRollup(week)).hierarchies);
+  return report("rebuilt", documents, previous.length, (await new WeekStats(deps.weeklyStats).readRollup(week)).hierarchies);
 }
 
 /** A week's rebuild lock as an operator sees it. */
@@ -183,7 +245,7 @@ export interface WeekLock extends LockSighting {
  * A lock still standing long after its rebuild began, or expired, tells an operator that a
  * rebuild died (or still runs) and that the week needs rebuilding again.
  */
-export async function listWeekLocks(weeks: readonly IsoWeek[], deps: Pick<AggregationDeps, "weeklyStats">, now = Date.now()): Promise<WeekLock[]> {
+export async function listWeekLocks(weeks: readonly IsoWeek[], deps: { weeklyStats: Pick<WeekStatsStore, "readLock"> }, now = Date.now()): Promise<WeekLock[]> {
   const found: WeekLock[] = [];
   const pending = [...weeks];
   // A point read per week, a few at a time: the week index is short (one row per week with data).
@@ -204,7 +266,7 @@ export async function listWeekLocks(weeks: readonly IsoWeek[], deps: Pick<Aggreg
 export async function rebuildWeeks(
   from: IsoWeek,
   to: IsoWeek,
-  deps: AggregationDeps,
+  deps: RebuildDeps,
   options: RebuildOptions = {},
   onWeek: (result: WeekRebuild) => void = () => undefined,
 ): Promise<WeekRebuild[]> {

@@ -1,4 +1,4 @@
-import type { WeekSummary as WeekSummaryOfRollup } from "../aggregation/weekRollup";
+import type { WeekSummary } from "../aggregation/weekRollup";
 import type { WeekStats } from "../aggregation/weekStats";
 import { InvalidParameterError } from "../errors";
 import type { CsvTable } from "../http/csv";
@@ -20,7 +20,7 @@ export const MAX_TREND_WEEKS = 520;
 export const TREND_READ_CONCURRENCY = 8;
 
 /** What a trend needs of a week: the totals and the hierarchies per version (its `version` dimension). */
-export type WeekSummary = Pick<WeekSummaryOfRollup, "hierarchies" | "clients" | "versions">;
+export type { WeekSummary };
 
 
 /**

@@ -1,4 +1,4 @@
-import type { TableClient, TableEntity, TransactionAction, UpdateMode, UpdateTableEntityOptions } from "@azure/data-tables";
+import type { CreateTableEntityResponse, TableClient, TableEntity, TransactionAction, UpdateEntityResponse, UpdateMode, UpdateTableEntityOptions } from "@azure/data-tables";
 import { checkEntity, checkTransaction } from "./tableLimits";
 
 type Entity = TableEntity;
@@ -12,9 +12,9 @@ type Entity = TableEntity;
 export class GuardedTable {
   constructor(readonly client: TableClient) {}
 
-  async createEntity(entity: Entity): Promise<void> {
+  async createEntity(entity: Entity): Promise<CreateTableEntityResponse> {
     checkEntity(entity);
-    await this.client.createEntity(entity);
+    return this.client.createEntity(entity);
   }
 
   async upsertEntity(entity: Entity, mode: UpdateMode): Promise<void> {
@@ -22,14 +22,14 @@ export class GuardedTable {
     await this.client.upsertEntity(entity, mode);
   }
 
-  async updateEntity(entity: Entity, mode: UpdateMode, options?: UpdateTableEntityOptions): Promise<void> {
+  async updateEntity(entity: Entity, mode: UpdateMode, options?: UpdateTableEntityOptions): Promise<UpdateEntityResponse> {
     checkEntity(entity);
-    await this.client.updateEntity(entity, mode, options);
+    return this.client.updateEntity(entity, mode, options);
   }
 
-  /** A single delete carries no body: only its keys, which the table already holds. */
-  async deleteEntity(partitionKey: string, rowKey: string): Promise<void> {
-    await this.client.deleteEntity(partitionKey, rowKey);
+  /** A single delete carries no body: only its keys, which the table already holds. Without `etag`, whatever the row holds. */
+  async deleteEntity(partitionKey: string, rowKey: string, etag?: string): Promise<void> {
+    await this.client.deleteEntity(partitionKey, rowKey, etag === undefined ? {} : { etag });
   }
 
   async submitTransaction(actions: TransactionAction[]): Promise<void> {

@@ -14,7 +14,7 @@ import type { PoisonedMessage } from "../../shared/storage/poisonQueue";
 import { checkEntity, entitySize } from "../../shared/storage/tableLimits";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { projectRoot } from "../../local/hostSettings";
-import { lockTaken, sameShardHierarchies } from "../support/aggregationHarness";
+import { lockTaken, plantLock, sameShardHierarchies } from "../support/aggregationHarness";
 import { post, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import { base64Sha256Of, makeUsageDocument, makeWorstCaseUsageDocument, splitTotal } from "../../devkit/usageDocuments";
 import { waitFor } from "../support/waitFor";
@@ -179,8 +179,8 @@ describe("the aggregation trigger at its limits: the worst week the schema allow
   test("a message deferred by a rebuild lock logs its week and the lock's age; an expired lock is a warning, and the document counts", async () => {
     const locked = makeUsageDocument({ hierarchyId: base64Sha256Of("e2e locked"), collectedAt: "2026-10-07T03:00:00.000Z" }); // 2026-W41
     const expired = makeUsageDocument({ hierarchyId: base64Sha256Of("e2e expired"), collectedAt: "2026-10-14T03:00:00.000Z" }); // 2026-W42
-    await t.runtime.services.weeklyStats.lockWeek("2026-W41", lockTaken("reaggregate@ops", 120));
-    await t.runtime.services.weeklyStats.lockWeek("2026-W42", lockTaken("reaggregate@gone", 7200));
+    await plantLock(t.runtime.services.weeklyStats, "2026-W41", lockTaken("reaggregate@ops", 120));
+    await plantLock(t.runtime.services.weeklyStats, "2026-W42", lockTaken("reaggregate@gone", 7200));
     for (const doc of [locked, expired]) assert.equal((await post(t.url, submitPath(doc.docId), JSON.stringify(doc))).status, 202);
     const logged = (level: string, match: (entry: Record<string, unknown>) => boolean) =>
       waitFor(async () => {

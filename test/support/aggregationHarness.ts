@@ -2,14 +2,16 @@ import assert from "node:assert/strict";
 import { TableClient } from "@azure/data-tables";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueServiceClient } from "@azure/storage-queue";
-import type { AggregationDeps } from "../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../shared/aggregation/hierarchyKey";
 import { rebuildLockSettings, storageNames } from "../../shared/config";
 import type { ClaimCheck } from "../../shared/storage/claimCheck";
 import { HierarchyWeeksTable } from "../../shared/storage/hierarchyWeeksTable";
 import { IngestQueue } from "../../shared/storage/ingestQueue";
+import type { IsoWeek } from "../../shared/isoWeek";
 import { RawArchive } from "../../shared/storage/rawArchive";
-import { WeeklyStatsTable, type RebuildLock } from "../../shared/storage/weeklyStatsTable";
+import type { RebuildLock } from "../../shared/aggregation/rebuildLock";
+import type { RebuildDeps } from "../../shared/operations/rebuildWeeks";
+import { rowKeys, WeeklyStatsTable } from "../../shared/storage/weeklyStatsTable";
 import { WeekStats } from "../../shared/aggregation/weekStats";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
@@ -33,6 +35,20 @@ export function sameShardHierarchies(count: number, label = "property hierarchy"
 export function lockTaken(holder: string, ageSeconds = 0, leaseSeconds = rebuildLockSettings.leaseSeconds): RebuildLock {
   const since = Date.now() - ageSeconds * 1000;
   return { holder, since: new Date(since).toISOString(), expiresAt: new Date(since + leaseSeconds * 1000).toISOString() };
+}
+
+/**
+ * Writes a week's rebuild lock as it stands, whoever holds it: a lock left by a rebuild
+ * elsewhere, for a test to meet. Rebuilds themselves take locks only with ETag conditions.
+ */
+export async function plantLock(table: WeeklyStatsTable, week: IsoWeek, lock: RebuildLock): Promise<void> {
+  const { expiresAt, ...rest } = lock;
+  await table.table.upsertEntity({ partitionKey: week, rowKey: rowKeys.rebuildLock, ...rest, ...(expiresAt === undefined ? {} : { expiresAt }) }, "Replace");
+}
+
+/** Deletes a week's rebuild lock, whoever holds it (what plantLock wrote). */
+export async function removeLock(table: WeeklyStatsTable, week: IsoWeek): Promise<void> {
+  await table.table.deleteEntity(week, rowKeys.rebuildLock);
 }
 
 export interface Tables {
@@ -81,7 +97,7 @@ export class AggregationHarness {
   }
 
   /** What aggregateDocument needs, over the given tables. */
-  deps(tables: Tables): AggregationDeps {
+  deps(tables: Tables): RebuildDeps {
     return { rawArchive: this.rawArchive, ingestQueue: this.ingestQueue, ...tables, indexedWeeks: new Set() };
   }
 

@@ -10,7 +10,7 @@ import { isoWeekOf, type IsoWeek } from "../../../shared/isoWeek";
 import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
-import { AggregationHarness, assertMatchesModel, lockTaken, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
+import { AggregationHarness, assertMatchesModel, lockTaken, plantLock, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../../scripts/simulator/referenceModel";
 import { seededRandom } from "../../../scripts/simulator/seededRandom";
 import { osOf, versionsOf } from "../../support/rollupViews";
@@ -127,7 +127,7 @@ describe("aggregation against Azurite", () => {
     assert.equal((await aggregateDocument(claim, { ...harness.deps(tables), weekChanges })).status, "unchanged");
     assert.deepEqual(heard, [[week, 0]], "an unchanged document changed nothing, so nobody is told");
     const later = await archive({ ...doc, docId: randomUUID(), collectedAt: "2026-11-19T03:00:00Z" });
-    await tables.weeklyStats.lockWeek(week, lockTaken("test"));
+    await plantLock(tables.weeklyStats, week, lockTaken("test"));
     assert.equal((await aggregateDocument(later, { ...harness.deps(tables), weekChanges }, { ignoreRebuildLock: true })).status, "counted");
     assert.deepEqual(heard, [[week, 0], [week, 1]]);
   });
@@ -203,7 +203,7 @@ describe("aggregation against Azurite", () => {
     const tables = await freshTables();
     const doc = makeUsageDocument();
     const week = isoWeekOf(new Date(doc.collectedAt));
-    await tables.weeklyStats.lockWeek(week, lockTaken("test"));
+    await plantLock(tables.weeklyStats, week, lockTaken("test"));
     const queue = QueueServiceClient.fromConnectionString(harness.azurite.connectionString).getQueueClient("usage-ingested");
     const before = (await queue.getProperties()).approximateMessagesCount ?? 0;
     const claim = await archive(doc);
@@ -217,11 +217,11 @@ describe("aggregation against Azurite", () => {
     const tables = await freshTables();
     const [expired, old, fresh] = ["2026-10-07", "2026-10-14", "2026-10-21"].map((day) => makeUsageDocument({ collectedAt: `${day}T03:00:00Z` }));
     const weekOf = (doc: UsageV1) => isoWeekOf(new Date(doc.collectedAt));
-    await tables.weeklyStats.lockWeek(weekOf(expired!), lockTaken("reaggregate@dead", 7200));
+    await plantLock(tables.weeklyStats, weekOf(expired!), lockTaken("reaggregate@dead", 7200));
     // Locks written before locks expired carry no expiresAt: they hold one lease from `since`.
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
-    await tables.weeklyStats.lockWeek(weekOf(old!), { holder: "reaggregate@old", since: hoursAgo(2), expiresAt: undefined });
-    await tables.weeklyStats.lockWeek(weekOf(fresh!), { holder: "reaggregate@running", since: hoursAgo(0), expiresAt: undefined });
+    await plantLock(tables.weeklyStats, weekOf(old!), { holder: "reaggregate@old", since: hoursAgo(2), expiresAt: undefined });
+    await plantLock(tables.weeklyStats, weekOf(fresh!), { holder: "reaggregate@running", since: hoursAgo(0), expiresAt: undefined });
 
     const counted = await aggregateDocument(await archive(expired!), harness.deps(tables));
     assert.equal(counted.status, "counted");

@@ -6,6 +6,7 @@ import { storageNames } from "../../../shared/config";
 import type { IsoWeek } from "../../../shared/isoWeek";
 import { measureQueueHealth, type QueueHealth } from "../../../shared/monitoring/measureQueueHealth";
 import { Telemetry } from "../../../shared/telemetry/telemetry";
+import { plantLock, removeLock } from "../../support/aggregationHarness";
 import { startTestRuntime, type TestRuntime } from "../../support/testRuntime";
 import { waitFor } from "../../support/waitFor";
 
@@ -32,7 +33,7 @@ describe("queue health against Azurite", () => {
     await weeklyStats.markWeek(week);
     await weeklyStats.markWeek("2026-W11");
     const now = sent.insertedOn.getTime() + 1_000_000;
-    await weeklyStats.lockWeek(week, { holder: "reaggregate@test", since: new Date(now - 7_200_000).toISOString(), expiresAt: new Date(now + 600_000).toISOString() });
+    await plantLock(weeklyStats, week, { holder: "reaggregate@test", since: new Date(now - 7_200_000).toISOString(), expiresAt: new Date(now + 600_000).toISOString() });
     try {
       const health = await measureQueueHealth(t.runtime.services.queueGauges, now);
       assert.deepEqual(health, { ingestMessages: 1, ingestOldestAgeSeconds: 1000, poisonMessages: 1, rebuildLocks: 1, oldestRebuildLockAgeSeconds: 7200 });
@@ -40,7 +41,7 @@ describe("queue health against Azurite", () => {
       new Telemetry(undefined).recordQueueHealth(health, (line) => lines.push(line));
       assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), [{ event: "queueHealth", ...health }]);
     } finally {
-      await weeklyStats.unlockWeek(week);
+      await removeLock(weeklyStats, week);
       await ingest.clearMessages();
       await queues.getQueueClient(storageNames.poisonQueue).clearMessages();
     }

@@ -7,9 +7,13 @@ import { isoWeekOf, weeksBetween } from "../../../shared/isoWeek";
 import { rebuildLockSettings } from "../../../shared/config";
 import { listWeekLocks, RebuildLeaseLostError, rebuildWeeks } from "../../../shared/operations/rebuildWeeks";
 import type { RawArchive } from "../../../shared/storage/rawArchive";
-import { rowKeys, type RebuildLock, type WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
+import type { RebuildLock } from "../../../shared/aggregation/rebuildLock";
+import { rowKeys, type WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
 import type { UsageV1 } from "../../../shared/validation/usageV1";
-import { AggregationHarness, assertMatchesModel, lockTaken, type Tables } from "../../support/aggregationHarness";
+import { QueueServiceClient } from "@azure/storage-queue";
+import { PublishRequester } from "../../../shared/publishing/publishRequester";
+import { decodePublishRequest, PublishQueue } from "../../../shared/storage/publishQueue";
+import { AggregationHarness, assertMatchesModel, lockTaken, plantLock, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../../scripts/simulator/referenceModel";
 import { base64Sha256Of, makeUsageDocument } from "../../../devkit/usageDocuments";
 
@@ -28,10 +32,15 @@ function slowArchive(ms: number): RawArchive {
 /** Records every lock the table is given (taken or renewed), passing it on. */
 function recordLocks(table: WeeklyStatsTable): RebuildLock[] {
   const written: RebuildLock[] = [];
-  const lockWeek = table.lockWeek.bind(table);
-  table.lockWeek = async (week, lock) => {
+  const createLock = table.createLock.bind(table);
+  const replaceLock = table.replaceLock.bind(table);
+  table.createLock = async (week, lock) => {
     written.push(lock);
-    await lockWeek(week, lock);
+    return createLock(week, lock);
+  };
+  table.replaceLock = async (week, lock, etag) => {
+    written.push(lock);
+    return replaceLock(week, lock, etag);
   };
   return written;
 }
@@ -200,7 +209,7 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     assert.equal(deferred.status, "deferred");
     assert.equal(deferred.lock?.expired, false);
     // A lease later (here: the same lock, taken an hour ago), the lock has expired: the document counts.
-    await tables.weeklyStats.lockWeek("2023-W12", lockTaken(lock.holder, 3600));
+    await plantLock(tables.weeklyStats, "2023-W12", lockTaken(lock.holder, 3600));
     const counted = await deferredOrCounted(late, tables);
     assert.equal(counted.status, "counted");
     assert.equal(counted.lock?.expired, true);
@@ -228,10 +237,10 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
 
   test("--status: the weeks' locks with their age, expired ones marked; weeks without a lock are not listed", async () => {
     const tables = await harness.freshTables();
-    await tables.weeklyStats.lockWeek("2023-W20", lockTaken("reaggregate@ops-1", 120));
-    await tables.weeklyStats.lockWeek("2023-W22", lockTaken("reaggregate@ops-2", 7200));
+    await plantLock(tables.weeklyStats, "2023-W20", lockTaken("reaggregate@ops-1", 120));
+    await plantLock(tables.weeklyStats, "2023-W22", lockTaken("reaggregate@ops-2", 7200));
     // Left by a rebuild before locks expired: no expiresAt, so it holds one lease from `since`.
-    await tables.weeklyStats.lockWeek("2023-W23", { holder: "reaggregate@old", since: new Date(Date.now() - 3600_000).toISOString(), expiresAt: undefined });
+    await plantLock(tables.weeklyStats, "2023-W23", { holder: "reaggregate@old", since: new Date(Date.now() - 3600_000).toISOString(), expiresAt: undefined });
     const locks = await listWeekLocks(weeksBetween("2023-W19", "2023-W23"), { weeklyStats: tables.weeklyStats });
     assert.deepEqual(
       locks.map((l) => [l.week, l.holder, l.expired]),
@@ -239,5 +248,57 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     );
     assert.ok(locks[0]!.ageSeconds >= 120 && locks[1]!.ageSeconds >= 7200 && locks[2]!.ageSeconds >= 3600);
     assert.equal(Date.parse(locks[2]!.expiresAt) - Date.parse(locks[2]!.since), rebuildLockSettings.leaseSeconds * 1000);
+  });
+
+  test("rebuild --force of a week whose raw documents are all gone requests the week's publication, so its published rows are recomputed", async () => {
+    const tables = await harness.freshTables();
+    const doc = makeUsageDocument({ collectedAt: "2022-03-09T03:00:00Z" }); // 2022-W10
+    const claim = await harness.archive(doc);
+    await aggregateDocument(claim, harness.deps(tables));
+    await harness.rawArchive.remove(claim.blobName);
+    const queue = QueueServiceClient.fromConnectionString(harness.azurite.connectionString).getQueueClient("publish-empty-week");
+    await queue.createIfNotExists();
+    const weekChanges = new PublishRequester(new PublishQueue(queue), { delaySeconds: 0 });
+
+    const [forced] = await rebuildWeeks("2022-W10", "2022-W10", { ...harness.deps(tables), weekChanges }, { force: true });
+    assert.equal(forced?.status, "rebuilt");
+    assert.equal((await tables.weekStats.readRollup("2022-W10")).hierarchies, 0);
+    const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
+    const weeks = peekedMessageItems.map((m) => decodePublishRequest(Buffer.from(m.messageText, "base64").toString("utf8")).week);
+    assert.deepEqual(weeks, ["2022-W10"], "the emptied week was not queued for publishing");
+  });
+
+  test("a second rebuild of a week while the first runs is refused with a message naming the holder; the first is unaffected", async () => {
+    const docs = await archivedDocs("concurrent rebuilds", "2022-03-16", 12); // 2022-W11
+    const tables = await harness.freshTables();
+    const slow = { ...harness.deps(tables), rawArchive: slowArchive(30) };
+    const first = rebuildWeeks("2022-W11", "2022-W11", slow, { concurrency: 1, holder: "reaggregate@first" });
+    for (let i = 0; i < 100 && (await tables.weeklyStats.readLock("2022-W11")) === undefined; i++) await pause(20);
+    await assert.rejects(rebuildWeeks("2022-W11", "2022-W11", harness.deps(tables), { holder: "reaggregate@second" }), /being rebuilt by reaggregate@first#[0-9a-f]+/);
+    // What --status shows: the run that owns the lock.
+    const [standing] = await listWeekLocks(["2022-W11"], { weeklyStats: tables.weeklyStats });
+    assert.match(standing?.holder ?? "", /^reaggregate@first#[0-9a-f]{8}$/);
+    const [result] = await first;
+    assert.equal(result?.status, "rebuilt");
+    assert.equal(await tables.weeklyStats.readLock("2022-W11"), undefined);
+    await assertMatchesModel(tables, referenceModel(docs));
+  });
+
+  test("a lock is renewed and released only with its owner's ETag: a stale owner cannot delete or renew the lock that took over", async () => {
+    const tables = await harness.freshTables();
+    const store = tables.weeklyStats;
+    const taken = await store.createLock("2022-W12", lockTaken("reaggregate@a#1", 7200));
+    assert.equal(taken.outcome, "taken");
+    const again = await store.createLock("2022-W12", lockTaken("reaggregate@b#2"));
+    assert.equal(again.outcome, "held", "a second create overwrote the lock");
+    assert.equal(again.lock.value.holder, "reaggregate@a#1");
+    // b takes the expired lock over with the ETag it read; a, still holding the old ETag, has lost it.
+    const etagB = await store.replaceLock("2022-W12", lockTaken("reaggregate@b#2"), again.lock.etag);
+    assert.ok(etagB !== undefined);
+    assert.equal(await store.replaceLock("2022-W12", lockTaken("reaggregate@a#1"), taken.etag), undefined);
+    assert.equal(await store.deleteLock("2022-W12", taken.etag), false);
+    assert.equal((await store.readLock("2022-W12"))?.holder, "reaggregate@b#2", "a non-owner deleted or changed the lock");
+    assert.equal(await store.deleteLock("2022-W12", etagB), true);
+    assert.equal(await store.readLock("2022-W12"), undefined);
   });
 });
