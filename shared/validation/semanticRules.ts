@@ -140,6 +140,78 @@ export function checkUniqueSiteHashes(document: UsageV1): DocumentError[] {
   return errors;
 }
 
+/** `clients.entraJoined` and `clients.coManaged`, when present, are at most `clients.total`: they are shares of it. */
+export function checkClientShares(document: UsageV1): DocumentError[] {
+  const { total, entraJoined, coManaged } = document.clients;
+  const errors: DocumentError[] = [];
+  if (entraJoined !== undefined && entraJoined > total) {
+    errors.push({ path: "/clients/entraJoined", message: `must be at most clients.total (${total}), not ${entraJoined}` });
+  }
+  if (coManaged !== undefined && coManaged > total) {
+    errors.push({ path: "/clients/coManaged", message: `must be at most clients.total (${total}), not ${coManaged}` });
+  }
+  return errors;
+}
+
+/**
+ * A lone surrogate: with the `u` flag a pair is one code point, so only an unpaired half
+ * matches. Node 20's TypeScript lib has no String.prototype.isWellFormed yet.
+ */
+const loneSurrogate = /\p{Cs}/u;
+
+/** Whether `text` is well-formed Unicode without U+0000. */
+export function isWellFormedText(text: string): boolean {
+  return !text.includes("\u0000") && !loneSurrogate.test(text);
+}
+
+/** Why a string was refused; never the string itself, which is the client's text. */
+const malformedTextMessage = "must be well-formed Unicode: no unpaired surrogate and no U+0000";
+
+/** Where a value sits, as a chain to the root: the pointer is only spelled out for an error. */
+interface Place {
+  segment: string | number;
+  parent: Place | undefined;
+}
+
+function pointerOf(place: Place | undefined): string {
+  const segments: (string | number)[] = [];
+  for (let at = place; at !== undefined; at = at.parent) segments.push(at.segment);
+  return toJsonPointer(segments.reverse());
+}
+
+/**
+ * Every string of the document, keys of maps included, is well-formed Unicode without U+0000
+ * (contract section 3). JSON escapes such as `"\ud800"` parse to strings that no UTF-8 could
+ * carry; names like that break the stores and encoders after this one, and two of them can
+ * encode to one key. Each offending value or key is reported at its own path.
+ *
+ * One pass over the parsed document, iterative like the rest of validation; the schema
+ * allows free text only in the names of `byOs` and `byOfficeVersion`, but a pass over all of
+ * it stays right when the schema widens, and costs little next to JSON.parse.
+ */
+export function checkWellFormedText(document: UsageV1): DocumentError[] {
+  const errors: DocumentError[] = [];
+  const pending: [value: unknown, place: Place | undefined][] = [[document, undefined]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, place] = next;
+    if (typeof value === "string") {
+      if (!isWellFormedText(value)) errors.push({ path: pointerOf(place), message: malformedTextMessage });
+    } else if (Array.isArray(value)) {
+      // Pushed last to first, so that they are taken first to last.
+      for (let index = value.length - 1; index >= 0; index -= 1) pending.push([value[index], { segment: index, parent: place }]);
+    } else if (typeof value === "object" && value !== null) {
+      const record = value as Readonly<Record<string, unknown>>;
+      const keys = Object.keys(record);
+      for (const key of keys) if (!isWellFormedText(key)) errors.push({ path: pointerOf({ segment: key, parent: place }), message: malformedTextMessage });
+      for (let index = keys.length - 1; index >= 0; index -= 1) {
+        const key = keys[index]!;
+        pending.push([record[key], { segment: key, parent: place }]);
+      }
+    }
+  }
+  return errors;
+}
+
 /** Every semantic rule, in the order their errors are reported. */
 export const semanticRules: readonly SemanticRule[] = Object.freeze([
   checkPathAgreement,
@@ -147,6 +219,8 @@ export const semanticRules: readonly SemanticRule[] = Object.freeze([
   checkClientTotals,
   checkSiteTopology,
   checkUniqueSiteHashes,
+  checkClientShares,
+  checkWellFormedText,
 ]);
 
 /** Runs every semantic rule on a schema-valid document and returns all their errors. */
