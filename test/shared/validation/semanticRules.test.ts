@@ -213,23 +213,22 @@ test("isWellFormedText: lone surrogates of either half and U+0000 anywhere are r
   for (const [text, expected] of cases) assert.equal(isWellFormedText(text), expected, JSON.stringify(text));
 });
 
-test("well-formed text: every offending key and value is reported at its own RFC 6901 path, and the message holds none of it", () => {
+test("well-formed text: every offending name is reported at its own RFC 6901 path, and the message holds none of it", () => {
   const document = makeUsageDocument();
   const total = document.clients.total;
   document.clients.byOs = { "Windows 11 24H2": total - 3, "\ud800": 1, "a/b~\ud801": 1, "\u0000": 1 };
   document.clients.byOfficeVersion = { "Office\u0000 2019": 4, "\u{1F600}": 5 };
-  // Strings the schema would refuse anyway: the rule does not rely on the schema to stay right.
-  document.product.version = "24\udfff";
-  (document.sites[0]!.roles as string[]).push("\u0000");
   const errors = checkWellFormedText(document);
   assert.deepEqual(paths(errors), [
-    "/product/version",
-    `/sites/0/roles/${document.sites[0]!.roles.length - 1}`,
     "/clients/byOs/\ud800",
     "/clients/byOs/a~1b~0\ud801",
     "/clients/byOs/\u0000",
     "/clients/byOfficeVersion/Office\u0000 2019",
   ]);
-  for (const error of errors) assert.ok(isWellFormedText(error.message) && !/ud8|Office|a\/b/.test(error.message), error.message);
+  const names = [...Object.keys(document.clients.byOs), ...Object.keys(document.clients.byOfficeVersion)];
+  for (const error of errors) {
+    assert.ok(isWellFormedText(error.message), error.message);
+    for (const name of names) assert.ok(!error.message.includes(name.trim() || "-"), `${error.message} holds a name`);
+  }
   assert.deepEqual(checkWellFormedText(makeUsageDocument()), []);
 });
