@@ -155,7 +155,7 @@ export function checkClientShares(document: UsageV1): DocumentError[] {
 
 /**
  * A lone surrogate: with the `u` flag a pair is one code point, so only an unpaired half
- * matches. Node 20's TypeScript lib has no String.prototype.isWellFormed yet.
+ * matches. (String.prototype.isWellFormed is not in this project's TypeScript lib, ES2023.)
  */
 const loneSurrogate = /\p{Cs}/u;
 
