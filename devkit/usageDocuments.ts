@@ -230,14 +230,15 @@ export function makeLargestUsageDocument(): UsageV1 {
 }
 
 /**
- * Control characters JSON.stringify writes as six (`\u0001`): all of U+0000..U+001F but
- * \b \t \n \f \r, which it writes as two.
+ * Control characters JSON.stringify writes as six (`\u0001`): all of U+0001..U+001F but
+ * \b \t \n \f \r, which it writes as two. Not U+0000, which no valid document holds
+ * (contract section 3).
  */
-const sixEscapes = Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)).filter((c) => JSON.stringify(c).length === 8);
+const sixEscapes = Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)).filter((c) => c !== "\u0000" && JSON.stringify(c).length === 8);
 
 /**
  * Name number `n` of 128 characters that each JSON-escape to six (768 characters as JSON):
- * the costliest name the schema allows in a table row. Distinct for every `n` below 27^5.
+ * the costliest name the schema allows in a table row. Distinct for every `n` below 26^5.
  */
 export function escapedName(n: number): string {
   const digits = Array.from({ length: 5 }, (_, i) => sixEscapes[Math.floor(n / sixEscapes.length ** i) % sixEscapes.length]!);
@@ -278,11 +279,15 @@ export const arbitraryBuild: fc.Arbitrary<string> = fc
   .map(([major, minor]) => `5.00.${major}.${minor}`);
 
 /**
- * One code point of any kind, lone surrogates included, mostly printable ASCII. Built by
- * hand: fc.string's "binary" unit takes half a second to construct, on every import.
+ * One code point of any kind a valid document may hold (all but U+0000 and the surrogates,
+ * contract section 3), mostly printable ASCII. Built by hand: fc.string's "binary" unit
+ * takes half a second to construct, on every import.
  */
 const arbitraryCodePoint: fc.Arbitrary<string> = fc
-  .oneof({ weight: 3, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x10ffff }) })
+  .oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 0x10ffff - 0x800 }).map((n) => (n < 0xd800 ? n : n + 0x800)) },
+  )
   .map((codePoint) => String.fromCodePoint(codePoint));
 
 /** Names (OS, Office version): any 1..128 code points, often ones that break naive maps. */
@@ -297,11 +302,11 @@ export const arbitraryFeatureName: fc.Arbitrary<string> = fc.oneof(
 );
 
 /**
- * Names of 128 characters that each JSON-escape to six: control characters and high
- * surrogates (never followed by a low one, so each stays lone).
+ * Names of 128 characters that each JSON-escape to six: control characters (lone
+ * surrogates would too, but no valid document holds them).
  */
 export const arbitraryEscapedName: fc.Arbitrary<string> = fc.string({
-  unit: fc.oneof(fc.constantFrom(...sixEscapes), fc.integer({ min: 0xd800, max: 0xdbff }).map((code) => String.fromCharCode(code))),
+  unit: fc.constantFrom(...sixEscapes),
   minLength: 128,
   maxLength: 128,
 });
@@ -412,8 +417,9 @@ export const arbitraryUsageDocument: fc.Arbitrary<UsageV1> = fc
             byOfficeVersion: fc
               .uniqueArray(fc.tuple(arbitraryName, arbitraryCount), { maxLength: 8, selector: ([name]) => name })
               .map((entries) => Object.fromEntries(entries)),
-            entraJoined: arbitraryCount,
-            coManaged: arbitraryCount,
+            // Shares of the total (contract section 3).
+            entraJoined: fc.integer({ min: 0, max: total }),
+            coManaged: fc.integer({ min: 0, max: total }),
           },
           { requiredKeys: ["total", "byClientBuild", "byOs"] },
         ),
@@ -534,13 +540,13 @@ export function makeDimensionDocuments(): DimensionDocument[] {
     product: { version: "2409", build: "5.00.9132.1000", branch: "current", softwareAssuranceExpires: "2099-12-31" },
     sites: [makeSite("4 primary", "primary", 30, [...siteRoles]), makeSite("4 secondary", "secondary", 10, [...siteRoles])],
     database: { sqlVersion: "2147483647.2147483647.2147483647.2147483647", sqlEdition: "azure-sql-mi", sizeMb: 1, alwaysOn: true },
-    clients: { total: 40, byClientBuild: { "5.00.9132.1000": 40 }, byOs: { "Windows 11 24H2": 40 }, byOfficeVersion: {}, entraJoined: 0, coManaged: 60 },
+    clients: { total: 40, byClientBuild: { "5.00.9132.1000": 40 }, byOs: { "Windows 11 24H2": 40 }, byOfficeVersion: {}, entraJoined: 0, coManaged: 40 },
     collection: { runtimeSeconds: Number.MIN_VALUE, errors: 0 },
   };
   return [
     { label: "full, every optional field, a CAS, Software Assurance ending that day", document: full },
     { label: "full, a standalone primary without roles or clients, no optional field but the percentages' counts", document: fullEmpty },
     { label: "enhanced, Software Assurance ended the day before, no optional field", document: enhanced },
-    { label: "basic, every role twice, empty Office versions, more co-managed than clients, the smallest runtime", document: basic },
+    { label: "basic, every role twice, empty Office versions, every client co-managed, the smallest runtime", document: basic },
   ];
 }

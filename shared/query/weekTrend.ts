@@ -2,7 +2,7 @@ import type { WeekSummary } from "../aggregation/weekRollup";
 import type { WeekStats } from "../aggregation/weekStats";
 import { InvalidParameterError } from "../errors";
 import type { CsvTable } from "../http/csv";
-import { weekCount, weeksBetween, type IsoWeek } from "../isoWeek";
+import { isoWeekOf, mondayOf, weekCount, weeksBetween, type IsoWeek } from "../isoWeek";
 import { newestVersionFirst } from "./ordering";
 import type { WeekRange } from "./weekParameters";
 import type { TrendWeek, WeekTrend } from "../resultsV1";
@@ -16,6 +16,11 @@ export type { TrendWeek, WeekTrend };
  */
 export const MAX_TREND_WEEKS = 520;
 
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** How many weeks a trend covers when `from` is not given (contract section 4): a year. */
+export const DEFAULT_TREND_WEEKS = 52;
+
 /** Storage queries a trend keeps in flight at once: fast enough, and gentle on the table's partition servers. */
 export const TREND_READ_CONCURRENCY = 8;
 
@@ -23,15 +28,32 @@ export const TREND_READ_CONCURRENCY = 8;
 export type { WeekSummary };
 
 
+/** The week `count` weeks before `week`. */
+function weeksBefore(week: IsoWeek, count: number): IsoWeek {
+  return isoWeekOf(new Date(mondayOf(week).getTime() - count * WEEK_MS));
+}
+
 /**
- * The range a trend covers: `from` and `to` as given, an open end at the first or last week
- * with data. Undefined when that leaves nothing to cover: no data at all, or an open end
- * that falls on the wrong side of the given one (`from` after the last week with data).
+ * The range a trend covers (contract section 4): without `to`, the last week with data;
+ * without `from`, DEFAULT_TREND_WEEKS weeks ending at `to`, but never before the first week
+ * with data. So one document with an old `collectedAt` cannot make the default trend longer
+ * than a year: only a range whose ends are both given can reach MAX_TREND_WEEKS (`from`
+ * alone is still held to it by weeksOf). Undefined when that leaves nothing to cover: no
+ * data at all with an open end, `from` after the last week with data, or `to` before the first.
+ *
+ * @param weeksWithData - the weeks that have data, oldest first (only read for an open end)
  */
 export function resolveTrendRange(range: WeekRange, weeksWithData: readonly IsoWeek[]): Required<WeekRange> | undefined {
-  const from = range.from ?? weeksWithData[0];
+  const first = weeksWithData[0];
   const to = range.to ?? weeksWithData[weeksWithData.length - 1];
-  if (from === undefined || to === undefined || from > to) return undefined;
+  if (to === undefined) return undefined;
+  let from = range.from;
+  if (from === undefined) {
+    if (first === undefined) return undefined;
+    // Counted from `first`, so that a `to` far before the data never makes a week before year 1.
+    from = weekCount(first, to) < DEFAULT_TREND_WEEKS ? first : weeksBefore(to, DEFAULT_TREND_WEEKS - 1);
+  }
+  if (from > to) return undefined;
   return { from, to };
 }
 

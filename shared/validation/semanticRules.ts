@@ -140,6 +140,61 @@ export function checkUniqueSiteHashes(document: UsageV1): DocumentError[] {
   return errors;
 }
 
+/** `clients.entraJoined` and `clients.coManaged`, when present, are at most `clients.total`: they are shares of it. */
+export function checkClientShares(document: UsageV1): DocumentError[] {
+  const { total, entraJoined, coManaged } = document.clients;
+  const errors: DocumentError[] = [];
+  if (entraJoined !== undefined && entraJoined > total) {
+    errors.push({ path: "/clients/entraJoined", message: `must be at most clients.total (${total}), not ${entraJoined}` });
+  }
+  if (coManaged !== undefined && coManaged > total) {
+    errors.push({ path: "/clients/coManaged", message: `must be at most clients.total (${total}), not ${coManaged}` });
+  }
+  return errors;
+}
+
+/**
+ * A lone surrogate: with the `u` flag a pair is one code point, so only an unpaired half
+ * matches. (String.prototype.isWellFormed is not in this project's TypeScript lib, ES2023.)
+ */
+const loneSurrogate = /\p{Cs}/u;
+
+/** Whether `text` is well-formed Unicode without U+0000. */
+export function isWellFormedText(text: string): boolean {
+  return !text.includes("\u0000") && !loneSurrogate.test(text);
+}
+
+/** Why a string was refused; never the string itself, which is the client's text. */
+const malformedTextMessage = "must be well-formed Unicode: no unpaired surrogate and no U+0000";
+
+/**
+ * The maps whose names are free text (the schema's `$defs/Name`, 1..128 of any character):
+ * every other string of a schema-valid document matches an ASCII pattern, enum or format.
+ * test/schemas/usageV1Schema.test.ts fails when the schema allows free text anywhere else.
+ */
+export const freeTextMaps: readonly ("byOs" | "byOfficeVersion")[] = Object.freeze(["byOs", "byOfficeVersion"] as const);
+
+/**
+ * Every string of the document, keys of maps included, is well-formed Unicode without U+0000
+ * (contract section 3). JSON escapes such as `"\ud800"` parse to strings that no UTF-8 could
+ * carry; names like that break the stores and encoders after this one, and two of them can
+ * encode to one key. Each offending name is reported at its own path.
+ *
+ * Only the names of `freeTextMaps` are read: the schema already holds every other string to
+ * ASCII, and a walk over all of them would cost half again what JSON.parse does.
+ */
+export function checkWellFormedText(document: UsageV1): DocumentError[] {
+  const errors: DocumentError[] = [];
+  for (const map of freeTextMaps) {
+    const names = document.clients[map];
+    if (names === undefined) continue;
+    for (const name of Object.keys(names)) {
+      if (!isWellFormedText(name)) errors.push({ path: toJsonPointer(["clients", map, name]), message: malformedTextMessage });
+    }
+  }
+  return errors;
+}
+
 /** Every semantic rule, in the order their errors are reported. */
 export const semanticRules: readonly SemanticRule[] = Object.freeze([
   checkPathAgreement,
@@ -147,6 +202,8 @@ export const semanticRules: readonly SemanticRule[] = Object.freeze([
   checkClientTotals,
   checkSiteTopology,
   checkUniqueSiteHashes,
+  checkClientShares,
+  checkWellFormedText,
 ]);
 
 /** Runs every semantic rule on a schema-valid document and returns all their errors. */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import usageV1Schema from "../../schemas/usage.v1.schema.json";
+import { freeTextMaps } from "../../shared/validation/semanticRules";
 
 type Node = Record<string, unknown>;
 
@@ -65,4 +66,29 @@ test("every definition and every property is described", () => {
       assert.ok(typeof schema.description === "string", `${at} needs a description`);
     }
   }
+});
+
+test("free text (what checkWellFormedText reads) is only the names of the freeTextMaps; every other string is ASCII by pattern or enum", () => {
+  const freeText = all.filter(({ schema }) => schema.type === "string" && schema.pattern === undefined && schema.enum === undefined);
+  assert.deepEqual(freeText.map(({ at }) => at), ["#/$defs/Name"]);
+  for (const { at, schema } of all) {
+    if (typeof schema.pattern === "string") {
+      // Anchored, and without `.`, negated classes or escapes beyond \d and literal punctuation,
+      // a pattern of printable ASCII matches printable ASCII only: no surrogate, no U+0000.
+      const unescaped = schema.pattern.replace(/\\[d.\\+/-]/g, "");
+      assert.match(schema.pattern, /^\^[\x21-\x7e]*\$$/, `${at}: pattern ${schema.pattern}`);
+      assert.ok(!/[.\\]|\[\^/.test(unescaped), `${at}: pattern ${schema.pattern} may match more than ASCII`);
+    }
+    if (Array.isArray(schema.enum)) for (const value of schema.enum) assert.match(String(value), /^[\x20-\x7e]*$/, `${at}: enum`);
+  }
+  const references: string[] = [];
+  const findReferences = (node: unknown, at: string): void => {
+    if (typeof node !== "object" || node === null) return;
+    for (const [key, child] of Object.entries(node)) {
+      if (key === "$ref" && child === "#/$defs/Name") references.push(at);
+      findReferences(child, `${at}/${key}`);
+    }
+  };
+  findReferences(usageV1Schema, "#");
+  assert.deepEqual(references.sort(), freeTextMaps.map((map) => `#/$defs/Clients/properties/${map}/propertyNames`).sort());
 });

@@ -22,11 +22,21 @@ export interface UsageFixture {
   document: unknown;
 }
 
+/** Why a pass fixture no longer passes: the contract rule that narrowed it. */
+export interface WithdrawnExpectation extends FailExpectation {
+  reason: string;
+}
+
 export interface UsageFixtures {
   /** The clock to validate against: every pass fixture is valid at it and after it. */
   now: Date;
   pass: UsageFixture[];
   fail: (UsageFixture & { expectation: FailExpectation })[];
+  /**
+   * Files in pass/ that the contract itself has since narrowed (expectations.json's
+   * `withdrawn`): kept byte for byte where they are, and now expected to fail as listed.
+   */
+  withdrawn: (UsageFixture & { expectation: WithdrawnExpectation })[];
 }
 
 const fixtureFolder = join(findProjectRoot(__dirname), "test", "fixtures", "usage", "v1");
@@ -47,6 +57,7 @@ export function loadUsageFixtures(): UsageFixtures {
   const expectations = JSON.parse(readFileSync(join(fixtureFolder, "expectations.json"), "utf8")) as {
     now: string;
     fail: Record<string, FailExpectation>;
+    withdrawn?: Record<string, WithdrawnExpectation>;
   };
   const fail = readFolder("fail").map((fixture) => {
     const expectation = Object.hasOwn(expectations.fail, fixture.name) ? expectations.fail[fixture.name] : undefined;
@@ -55,7 +66,17 @@ export function loadUsageFixtures(): UsageFixtures {
   });
   const orphans = Object.keys(expectations.fail).filter((name) => !fail.some((fixture) => fixture.name === name));
   if (orphans.length > 0) throw new Error(`expectations.json names missing fixtures: ${orphans.join(", ")}`);
-  return { now: new Date(expectations.now), pass: readFolder("pass"), fail };
+  const withdrawnExpectations = expectations.withdrawn ?? {};
+  const pass: UsageFixture[] = [];
+  const withdrawn: UsageFixtures["withdrawn"] = [];
+  for (const fixture of readFolder("pass")) {
+    const expectation = Object.hasOwn(withdrawnExpectations, fixture.name) ? withdrawnExpectations[fixture.name] : undefined;
+    if (expectation === undefined) pass.push(fixture);
+    else withdrawn.push({ ...fixture, expectation });
+  }
+  const missing = Object.keys(withdrawnExpectations).filter((name) => !withdrawn.some((fixture) => fixture.name === name));
+  if (missing.length > 0) throw new Error(`expectations.json withdraws missing pass fixtures: ${missing.join(", ")}`);
+  return { now: new Date(expectations.now), pass, fail, withdrawn };
 }
 
 /** The docId a fixture is submitted under: its pathDocId, else its own docId, else a fixed UUID. */

@@ -5,12 +5,14 @@
  * and a wrong key gets a clear message. Screenshots go to .data/screenshots/ for review.
  */
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { projectRoot } from "../../local/hostSettings";
-import { INGEST_KEY, QUERY_KEY, startTestRuntime, type TestRuntime } from "../support/testRuntime";
+import { INGEST_KEY, QUERY_KEY, post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
+import { makeUsageDocument } from "../support/usageDocuments";
 import { enterKey, paintedPixels, readFigures, readNumbers, settled, type PanelNumbers } from "./dashboardPage";
 import { fillRuntime, type FilledFleet } from "./fillRuntime";
 import { findChromium } from "./findChromium";
@@ -226,6 +228,40 @@ describe("the dashboard in headless Chromium", { skip, timeout: 300_000 }, () =>
     await page.click("#forget-key");
     assert.equal(await enterKey(page, INGEST_KEY), "refused");
     assert.deepEqual(problems.filter((p) => !p.includes("401")), []);
+    await page.context().close();
+  });
+
+  // Last: the document it adds would change what the tests above expect.
+  test("one valid document collected in January 2015 leaves the default trends at 52 weeks, and the page still loads", async () => {
+    const old = { ...makeUsageDocument({ level: "basic" }), docId: randomUUID(), collectedAt: "2015-01-05T10:00:00.000Z" };
+    const submitted = await post(url(), submitPath(old.docId), JSON.stringify(old), { "x-functions-key": INGEST_KEY });
+    assert.equal(submitted.status, 202, JSON.stringify(submitted.json));
+    const deadline = Date.now() + 60_000;
+    while ((await api<{ hierarchies: number }>("stats/versions?week=2015-W02")).hierarchies === 0) {
+      assert.ok(Date.now() < deadline, "the old document was not aggregated within a minute");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    const last = fleet.weeks[fleet.weeks.length - 1]!;
+    const trend = await api<TrendBody>("stats/trend");
+    assert.equal(trend.weeks.length, 52);
+    assert.equal(trend.weeks[trend.weeks.length - 1]?.week, last);
+    assert.ok(trend.weeks.every((w) => w.week > "2015-W02"), "the old week is outside the default window");
+    for (const name of ["version", "databaseSizeMb"]) {
+      const dimensionTrend = await api<{ weeks: { week: string }[] }>(`stats/dimensions/${name}/trend`);
+      assert.deepEqual(dimensionTrend.weeks.map((w) => w.week), trend.weeks.map((w) => w.week), name);
+    }
+    // Asked for, the old week is still there.
+    const asked = await api<TrendBody>("stats/trend?from=2015-W01&to=2015-W03");
+    assert.deepEqual(asked.weeks.map((w) => [w.week, w.hierarchies]), [["2015-W01", 0], ["2015-W02", 1], ["2015-W03", 0]]);
+
+    const problems: string[] = [];
+    const page = await openDashboard(problems);
+    assert.equal(await enterKey(page, QUERY_KEY), "ready", await page.locator("#status").innerText());
+    assert.deepEqual(await readNumbers(page, "fleet"), numbers(["week", "hierarchies", "clients"], trend.weeks.map((w) => [w.week, w.hierarchies, w.clients])));
+    assert.ok((await paintedPixels(page, "fleet")) > 1000, "the fleet chart drew nothing");
+    await screenshot(page, "dashboard-with-an-old-document");
+    assert.deepEqual(problems, []);
     await page.context().close();
   });
 });

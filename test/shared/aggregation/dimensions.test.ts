@@ -127,7 +127,7 @@ const expected: Record<string, Record<string, Value>> = {
     scanSuccessPercent: undefined,
     collectionRuntimeSeconds: 604_800,
   },
-  "basic, every role twice, empty Office versions, more co-managed than clients, the smallest runtime": {
+  "basic, every role twice, empty Office versions, every client co-managed, the smallest runtime": {
     version: "2409",
     build: "5.00.9132.1000",
     branch: "current",
@@ -150,7 +150,7 @@ const expected: Record<string, Record<string, Value>> = {
     sites: 2,
     databaseSizeMb: 1,
     entraJoinedPercent: 0,
-    coManagedPercent: 150,
+    coManagedPercent: 100,
     softwareUpdateCompliancePercent: undefined,
     scanSuccessPercent: undefined,
     collectionRuntimeSeconds: Number.MIN_VALUE,

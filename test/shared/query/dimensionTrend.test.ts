@@ -106,3 +106,22 @@ test("CSV, distribution: week,hierarchies,p50,p90,p99 with empty fields for null
   const csv = toCsv(toDimensionTrendCsv(await readDimensionTrend(reader, dimension("clients"), { from: "2026-W01", to: "2026-W02" }, { minHierarchies: 1 })));
   assert.equal(csv, "week,hierarchies,p50,p90,p99\r\n2026-W01,1,0,0,0\r\n2026-W02,0,,,\r\n");
 });
+
+test("weeks as /stats/trend lays them: one old week of data does not stretch the default range beyond 52 weeks", async () => {
+  const reader = new FixedRollupReader(
+    weekData([
+      ["2015-W02", [["version", versions([["1511", 1]])]]],
+      ["2026-W01", [["version", versions([["2409", 2]])]]],
+      ["2026-W49", [["version", versions([["2409", 3]])]]],
+    ]),
+  );
+  const all = await readDimensionTrend(reader, dimension("version"), {}, { minHierarchies: 1 });
+  assert.equal(all.weeks.length, 52);
+  assert.deepEqual([all.weeks[0]?.week, all.weeks[51]?.week], ["2025-W50", "2026-W49"]);
+  assert.deepEqual(all.weeks.filter((w) => w.hierarchies > 0).map((w) => w.week), ["2026-W01", "2026-W49"]);
+  const endingAt = await readDimensionTrend(reader, dimension("version"), { to: "2016-W01" }, { minHierarchies: 1 });
+  assert.deepEqual([endingAt.weeks[0]?.week, endingAt.weeks.at(-1)?.week, endingAt.weeks.length], ["2015-W03", "2016-W01", 52]);
+  const fromOnly = await readDimensionTrend(reader, dimension("version"), { from: "2026-W40" }, { minHierarchies: 1 });
+  assert.deepEqual([fromOnly.weeks[0]?.week, fromOnly.weeks.at(-1)?.week], ["2026-W40", "2026-W49"]);
+  await assert.rejects(readDimensionTrend(reader, dimension("version"), { from: "2015-W02", to: "2026-W49" }, { minHierarchies: 1 }), InvalidParameterError);
+});

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { InvalidParameterError, StorageUnavailableError } from "../../../shared/errors";
 import type { IsoWeek } from "../../../shared/isoWeek";
 import {
+  DEFAULT_TREND_WEEKS,
   MAX_TREND_WEEKS,
   TREND_READ_CONCURRENCY,
   readWeekTrend,
@@ -166,4 +167,54 @@ test("readWeekTrend refuses a range over the cap before reading anything", async
   const table = fakeTable({});
   await assert.rejects(readWeekTrend(table, { from: "2015-W01", to: "2026-W47" }), InvalidParameterError);
   assert.equal(table.reads.length, 0);
+});
+
+test("the trend window, every combination: without to the last week with data; without from 52 weeks ending at to, never before the first week with data; both: at most 520", async () => {
+  assert.equal(DEFAULT_TREND_WEEKS, 52);
+  // One old document (2015-W02, from a collectedAt of 2015-01-05) and a year of recent data.
+  const longAgo: IsoWeek[] = ["2015-W02", "2025-W48", "2026-W01", "2026-W49"];
+  const recent: IsoWeek[] = ["2026-W40", "2026-W44", "2026-W47"];
+  type Expected = { from: IsoWeek; to: IsoWeek; weeks: number } | "none" | "400";
+  const cases: [string, { from?: IsoWeek; to?: IsoWeek }, readonly IsoWeek[], Expected][] = [
+    ["none, an old week among the data: the last 52 weeks with data at their end", {}, longAgo, { from: "2025-W50", to: "2026-W49", weeks: 52 }],
+    ["none, data over fewer than 52 weeks: from the first week with data", {}, recent, { from: "2026-W40", to: "2026-W47", weeks: 8 }],
+    ["none, data over exactly 52 weeks", {}, ["2025-W49", "2026-W48"], { from: "2025-W49", to: "2026-W48", weeks: 52 }],
+    ["none, one week of data", {}, ["2026-W47"], { from: "2026-W47", to: "2026-W47", weeks: 1 }],
+    ["only from: to is the last week with data", { from: "2026-W42" }, recent, { from: "2026-W42", to: "2026-W47", weeks: 6 }],
+    ["only from, before every week with data", { from: "2026-W30" }, recent, { from: "2026-W30", to: "2026-W47", weeks: 18 }],
+    ["only from, an old week: as long as asked, up to 520", { from: "2017-W01" }, longAgo, { from: "2017-W01", to: "2026-W49", weeks: 518 }],
+    ["only from, more than 520 weeks before the last week with data", { from: "2015-W02" }, longAgo, "400"],
+    ["only from, after the last week with data", { from: "2026-W48" }, recent, "none"],
+    ["only to: 52 weeks ending at it", { to: "2026-W10" }, longAgo, { from: "2025-W11", to: "2026-W10", weeks: 52 }],
+    ["only to, after the last week with data", { to: "2027-W05" }, longAgo, { from: "2026-W07", to: "2027-W05", weeks: 52 }],
+    ["only to, less than 52 weeks after the first week with data", { to: "2026-W45" }, recent, { from: "2026-W40", to: "2026-W45", weeks: 6 }],
+    ["only to, the first week with data", { to: "2026-W40" }, recent, { from: "2026-W40", to: "2026-W40", weeks: 1 }],
+    ["only to, before the first week with data", { to: "2026-W39" }, recent, "none"],
+    ["only to, far before any data", { to: "0001-W01" }, longAgo, "none"],
+    ["both, whatever the data", { from: "2015-W02", to: "2016-W01" }, longAgo, { from: "2015-W02", to: "2016-W01", weeks: 53 }],
+    ["both, exactly 520 weeks", { from: "2015-W03", to: "2024-W52" }, [], { from: "2015-W03", to: "2024-W52", weeks: 520 }],
+    ["both, 521 weeks", { from: "2015-W02", to: "2024-W52" }, longAgo, "400"],
+    ["both, 622 weeks", { from: "2015-W02", to: "2026-W49" }, longAgo, "400"],
+    ["no data at all, none", {}, [], "none"],
+    ["no data at all, only from", { from: "2026-W01" }, [], "none"],
+    ["no data at all, only to", { to: "2026-W47" }, [], "none"],
+    ["no data at all, both", { from: "2026-W46", to: "2026-W47" }, [], { from: "2026-W46", to: "2026-W47", weeks: 2 }],
+  ];
+  for (const [name, range, weeksWithData, expected] of cases) {
+    const table = fakeTable(Object.fromEntries(weeksWithData.map((week) => [week, summary([["2409", 1, 1]])])));
+    if (expected === "400") {
+      await assert.rejects(readWeekTrend(table, range), (e: unknown) => e instanceof InvalidParameterError && /at most 520/.test(e.message), name);
+      assert.equal(table.reads.length, 0, `${name}: nothing is read`);
+      continue;
+    }
+    const trend = await readWeekTrend(table, range);
+    if (expected === "none") {
+      assert.deepEqual(trend, { weeks: [] }, name);
+      continue;
+    }
+    const weeks = trend.weeks.map((w) => w.week);
+    assert.deepEqual([weeks[0], weeks[weeks.length - 1], weeks.length], [expected.from, expected.to, expected.weeks], name);
+    assert.equal(table.listed, range.from !== undefined && range.to !== undefined ? 0 : 1, `${name}: the week index is read only for an open end`);
+    for (const w of trend.weeks) assert.equal(w.hierarchies, (weeksWithData as readonly string[]).includes(w.week) ? 1 : 0, `${name}: ${w.week}`);
+  }
 });

@@ -1,12 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  checkClientShares,
   checkClientTotals,
   checkCollectedAt,
   checkPathAgreement,
   checkSemanticRules,
   checkSiteTopology,
   checkUniqueSiteHashes,
+  checkWellFormedText,
+  isWellFormedText,
   type SemanticRuleContext,
 } from "../../../shared/validation/semanticRules";
 import type { Site, UsageV1 } from "../../../shared/validation/usageV1";
@@ -161,4 +164,71 @@ test("checkSemanticRules reports every rule's errors", () => {
   document.clients.total += 1;
   const errors = checkSemanticRules(document, { expected: { docId: "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b", docVersion: 1 }, now: testNow });
   assert.deepEqual(paths(errors), ["/docId", "/collectedAt", "/clients/byOs", "/clients/byClientBuild", "/sites", "/sites"]);
+
+  const more = makeUsageDocument();
+  more.clients.coManaged = more.clients.total + 1;
+  more.clients.byOfficeVersion = { "\ud800": 1 };
+  assert.deepEqual(paths(checkSemanticRules(more, contextFor(more))), ["/clients/coManaged", "/clients/byOfficeVersion/\ud800"]);
+});
+
+test("entraJoined and coManaged: at most clients.total, each reported at its own path", () => {
+  const cases: [string, { total: number; entraJoined?: number; coManaged?: number }, string[]][] = [
+    ["both absent", { total: 10 }, []],
+    ["both equal to the total", { total: 10, entraJoined: 10, coManaged: 10 }, []],
+    ["both zero of no clients", { total: 0, entraJoined: 0, coManaged: 0 }, []],
+    ["entraJoined one above", { total: 10, entraJoined: 11, coManaged: 10 }, ["/clients/entraJoined"]],
+    ["coManaged one above", { total: 10, entraJoined: 0, coManaged: 11 }, ["/clients/coManaged"]],
+    ["coManaged alone, of no clients", { total: 0, coManaged: 1 }, ["/clients/coManaged"]],
+    ["both at the maximum count over a small total", { total: 1, entraJoined: 1_000_000_000, coManaged: 1_000_000_000 }, ["/clients/entraJoined", "/clients/coManaged"]],
+  ];
+  for (const [name, clients, expected] of cases) {
+    const document = makeUsageDocument();
+    delete document.clients.entraJoined;
+    delete document.clients.coManaged;
+    Object.assign(document.clients, clients);
+    assert.deepEqual(paths(checkClientShares(document)), expected, name);
+  }
+  const over = makeUsageDocument();
+  over.clients.entraJoined = over.clients.total + 1;
+  assert.match(checkClientShares(over)[0]?.message ?? "", /at most clients\.total \(\d+\)/);
+});
+
+test("isWellFormedText: lone surrogates of either half and U+0000 anywhere are refused; pairs and other controls are text", () => {
+  const cases: [string, boolean][] = [
+    ["", true],
+    ["Windows 11 24H2", true],
+    ["\u{1F600}", true],
+    ["\ud83d\ude00", true],
+    ["\udbff\udfff", true],
+    ["\u0001\u001f\u007f\ufffd\ufeff\uffff", true],
+    ["\ud800", false],
+    ["\udc00", false],
+    ["a\ud83d", false],
+    ["\ude00\ud83d", false],
+    ["\ud83d\ud83d\ude00", false],
+    ["\u0000", false],
+    ["Windows\u0000", false],
+    ["\u{1F600}\u0000\u{1F600}", false],
+  ];
+  for (const [text, expected] of cases) assert.equal(isWellFormedText(text), expected, JSON.stringify(text));
+});
+
+test("well-formed text: every offending name is reported at its own RFC 6901 path, and the message holds none of it", () => {
+  const document = makeUsageDocument();
+  const total = document.clients.total;
+  document.clients.byOs = { "Windows 11 24H2": total - 3, "\ud800": 1, "a/b~\ud801": 1, "\u0000": 1 };
+  document.clients.byOfficeVersion = { "Office\u0000 2019": 4, "\u{1F600}": 5 };
+  const errors = checkWellFormedText(document);
+  assert.deepEqual(paths(errors), [
+    "/clients/byOs/\ud800",
+    "/clients/byOs/a~1b~0\ud801",
+    "/clients/byOs/\u0000",
+    "/clients/byOfficeVersion/Office\u0000 2019",
+  ]);
+  const names = [...Object.keys(document.clients.byOs), ...Object.keys(document.clients.byOfficeVersion)];
+  for (const error of errors) {
+    assert.ok(isWellFormedText(error.message), error.message);
+    for (const name of names) assert.ok(!error.message.includes(name.trim() || "-"), `${error.message} holds a name`);
+  }
+  assert.deepEqual(checkWellFormedText(makeUsageDocument()), []);
 });

@@ -214,3 +214,65 @@ test("validation never throws for any JSON value", () => {
     { numRuns: 500 },
   );
 });
+
+/** One unit no valid string holds: U+0000, or a surrogate on its own. */
+const malformedUnit = fc.oneof(
+  fc.constant("\u0000"),
+  fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)),
+);
+/** Well-formed text around it: a well-formed string neither starts with a low surrogate nor ends with a high one, so the unit stays lone. */
+const wellFormedAffix = fc.oneof(fc.constantFrom("", "a/b~c", "__proto__", "\u{1F600}", "Windows 11 "), fc.string({ maxLength: 20 }));
+
+test("a name holding U+0000 or a lone surrogate, in byOs or byOfficeVersion, fails at exactly that key's path", () => {
+  fc.assert(
+    fc.property(
+      arbitraryUsageDocument,
+      fc.constantFrom("byOs" as const, "byOfficeVersion" as const),
+      fc.nat(),
+      wellFormedAffix,
+      malformedUnit,
+      wellFormedAffix,
+      (generated, map, pick, prefix, unit, suffix) => {
+        const document = roundTrip(generated);
+        const name = prefix + unit + suffix;
+        if (map === "byOs") {
+          // Renamed, its count kept, so that the totals still agree.
+          const names = Object.keys(document.clients.byOs);
+          const renamed = names[pick % names.length];
+          if (renamed === undefined) throw new Error("the arbitrary always makes byOs entries");
+          const count = document.clients.byOs[renamed] ?? 0;
+          Reflect.deleteProperty(document.clients.byOs, renamed);
+          setOwn(document.clients.byOs, name, count);
+        } else {
+          document.clients.byOfficeVersion ??= {};
+          setOwn(document.clients.byOfficeVersion, name, pick % 1000);
+        }
+        const result = validate(roundTrip(document));
+        assert.equal(!result.ok && result.kind, "invalid");
+        assert.deepEqual(pathsOf(result), [`/clients/${map}/${escapeJsonPointerSegment(name)}`]);
+        for (const error of result.ok ? [] : result.errors) assert.ok(!error.message.includes(name), "the message holds no client text");
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test("entraJoined or coManaged above clients.total fails at exactly its path; at most the total, it passes", () => {
+  fc.assert(
+    fc.property(
+      arbitraryUsageDocument,
+      fc.constantFrom("entraJoined" as const, "coManaged" as const),
+      fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }),
+      (generated, field, offset) => {
+        const document = roundTrip(generated);
+        const value = document.clients.total + offset;
+        fc.pre(value >= 0 && value <= 1_000_000_000);
+        const other = field === "entraJoined" ? "coManaged" : "entraJoined";
+        document.clients[field] = value;
+        document.clients[other] = Math.min(document.clients[other] ?? 0, document.clients.total);
+        assert.deepEqual(pathsOf(validate(roundTrip(document))), value > document.clients.total ? [`/clients/${field}`] : []);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
