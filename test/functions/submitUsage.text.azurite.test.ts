@@ -11,7 +11,7 @@ import { storageNames } from "../../shared/config";
 import { listBlobNames } from "../support/storageScan";
 import { post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import type { UsageV1 } from "../../shared/validation/usageV1";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { makeUsageDocument } from "../../devkit/usageDocuments";
 
 /** A typical document under a fresh docId whose clients are reported under `names` (the total split over them). */
 function documentWithOsNames(names: readonly string[]): UsageV1 {

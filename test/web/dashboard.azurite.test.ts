@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { projectRoot } from "../../local/hostSettings";
 import { INGEST_KEY, QUERY_KEY, post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { makeUsageDocument } from "../support/usageDocuments";
+import { makeUsageDocument } from "../../devkit/usageDocuments";
 import { enterKey, paintedPixels, readFigures, readNumbers, settled, type PanelNumbers } from "./dashboardPage";
 import { fillRuntime, type FilledFleet } from "./fillRuntime";
 import { findChromium } from "./findChromium";
