@@ -1,5 +1,5 @@
 import type { QueueClient } from "@azure/storage-queue";
-import { storageCodeOf, storageStatusOf, translateStorageError } from "./storageErrors";
+import { isStorageError, translateStorageError } from "./storageErrors";
 
 /**
  * What the aggregation trigger puts on the poison queue: the message as it was, and why it
@@ -17,9 +17,12 @@ export interface PoisonedMessage {
 
 const MAX_KEPT_CHARS = 16_000;
 
-/** The queue no longer knows the message under this pop receipt: 404, or 400 PopReceiptMismatch. */
+/**
+ * The queue no longer knows the message under this pop receipt: it was received again since
+ * (400 PopReceiptMismatch) or is gone (404 MessageNotFound). A missing queue is no lost hold.
+ */
 function isLostHold(error: unknown): boolean {
-  return storageStatusOf(error) === 404 || storageCodeOf(error) === "PopReceiptMismatch";
+  return isStorageError(error, 400, "PopReceiptMismatch") || isStorageError(error, 404, "MessageNotFound");
 }
 
 /** One message received from the poison queue, hidden from other readers until released or deleted. */
