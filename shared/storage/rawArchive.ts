@@ -80,6 +80,7 @@ export class RawArchive {
   /** Reads one archived document; `undefined` when there is no such blob. */
   async read(name: string): Promise<StoredRawDocument | undefined> {
     try {
+      // One GET returns both the bytes and the metadata.
       const response = await this.container.getBlockBlobClient(name).download();
       const chunks: Buffer[] = [];
       for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
