@@ -2,7 +2,7 @@ import type { InvocationContext } from "@azure/functions";
 import { storageNames } from "../shared/config";
 import { publishWeek, type PublishWeekDeps } from "../shared/publishing/publishWeek";
 import type { Services } from "../shared/services";
-import { decodePublishRequest, PublishRequestFormatError } from "../shared/storage/publishQueue";
+import { decodePublishRequest, PublishRequestFormatError } from "../shared/storage/publishRequest";
 import type { QueueTrigger } from "./triggerTypes";
 
 /**

@@ -1,8 +1,7 @@
-import { ClaimCheckFormatError, decodeClaimCheck, type ClaimCheck } from "../storage/claimCheck";
 import type { IngestQueue } from "../storage/ingestQueue";
+import { readPoisonMessage, type PoisonMessageFormat } from "../storage/poisonedMessage";
 import type { PoisonQueue, ReceivedPoisonMessage } from "../storage/poisonQueue";
 import type { RawArchive } from "../storage/rawArchive";
-import { isRecord } from "../isRecord";
 
 export interface RequeuePoisonDeps {
   poisonQueue: PoisonQueue;
@@ -23,12 +22,6 @@ export interface RequeuePoisonOptions {
   /** Called once per message, as soon as its outcome is known. */
   onProgress?: (result: PoisonMessageResult) => void;
 }
-
-/**
- * Who wrote the message: `poisoned` is our trigger's `PoisonedMessage` (with a reason),
- * `bare` is anything else, normally a claim check the Functions host moved by itself.
- */
-export type PoisonMessageFormat = "poisoned" | "bare";
 
 /** In a dry run, what would happen. */
 export type PoisonMessageOutcome = "requeued" | "kept" | "dropped";
@@ -63,66 +56,9 @@ export interface RequeuePoisonSummary {
   dropped: number;
 }
 
-/** What a poison message says, read without touching storage. */
-export type ReadPoisonMessage = {
-  format: PoisonMessageFormat;
-  reason?: string;
-  attempts?: number;
-  poisonedAt?: string;
-} & ({ claim: ClaimCheck } | { problem: string; docId?: string });
-
 const BATCH = 32; // the most one receive returns
 const DEFAULT_VISIBILITY_SECONDS = 300;
 const MAX_IDLE_RECEIVES = 3;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/**
- * The message text as the queue trigger would see it: base64 decoded to UTF-8, then JSON
- * if it is JSON, else the string (as the host hands it over). Text that is not base64 is
- * taken as it is: a JSON object never looks like base64 (`{` is not in its alphabet), so a
- * claim check someone put on the queue unencoded is still recognised.
- */
-function decodeMessageText(messageText: string): unknown {
-  let text = messageText;
-  if (BASE64.test(messageText)) {
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(messageText, "base64"));
-    } catch {
-      return messageText;
-    }
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function docIdOf(value: unknown): string | undefined {
-  return isRecord(value) && typeof value["docId"] === "string" ? value["docId"].slice(0, 64) : undefined;
-}
-
-/** Reads one poison message: our `PoisonedMessage` around a claim check, or a bare one. */
-export function readPoisonMessage(messageText: string): ReadPoisonMessage {
-  const value = decodeMessageText(messageText);
-  let format: PoisonMessageFormat = "bare";
-  let inner = value;
-  const about: Omit<ReadPoisonMessage, "format" | "claim" | "problem" | "docId"> = {};
-  if (isRecord(value) && value["poisoned"] === 1) {
-    format = "poisoned";
-    inner = value["message"];
-    if (typeof value["reason"] === "string") about.reason = value["reason"];
-    if (typeof value["attempts"] === "number") about.attempts = value["attempts"];
-    if (typeof value["poisonedAt"] === "string") about.poisonedAt = value["poisonedAt"];
-  }
-  try {
-    return { format, ...about, claim: decodeClaimCheck(inner) };
-  } catch (error) {
-    if (!(error instanceof ClaimCheckFormatError)) throw error;
-    const docId = docIdOf(inner);
-    return { format, ...about, problem: error.message, ...(docId === undefined ? {} : { docId }) };
-  }
-}
 
 /**
  * Puts the claim checks in the poison queue back on the ingest queue (docs/operations.md,

@@ -1,25 +1,13 @@
 import type { QueueClient } from "@azure/storage-queue";
-import { storageCodeOf, storageStatusOf, translateStorageError } from "./storageErrors";
+import { encodePoisonedMessage, type PoisonedMessage } from "./poisonedMessage";
+import { isStorageError, translateStorageError } from "./storageErrors";
 
 /**
- * What the aggregation trigger puts on the poison queue: the message as it was, and why it
- * gave up, so an operator can decide and `npm run requeue-poison` can put it back.
- * (A message the host itself moves there is the bare claim check; requeueing takes both.)
+ * The queue no longer knows the message under this pop receipt: it was received again since
+ * (400 PopReceiptMismatch) or is gone (404 MessageNotFound). A missing queue is no lost hold.
  */
-export interface PoisonedMessage {
-  poisoned: 1;
-  reason: string;
-  attempts: number;
-  poisonedAt: string;
-  /** The original message as the trigger received it (a claim check, or whatever arrived). */
-  message: unknown;
-}
-
-const MAX_KEPT_CHARS = 16_000;
-
-/** The queue no longer knows the message under this pop receipt: 404, or 400 PopReceiptMismatch. */
 function isLostHold(error: unknown): boolean {
-  return storageStatusOf(error) === 404 || storageCodeOf(error) === "PopReceiptMismatch";
+  return isStorageError(error, 400, "PopReceiptMismatch") || isStorageError(error, 404, "MessageNotFound");
 }
 
 /** One message received from the poison queue, hidden from other readers until released or deleted. */
@@ -37,13 +25,9 @@ export class PoisonQueue {
   constructor(private readonly queue: QueueClient) {}
 
   async send(entry: Omit<PoisonedMessage, "poisoned" | "poisonedAt">): Promise<void> {
-    // A queue message holds 64 KiB; a stray oversized message is kept in part, with the reason whole.
-    const original = entry.message === undefined ? "undefined" : JSON.stringify(entry.message);
-    const message = original.length > MAX_KEPT_CHARS ? `${original.slice(0, MAX_KEPT_CHARS)}… (truncated)` : entry.message;
-    const body: PoisonedMessage = { poisoned: 1, poisonedAt: new Date().toISOString(), ...entry, message };
     try {
       // Never expires: the queue default (7 days) would drop a message an operator has not seen yet.
-      await this.queue.sendMessage(Buffer.from(JSON.stringify(body), "utf8").toString("base64"), { messageTimeToLive: -1 });
+      await this.queue.sendMessage(encodePoisonedMessage(entry, new Date()), { messageTimeToLive: -1 });
     } catch (error) {
       translateStorageError(error, "moving a message to the poison queue");
     }

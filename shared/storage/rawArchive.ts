@@ -1,6 +1,6 @@
 import type { ContainerClient } from "@azure/storage-blob";
 import type { IsoWeek } from "../isoWeek";
-import { storageCodeOf, storageStatusOf, translateStorageError } from "./storageErrors";
+import { isStorageError, translateStorageError } from "./storageErrors";
 
 /** What the archive keeps of one accepted document. */
 export interface RawDocument {
@@ -64,8 +64,9 @@ export class RawArchive {
       });
       return { created: true };
     } catch (error) {
-      const status = storageStatusOf(error);
-      const taken = status === 409 || status === 412 || storageCodeOf(error) === "BlobAlreadyExists";
+      // If-None-Match: * on an existing blob; any other 409/412 (a lease, an immutability
+      // policy) is not "taken" and must not be answered as a duplicate.
+      const taken = isStorageError(error, 409, "BlobAlreadyExists") || isStorageError(error, 412, "ConditionNotMet");
       if (!taken) translateStorageError(error, "storing the raw document");
     }
     try {
@@ -86,7 +87,8 @@ export class RawArchive {
       const metadata = response.metadata ?? {};
       return { name, body: Buffer.concat(chunks).toString("utf8"), sha256: metadata["sha256"], receivedAt: metadata["receivedat"] };
     } catch (error) {
-      if (storageStatusOf(error) === 404) return undefined;
+      // Not ContainerNotFound: that is storage not set up, not a document that is missing.
+      if (isStorageError(error, 404, "BlobNotFound")) return undefined;
       translateStorageError(error, "reading a raw document");
     }
   }

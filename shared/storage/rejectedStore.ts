@@ -1,6 +1,6 @@
 import type { ContainerClient } from "@azure/storage-blob";
 import type { DocumentError } from "../errors";
-import { storageStatusOf, translateStorageError } from "./storageErrors";
+import { isStorageError, translateStorageError } from "./storageErrors";
 
 /** One invalid (but consented) document, kept with its errors so that it can be replayed. */
 export interface RejectedDocument {
@@ -73,7 +73,7 @@ export class RejectedStore {
       const buffer = await this.container.getBlockBlobClient(name).downloadToBuffer();
       return JSON.parse(buffer.toString("utf8")) as RejectedDocument;
     } catch (error) {
-      if (storageStatusOf(error) === 404) return undefined;
+      if (isStorageError(error, 404, "BlobNotFound")) return undefined;
       translateStorageError(error, "reading a rejected document");
     }
   }

@@ -10,7 +10,7 @@ import type { IsoWeek } from "../../shared/isoWeek";
 import { rebuildWeeks } from "../../shared/operations/rebuildWeeks";
 import type { Services } from "../../shared/services";
 import { encodeClaimCheck } from "../../shared/storage/claimCheck";
-import type { PoisonedMessage } from "../../shared/storage/poisonQueue";
+import type { PoisonedMessage } from "../../shared/storage/poisonedMessage";
 import { checkEntity, entitySize } from "../../shared/storage/tableLimits";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { projectRoot } from "../../local/hostSettings";

@@ -12,7 +12,8 @@ import { rowKeys, type WeeklyStatsTable } from "../../../shared/storage/weeklySt
 import type { UsageV1 } from "../../../shared/validation/usageV1";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { PublishRequester } from "../../../shared/publishing/publishRequester";
-import { decodePublishRequest, PublishQueue } from "../../../shared/storage/publishQueue";
+import { PublishQueue } from "../../../shared/storage/publishQueue";
+import { decodePublishRequest } from "../../../shared/storage/publishRequest";
 import { AggregationHarness, assertMatchesModel, lockTaken, plantLock, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../../scripts/simulator/referenceModel";
 import { base64Sha256Of, makeUsageDocument } from "../../../devkit/usageDocuments";

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { QueueClient } from "@azure/storage-queue";
 import { readConfig, storageNames } from "../../../shared/config";
-import { readPoisonMessage, requeuePoison, type PoisonMessageResult, type RequeuePoisonOptions } from "../../../shared/operations/requeuePoison";
+import { requeuePoison, type PoisonMessageResult, type RequeuePoisonOptions } from "../../../shared/operations/requeuePoison";
 import { createServices, type Services } from "../../../shared/services";
 import { encodeClaimCheck, type ClaimCheck } from "../../../shared/storage/claimCheck";
 import { ensureStorage } from "../../../shared/storage/ensureStorage";
@@ -169,30 +169,6 @@ describe("requeueing poison messages against Azurite", () => {
     assert.equal(new Set(results.map((r) => r.messageId)).size, 4);
     assert.deepEqual((await peekTexts(ingest)).map((t) => JSON.parse(t) as unknown), [c]);
     assert.equal((await peekTexts(poison)).length, 3);
-  });
-});
-
-describe("readPoisonMessage", () => {
-  test("reads our format and the bare one, base64 or plain, and names what is wrong otherwise", () => {
-    const docId = randomUUID();
-    const c: ClaimCheck = { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", 1, docId), sha256: "ab".repeat(32) };
-    const wrapped = JSON.stringify({ poisoned: 1, reason: "r", attempts: 2, poisonedAt: "2026-11-25T00:00:00.000Z", message: c });
-    assert.deepEqual(readPoisonMessage(base64(wrapped)), { format: "poisoned", reason: "r", attempts: 2, poisonedAt: "2026-11-25T00:00:00.000Z", claim: c });
-    assert.deepEqual(readPoisonMessage(encodeClaimCheck(c)), { format: "bare", claim: c });
-    assert.deepEqual(readPoisonMessage(JSON.stringify(c)), { format: "bare", claim: c }, "a claim check put on the queue without base64");
-    const cases: [string, RegExp][] = [
-      [base64(JSON.stringify({ ...c, v: 2 })), /unknown claim-check version/],
-      [base64(JSON.stringify({ poisoned: 1, reason: "r", attempts: 1, message: `${JSON.stringify(c).slice(0, 20)}… (truncated)` })), /not JSON/],
-      [Buffer.from([0xff, 0xfe, 0x7b]).toString("base64"), /not JSON/],
-      ["", /not JSON/],
-      [base64("[1,2]"), /not a JSON object/],
-    ];
-    for (const [text, problem] of cases) {
-      const read = readPoisonMessage(text);
-      assert.ok("problem" in read && problem.test(read.problem), `${text}: ${JSON.stringify(read)}`);
-    }
-    const read = readPoisonMessage(base64(JSON.stringify({ ...c, sha256: 5 })));
-    assert.ok("problem" in read && read.docId === c.docId, "a broken claim check still names its docId");
   });
 });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { ClaimCheckFormatError, decodeClaimCheck, encodeClaimCheck, type ClaimCheck } from "../../../shared/storage/claimCheck";
 
 const claim: ClaimCheck = {
@@ -28,4 +29,22 @@ test("malformed messages are refused with a readable reason", () => {
   for (const [message, reason] of cases) {
     assert.throws(() => decodeClaimCheck(message), (e: unknown) => e instanceof ClaimCheckFormatError && reason.test(e.message));
   }
+});
+
+test("the wire format stays as claim checks already on the queue carry it", () => {
+  const json = `{"v":1,"docType":"usage","docVersion":1,"docId":"${claim.docId}","blobName":"${claim.blobName}","sha256":"${claim.sha256}"}`;
+  assert.equal(encodeClaimCheck(claim), Buffer.from(json, "utf8").toString("base64"));
+});
+
+test("whatever arrives on the queue decodes or is a ClaimCheckFormatError, never a crash", () => {
+  const claimLike = fc.record({ v: fc.constantFrom(1, 2), docType: fc.jsonValue(), docVersion: fc.jsonValue(), docId: fc.jsonValue(), blobName: fc.jsonValue(), sha256: fc.jsonValue() }, { requiredKeys: [] });
+  fc.assert(
+    fc.property(fc.oneof(fc.jsonValue(), fc.string(), claimLike), (message) => {
+      try {
+        decodeClaimCheck(message);
+      } catch (error) {
+        assert.ok(error instanceof ClaimCheckFormatError, String(error));
+      }
+    }),
+  );
 });
