@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { InvalidParameterError, NotFoundError, StorageUnavailableError } from "../shared/errors";
+import { InvalidParameterError, MemoryBudgetExceededError, NotFoundError, StorageUnavailableError } from "../shared/errors";
 import { prefersCsv } from "../shared/http/accept";
 import { csvResponse, toCsv, type CsvTable } from "../shared/http/csv";
 import type { WeekStats } from "../shared/aggregation/weekStats";
@@ -13,8 +13,8 @@ export interface QueryAnswer<T> {
   csvTable: (body: T) => CsvTable;
 }
 
-/** Where the per-week routes (versions, os, features) read a week's merged statistics. */
-export type WeekRollupSource = Pick<WeekStats, "readRollup">;
+/** Where the per-week routes (versions, os, features) read a week's merged statistics, each only the columns it answers from. */
+export type WeekRollupSource = Pick<WeekStats, "readVersions" | "readOs" | "readFeatures">;
 
 // The same URL answers JSON or CSV, so a cache must key on Accept too.
 const VARY = { Vary: "Accept" };
@@ -29,7 +29,8 @@ export async function answerQuery<T>(request: HttpRequestLike, context: Invocati
     const answer = await run();
     return prefersCsv(request.headers.get("accept")) ? csvResponse(200, toCsv(answer.csvTable(answer.body)), VARY) : jsonResponse(200, answer.body, VARY);
   } catch (error) {
-    const expected = error instanceof InvalidParameterError || error instanceof NotFoundError || error instanceof StorageUnavailableError;
+    const expected =
+      error instanceof InvalidParameterError || error instanceof NotFoundError || error instanceof StorageUnavailableError || error instanceof MemoryBudgetExceededError;
     if (!expected) logUnexpected(context, error);
     return problemResponse(error);
   }

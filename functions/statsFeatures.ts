@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 export async function statsFeatures(request: HttpRequestLike, context: InvocationContext, reader: WeekRollupSource): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toFeatureStats(week, await reader.readRollup(week)), csvTable: toFeatureStatsCsv };
+    return { body: toFeatureStats(week, await reader.readFeatures(week)), csvTable: toFeatureStatsCsv };
   });
 }
 

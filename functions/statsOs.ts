@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 export async function statsOs(request: HttpRequestLike, context: InvocationContext, reader: WeekRollupSource): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toOsStats(week, await reader.readRollup(week)), csvTable: toOsStatsCsv };
+    return { body: toOsStats(week, await reader.readOs(week)), csvTable: toOsStatsCsv };
   });
 }
 

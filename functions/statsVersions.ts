@@ -9,7 +9,7 @@ import type { HttpRequestLike, HttpTrigger } from "./triggerTypes";
 export async function statsVersions(request: HttpRequestLike, context: InvocationContext, reader: WeekRollupSource): Promise<HttpResponseInit> {
   return answerQuery(request, context, async () => {
     const week = readWeek(request.query);
-    return { body: toVersionStats(week, await reader.readRollup(week)), csvTable: toVersionStatsCsv };
+    return { body: toVersionStats(week, await reader.readVersions(week)), csvTable: toVersionStatsCsv };
   });
 }
 

@@ -60,6 +60,8 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     storage.kind === "managedIdentity" ? credentialFor(storage) : undefined,
   );
   const weeklyStats = new WeeklyStatsTable(clients.table(storageNames.weeklyStatsTable));
+  // One budget for the request data of submissions and the rows of query reads (contract section 2).
+  const memoryBudget = new MemoryBudget(limits.maxInFlightBytes);
   return {
     config,
     clients,
@@ -69,14 +71,14 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     ingestQueue: new IngestQueue(clients.queueService.getQueueClient(storageNames.ingestQueue)),
     rateLimiter: new RateLimiter(config.rateLimitPerHour, { invalidPerHour: config.rateLimitInvalidPerHour }),
     weeklyStats,
-    statsReader: new WeekStats(weeklyStats),
+    statsReader: new WeekStats(weeklyStats, memoryBudget),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
     weeklyDimensions: new WeeklyDimensionsTable(clients.table(storageNames.weeklyDimensionsTable)),
     weekChanges: new PublishRequester(new PublishQueue(clients.queueService.getQueueClient(storageNames.publishQueue))),
     poisonQueue: new PoisonQueue(clients.queueService.getQueueClient(storageNames.poisonQueue)),
     health: new HealthProbe(() => checkStorage(clients)),
     indexedWeeks: new Set(),
-    memoryBudget: new MemoryBudget(limits.maxInFlightBytes),
+    memoryBudget,
     queueGauges: {
       ingestQueue: new QueueGauge(clients.queueService.getQueueClient(storageNames.ingestQueue)),
       poisonQueue: new QueueGauge(clients.queueService.getQueueClient(storageNames.poisonQueue)),

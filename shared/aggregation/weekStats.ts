@@ -2,6 +2,11 @@
  * A week's statistics as the query routes and the publisher read them: the shards' rollup
  * rows that storage decodes, merged here. Storage only encodes and decodes rows; the
  * arithmetic of putting shards together is the domain's.
+ *
+ * Every read names the columns it answers from (contract section 2: "a route reads only the
+ * columns it answers from") and holds what it decodes within a read budget, the instance's
+ * memory budget in the service: a rollup row may hold up to 1 MiB and a week has 256 of
+ * them, so a read past the budget is refused (a 503 with Retry-After) rather than let grow.
  */
 import { NotFoundError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
@@ -9,30 +14,81 @@ import type { DimensionRollup, DimensionRollupReader } from "./dimensionRollup";
 import { dimensionNamed, dimensions } from "./dimensions";
 import { dimensionRollupOf, mergeRollups, weekSummaryOf, type WeekRollup, type WeekSummary } from "./weekRollup";
 
-/** Which parts of each shard's row to read: the totals and these dimensions only (the rest stays on the server). */
+/** Which parts of each shard's row to read: the totals, these dimensions and, when asked, the features (the rest stays on the server). */
 export interface ShardSelection {
   dimensions: readonly string[];
+  features?: boolean;
+}
+
+/** One read's hold on the budget: `reserve` throws (MemoryBudgetExceededError) and holds nothing more when the instance cannot take the bytes. */
+export interface ReadLease {
+  reserve(bytes: number): void;
+  release(): void;
+}
+
+/** Where reads take their leases (the service's MemoryBudget). */
+export interface ReadBudget {
+  lease(): ReadLease;
 }
 
 /** Where a week's rollup rows come from (WeeklyStatsTable). */
 export interface RollupShardSource {
-  /** Every shard's rollup row of a week in one range query, decoded and not merged; none for a week without data. */
-  readShards(week: IsoWeek, only?: ShardSelection): Promise<WeekRollup[]>;
+  /**
+   * Every shard's rollup row of a week in one range query, decoded and not merged; none for a
+   * week without data. `only` absent: every column. `reserve` is told each row's cost before
+   * the row is decoded, and throws to stop the read.
+   */
+  readShards(week: IsoWeek, only?: ShardSelection, reserve?: (bytes: number) => void): Promise<WeekRollup[]>;
   /** Every week that has data, oldest first. */
   listWeeks(): Promise<IsoWeek[]>;
 }
 
-export class WeekStats implements DimensionRollupReader {
-  constructor(private readonly source: RollupShardSource) {}
+/** A budget that never refuses: for tools and tests that read whole weeks on purpose. */
+export const unboundedReads: ReadBudget = { lease: () => ({ reserve: () => {}, release: () => {} }) };
 
-  /** The week's statistics, every shard merged. Zeros for an empty week. */
-  async readRollup(week: IsoWeek): Promise<WeekRollup> {
-    return mergeRollups(await this.source.readShards(week));
+export class WeekStats implements DimensionRollupReader {
+  constructor(
+    private readonly source: RollupShardSource,
+    private readonly budget: ReadBudget = unboundedReads,
+  ) {}
+
+  private async read(week: IsoWeek, only?: ShardSelection): Promise<WeekRollup> {
+    const lease = this.budget.lease();
+    try {
+      return mergeRollups(await this.source.readShards(week, only, (bytes) => lease.reserve(bytes)));
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** The week's statistics, every column of every shard merged (tools and tests; no route reads this). Zeros for an empty week. */
+  readRollup(week: IsoWeek): Promise<WeekRollup> {
+    return this.read(week);
+  }
+
+  /** The totals and the version dimension: the versions route and the trends. */
+  readVersions(week: IsoWeek): Promise<WeekRollup> {
+    return this.read(week, { dimensions: ["version"] });
+  }
+
+  /** The totals and the OS dimension. */
+  readOs(week: IsoWeek): Promise<WeekRollup> {
+    return this.read(week, { dimensions: ["os"] });
+  }
+
+  /** The totals and the features. */
+  readFeatures(week: IsoWeek): Promise<WeekRollup> {
+    return this.read(week, { dimensions: [], features: true });
+  }
+
+  /** The week's totals alone. */
+  readTotals(week: IsoWeek): Promise<WeekRollup> {
+    return this.read(week, { dimensions: [] });
   }
 
   /** Only the totals and the version dimension (for trends). */
   async readSummary(week: IsoWeek): Promise<WeekSummary> {
-    return weekSummaryOf(mergeRollups(await this.source.readShards(week, { dimensions: ["version"] })));
+    return weekSummaryOf(await this.readVersions(week));
   }
 
   /**
@@ -42,13 +98,17 @@ export class WeekStats implements DimensionRollupReader {
    */
   async readDimension(week: string, name: string): Promise<DimensionRollup> {
     if (dimensionNamed(name) === undefined) throw new NotFoundError(`No dimension is called ${JSON.stringify(name)}`);
-    return dimensionRollupOf(mergeRollups(await this.source.readShards(week as IsoWeek, { dimensions: [name] })), name);
+    return dimensionRollupOf(await this.read(week as IsoWeek, { dimensions: [name] }), name);
   }
 
-  /** Every declared dimension of one week, keyed by name. */
+  /**
+   * Every declared dimension of one week, keyed by name: one selecting read per dimension,
+   * one after the other, so that at most one dimension's rows are held at a time.
+   */
   async readDimensions(week: string): Promise<Map<string, DimensionRollup>> {
-    const merged = await this.readRollup(week as IsoWeek);
-    return new Map(dimensions.map((d) => [d.name, dimensionRollupOf(merged, d.name)]));
+    const rollups = new Map<string, DimensionRollup>();
+    for (const d of dimensions) rollups.set(d.name, await this.readDimension(week, d.name));
+    return rollups;
   }
 
   listWeeks(): Promise<IsoWeek[]> {

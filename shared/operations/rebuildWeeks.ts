@@ -229,7 +229,7 @@ export async function rebuildWeek(week: IsoWeek, deps: RebuildDeps, options: Reb
   } finally {
     lease.stop();
   }
-  return report("rebuilt", documents, previous.length, (await new WeekStats(deps.weeklyStats).readRollup(week)).hierarchies);
+  return report("rebuilt", documents, previous.length, (await new WeekStats(deps.weeklyStats).readTotals(week)).hierarchies);
 }
 
 /** A week's rebuild lock as an operator sees it. */

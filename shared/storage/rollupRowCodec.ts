@@ -67,8 +67,14 @@ export function rollupFromEntity(e: Entity): WeekRollup {
   return rollup;
 }
 
-/** The properties that hold one dimension in a rollup row, continuations included (a query selects them). */
-export function dimensionProperties(name: string): string[] {
+/** A JSON value's properties in a rollup row, continuations included (a query selects them). */
+function continuedProperties(name: string): string[] {
   const most = Math.ceil(tableLimits.maxEntityBytes / 2 / (JSON_CHUNK_UNITS - 1));
-  return Array.from({ length: most + 1 }, (_, i) => (i === 0 ? dimensionProperty(name) : `${dimensionProperty(name)}_${i}`));
+  return Array.from({ length: most + 1 }, (_, i) => (i === 0 ? name : `${name}_${i}`));
 }
+
+/** The properties that hold one dimension in a rollup row, continuations included. */
+export const dimensionProperties = (name: string): string[] => continuedProperties(dimensionProperty(name));
+
+/** The properties that hold the features of a rollup row: their count and their list. */
+export const featureProperties = (): string[] => ["featureHierarchies", ...continuedProperties("features")];

@@ -8,9 +8,10 @@ import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
 import type { IsoWeek } from "../isoWeek";
 import { GuardedTable } from "./guardedTable";
 import { rollupRowBudget } from "./rollupRowBudget";
-import { dimensionProperties, rollupFromEntity, rollupToEntity } from "./rollupRowCodec";
+import { dimensionProperties, featureProperties, rollupFromEntity, rollupToEntity } from "./rollupRowCodec";
 import { snapshotFromEntity, snapshotToEntity } from "./snapshotRowCodec";
 import { isStorageError, translateStorageError } from "./storageErrors";
+import { entitySize } from "./tableLimits";
 import { rowKeys, WEEK_INDEX_PARTITION } from "./weeklyStatsRowKeys";
 
 // Bench and tests name the rows and the budget through the table's module.
@@ -30,6 +31,17 @@ function lockFromEntity(e: Entity): RebuildLock {
   };
   return { holder: text("holder") ?? "", since: text("since") ?? "", expiresAt: text("expiresAt") };
 }
+
+/** Rows a read takes per page: what arrives before they are reserved is at most this many rows of 1 MiB. */
+const READ_PAGE_ROWS = 16;
+
+/**
+ * What a decoded rollup row keeps alive, as a multiple of its stored size (UTF-16 bytes, as
+ * Azure counts them): the entity's strings as received, the parsed JSON lists and the Maps
+ * made of them. Measured on a 1 MiB row of short OS names (the worst case: the most entries
+ * per byte) by bench (h)'s full-week reads; see docs/performance.md.
+ */
+export const DECODED_ROW_FACTOR = 3;
 
 const rollupRange = (week: IsoWeek) =>
   odata`PartitionKey eq ${week} and RowKey ge ${rowKeys.rollup(0)} and RowKey le ${rowKeys.rollup(ROLLUP_SHARDS - 1)}`;
@@ -106,14 +118,22 @@ export class WeeklyStatsTable implements WeekStatsStore {
   /**
    * Every shard's rollup row of a week in one range query, decoded and not merged (the
    * domain merges: shared/aggregation/weekStats.ts). With `only`, the query selects the
-   * totals and those dimensions' properties, continuations included.
+   * totals and those dimensions' (and features') properties, continuations included. Each
+   * row's decoded cost goes to `reserve` before it is decoded.
    */
-  async readShards(week: IsoWeek, only?: ShardSelection): Promise<WeekRollup[]> {
+  async readShards(week: IsoWeek, only?: ShardSelection, reserve?: (bytes: number) => void): Promise<WeekRollup[]> {
     const parts: WeekRollup[] = [];
     const filter = rollupRange(week);
-    const queryOptions = only === undefined ? { filter } : { filter, select: ["hierarchies", "clients", ...only.dimensions.flatMap(dimensionProperties)] };
+    const select =
+      only === undefined ? undefined : ["hierarchies", "clients", ...(only.features === true ? featureProperties() : []), ...only.dimensions.flatMap(dimensionProperties)];
+    const queryOptions = select === undefined ? { filter } : { filter, select };
     try {
-      for await (const e of this.table.listEntities<Entity>({ queryOptions })) parts.push(rollupFromEntity(e));
+      for await (const page of this.table.listEntities<Entity>({ queryOptions }).byPage({ maxPageSize: READ_PAGE_ROWS })) {
+        for (const e of page) {
+          reserve?.(entitySize(e) * DECODED_ROW_FACTOR);
+          parts.push(rollupFromEntity(e));
+        }
+      }
     } catch (error) {
       translateStorageError(error, "reading a week's statistics");
     }

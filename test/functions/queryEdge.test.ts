@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InvocationContext } from "@azure/functions";
-import { InvalidParameterError } from "../../shared/errors";
+import { InvalidParameterError, MemoryBudgetExceededError } from "../../shared/errors";
 import { answerQuery } from "../../functions/queryEdge";
 import type { HttpRequestLike } from "../../functions/triggerTypes";
 
@@ -39,4 +39,14 @@ test("an expected error is its problem and no log line; an unexpected one is a 5
   assert.equal((broken.headers as Record<string, string>)["Content-Type"], "application/problem+json");
   assert.equal(logged.length, 1);
   assert.match(logged[0]!, /^error unexpected TypeError: [^]*boom/);
+});
+
+test("a read past the memory budget is a 503 with Retry-After, and no log line", async () => {
+  const logged: string[] = [];
+  const full = await answerQuery(request(), context(logged), async () => {
+    throw new MemoryBudgetExceededError("This instance is holding as much request data as it may; retry later");
+  });
+  assert.equal(full.status, 503);
+  assert.ok(Number((full.headers as Record<string, string>)["Retry-After"]) > 0, JSON.stringify(full.headers));
+  assert.deepEqual(logged, []);
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { WeekStats, type RollupShardSource, type ShardSelection } from "../../../shared/aggregation/weekStats";
+import { MemoryBudget } from "../../../shared/http/memoryBudget";
+import { MemoryBudgetExceededError } from "../../../shared/errors";
 import { addContribution, contributionOf, emptyRollup, mergeRollups, type WeekRollup } from "../../../shared/aggregation/weekRollup";
 import { NotFoundError } from "../../../shared/errors";
 import type { IsoWeek } from "../../../shared/isoWeek";
@@ -11,14 +13,19 @@ import { makeUsageDocument } from "../../../devkit/usageDocuments";
 class ShardRows implements RollupShardSource {
   readonly asked: (ShardSelection | undefined)[] = [];
   constructor(private readonly rows: ReadonlyMap<string, WeekRollup[]>) {}
-  readShards(week: IsoWeek, only?: ShardSelection): Promise<WeekRollup[]> {
+  readShards(week: IsoWeek, only?: ShardSelection, reserve?: (bytes: number) => void): Promise<WeekRollup[]> {
     this.asked.push(only);
-    return Promise.resolve(this.rows.get(week) ?? []);
+    const found = this.rows.get(week) ?? [];
+    found.forEach(() => reserve?.(ROW_COST));
+    return Promise.resolve(found);
   }
   listWeeks(): Promise<IsoWeek[]> {
     return Promise.resolve([...this.rows.keys()].sort() as IsoWeek[]);
   }
 }
+
+/** What each row of ShardRows costs its read. */
+const ROW_COST = 1000;
 
 function shard(...versions: string[]): WeekRollup {
   const rollup = emptyRollup();
@@ -65,4 +72,30 @@ test("the summary is the totals and the versions", async () => {
   const summary = await new WeekStats(new ShardRows(rows)).readSummary("2026-W10");
   assert.equal(summary.hierarchies, 4);
   assert.equal(summary.versions.get("2409")?.hierarchies, 2);
+});
+
+test("the routes' reads select their columns: versions, OS, features, totals; the publisher one dimension at a time", async () => {
+  const source = new ShardRows(rows);
+  const stats = new WeekStats(source);
+  await stats.readVersions("2026-W10");
+  await stats.readOs("2026-W10");
+  await stats.readFeatures("2026-W10");
+  await stats.readTotals("2026-W10");
+  assert.deepEqual(source.asked, [{ dimensions: ["version"] }, { dimensions: ["os"] }, { dimensions: [], features: true }, { dimensions: [] }]);
+  source.asked.length = 0;
+  const all = await stats.readDimensions("2026-W10");
+  assert.deepEqual(source.asked, [...all.keys()].map((name) => ({ dimensions: [name] })), "one selecting read per dimension, none of every column");
+});
+
+test("a read holds its rows within the budget, gives them back when done, and one past it is refused", async () => {
+  const budget = new MemoryBudget(3 * ROW_COST);
+  const stats = new WeekStats(new ShardRows(rows), budget);
+  assert.equal((await stats.readOs("2026-W10")).hierarchies, 4);
+  assert.equal(budget.bytesInUse, 0, "the read gave its rows back");
+  // Another request holds part of the budget: the three rows no longer fit.
+  const other = budget.lease();
+  other.reserve(ROW_COST);
+  await assert.rejects(stats.readOs("2026-W10"), MemoryBudgetExceededError);
+  assert.equal(budget.bytesInUse, ROW_COST, "the refused read holds nothing");
+  other.release();
 });

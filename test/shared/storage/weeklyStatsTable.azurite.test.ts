@@ -4,7 +4,8 @@ import { snapshotOf } from "../../../shared/aggregation/aggregateDocument";
 import { shardOf } from "../../../shared/aggregation/hierarchyKey";
 import { addContribution, contributionOf, emptyRollup, noPlacement, OTHER_NAME } from "../../../shared/aggregation/weekRollup";
 import { entitySize, tableLimits } from "../../../shared/storage/tableLimits";
-import { rollupRowBudget, rowKeys } from "../../../shared/storage/weeklyStatsTable";
+import { DECODED_ROW_FACTOR, rollupRowBudget, rowKeys } from "../../../shared/storage/weeklyStatsTable";
+import { MemoryBudgetExceededError } from "../../../shared/errors";
 import { AggregationHarness } from "../../support/aggregationHarness";
 import { versionsOf } from "../../support/rollupViews";
 import { escapedName, makeUsageDocument, makeWorstCaseUsageDocument } from "../../../devkit/usageDocuments";
@@ -71,5 +72,33 @@ describe("WeeklyStatsTable rows against Azurite", () => {
     const [read] = await weeklyStats.listSnapshots(made.week);
     assert.deepEqual(read?.contribution, made.contribution);
     assert.deepEqual([...(read.contribution.dimensions.get("os") as Map<string, number>).keys()], Object.keys(byOs));
+  });
+
+  test("a features read brings the features and totals only, and every row's cost is reserved before it is decoded", async () => {
+    const { weeklyStats } = await harness.freshTables();
+    const doc = makeUsageDocument({ collectedAt: "2026-12-28T03:00:00Z", level: "enhanced", features: { cmPivot: { enabled: true, uses: 3 } } });
+    const snapshot = { ...snapshotOf(doc), placement: noPlacement() };
+    const rollup = emptyRollup();
+    addContribution(rollup, snapshot.contribution, rollupRowBudget);
+    const shard = shardOf(snapshot.hierarchyKey);
+    assert.equal(await weeklyStats.commit(snapshot, undefined, shard, rollup, undefined), "committed");
+    const stored = entitySize(await weeklyStats.table.getEntity(snapshot.week, rowKeys.rollup(shard)));
+
+    const reserved: number[] = [];
+    const [features] = await weeklyStats.readShards(snapshot.week, { dimensions: [], features: true }, (bytes) => reserved.push(bytes));
+    assert.equal(features?.features.get("cmPivot")?.uses, 3);
+    assert.equal(features.featureHierarchies, 1);
+    assert.equal(features.hierarchies, 1);
+    assert.equal(features.dimensions.get("os")?.hierarchies, 0, "no dimension was read");
+    assert.equal(reserved.length, 1);
+    // A selecting read costs less than the whole row; the cost counts the row as decoded.
+    assert.ok(reserved[0]! > 0 && reserved[0]! < stored * DECODED_ROW_FACTOR, `reserved ${reserved[0]} of a ${stored}-byte row`);
+
+    await assert.rejects(
+      weeklyStats.readShards(snapshot.week, undefined, () => {
+        throw new MemoryBudgetExceededError("full");
+      }),
+      MemoryBudgetExceededError,
+    );
   });
 });
