@@ -6,7 +6,7 @@ import type { PublishedRow, PublishedSummary } from "../publishing/publishedRows
 import { RowsRefusedError, type PublishedPartition, type PublishedWeek, type PublishedWeekStore, type PublishSummaryResponse } from "../publishing/publishedWeekStore";
 import { GuardedTable } from "./guardedTable";
 import { int64, toCount } from "./jsonProperties";
-import { storageCodeOf, storageStatusOf, translateStorageError } from "./storageErrors";
+import { isStorageError, translateStorageError } from "./storageErrors";
 import { transactionSize } from "./tableLimits";
 
 /** Operations in one transaction: Azure's limit. */
@@ -184,10 +184,3 @@ export class WeeklyDimensionsTable implements PublishedWeekStore {
   }
 }
 
-// Until storageErrors.ts has isStorageError: status and, when given, one of the codes.
-function isStorageError(error: unknown, status: number, ...codes: string[]): boolean {
-  if (storageStatusOf(error) !== status) return false;
-  const details = (error as { details?: { errorCode?: unknown } }).details;
-  const found = [storageCodeOf(error), details?.errorCode];
-  return codes.length === 0 || found.some((code) => typeof code === "string" && codes.includes(code));
-}
