@@ -7,7 +7,8 @@ import type { QueueTrigger } from "./triggerTypes";
 
 /**
  * Queue trigger: one publish request, one week's WeeklyDimensions rows recomputed. A
- * malformed request can never succeed: it is logged and completes. Anything else throws, so
+ * malformed request can never succeed: it is logged and completes, and so does a week one of
+ * whose dimensions the table refuses (published without it, the dimension logged). Anything else throws, so
  * the host delivers the request again (and after host.json's maxDequeueCount moves it to
  * the poison queue); publishing again is always safe.
  */
@@ -21,6 +22,8 @@ export async function publishWeeklyDimensions(message: unknown, context: Invocat
     return;
   }
   const result = await publishWeek(week, deps);
+  // The week and the dimension only: the refusal's own message may quote a key, which encodes a value (client text).
+  for (const dimension of result.refused) context.warn(JSON.stringify({ event: "publish", status: "refused", week, dimension }));
   context.log(JSON.stringify({ event: "publish", status: "published", week, written: result.written, deleted: result.deleted, attempts: result.attempts, asOf: result.asOf.toISOString() }));
 }
 

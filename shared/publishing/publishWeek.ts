@@ -3,14 +3,14 @@ import { emptyDimensionRollup, type DimensionRollupReader } from "../aggregation
 import { ContentionError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import { toDimensionStats } from "../query/dimensionStats";
-import type { WeeklyDimensionsTable } from "../storage/weeklyDimensionsTable";
-import { publishedRowKey } from "../storage/weeklyDimensionsTable";
+import { publishedRowKey } from "./publishedRowKey";
 import { toPublishedRows, type PublishedRow } from "./publishedRows";
+import { RowsRefusedError, type PublishedWeekStore } from "./publishedWeekStore";
 
 /** What publishing a week needs. */
 export interface PublishWeekDeps {
   reader: Pick<DimensionRollupReader, "readDimensions">;
-  table: Pick<WeeklyDimensionsTable, "readPartition" | "writeRows" | "deleteRows" | "writeSummary">;
+  table: Pick<PublishedWeekStore, "readPartition" | "writeRows" | "deleteRows" | "writeSummary">;
   /** The folding applied (STATS_MIN_HIERARCHIES), as the routes apply it by default. */
   minHierarchies: number;
 }
@@ -24,12 +24,14 @@ export interface PublishWeekOptions {
 
 export interface PublishWeekResponse {
   week: IsoWeek;
-  /** Value and distribution rows written. */
+  /** Value and distribution rows written (those of refused dimensions not counted). */
   written: number;
   /** Rows of values that disappeared, deleted. */
   deleted: number;
   /** Publishes tried (more than 1 when another publish of the week overlapped). */
   attempts: number;
+  /** Dimensions whose rows the table refused for what they hold: absent from the week, whose other dimensions are published. */
+  refused: string[];
   asOf: Date;
 }
 
@@ -52,6 +54,33 @@ async function computeRows(week: IsoWeek, deps: PublishWeekDeps): Promise<{ rows
 }
 
 /**
+ * Writes the week's rows; when the table refuses them for what they hold, writes each
+ * dimension's rows alone, so that one value the table cannot take costs its own dimension
+ * and never the week: the refused dimensions are returned, the rest written. The common
+ * case stays one pass of full transactions.
+ */
+async function writeRowsIsolated(week: IsoWeek, rows: readonly PublishedRow[], table: PublishWeekDeps["table"]): Promise<string[]> {
+  try {
+    await table.writeRows(week, rows);
+    return [];
+  } catch (error) {
+    if (!(error instanceof RowsRefusedError)) throw error;
+  }
+  const byDimension = new Map<string, PublishedRow[]>();
+  for (const row of rows) byDimension.set(row.dimension, [...(byDimension.get(row.dimension) ?? []), row]);
+  const refused: string[] = [];
+  for (const [dimension, its] of byDimension) {
+    try {
+      await table.writeRows(week, its);
+    } catch (error) {
+      if (!(error instanceof RowsRefusedError)) throw error;
+      refused.push(dimension);
+    }
+  }
+  return refused;
+}
+
+/**
  * Recomputes a week's `WeeklyDimensions` rows from its rollups and makes the table hold
  * exactly them (contract section 4.2): reads what the partition holds, reads the rollups,
  * upserts every row, deletes the rows of values that are gone, and last writes `~published`,
@@ -64,6 +93,10 @@ async function computeRows(week: IsoWeek, deps: PublishWeekDeps): Promise<{ rows
  * the other starts again from fresh reads, so the last to finish shows the newest state.
  * `asOf` is taken before the rollups are read: every change committed before it is shown.
  *
+ * A dimension whose rows the table refuses for what they hold (`RowsRefusedError`, never an
+ * outage) is left out of the week and named in `refused`: delivering the request again would
+ * be refused again, and would hold back every other dimension of the week with it.
+ *
  * @throws ContentionError when other publishes of the week overlapped every attempt.
  */
 export async function publishWeek(week: IsoWeek, deps: PublishWeekDeps, options: PublishWeekOptions = {}): Promise<PublishWeekResponse> {
@@ -73,12 +106,15 @@ export async function publishWeek(week: IsoWeek, deps: PublishWeekDeps, options:
     const before = await deps.table.readPartition(week);
     const asOf = now();
     const { rows, hierarchies } = await computeRows(week, deps);
-    await deps.table.writeRows(week, rows);
-    const keep = new Set(rows.map((row) => publishedRowKey(row)));
-    const gone = before.rowKeys.filter((key) => !keep.has(key));
+    const refused = await writeRowsIsolated(week, rows, deps.table);
+    const kept = rows.filter((row) => !refused.includes(row.dimension));
+    const keep = new Set(kept.map((row) => publishedRowKey(row)));
+    // A refused dimension may be half written: all of its rows go, so that it is absent rather than wrong.
+    const halfWritten = rows.filter((row) => refused.includes(row.dimension)).map((row) => publishedRowKey(row));
+    const gone = [...new Set([...before.rowKeys, ...halfWritten])].filter((key) => !keep.has(key));
     await deps.table.deleteRows(week, gone);
     const summary = await deps.table.writeSummary(week, { asOf, hierarchies, minHierarchies: deps.minHierarchies }, before.publishedEtag);
-    if (summary === "written") return { week, written: rows.length, deleted: gone.length, attempts: attempt, asOf };
+    if (summary === "written") return { week, written: kept.length, deleted: gone.length, attempts: attempt, asOf, refused };
   }
   throw new ContentionError(`${week}: other publishes of the week overlapped ${attempts} attempts in a row`);
 }

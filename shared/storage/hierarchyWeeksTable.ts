@@ -1,11 +1,11 @@
-import type { TableClient } from "@azure/data-tables";
-import { compareSnapshots } from "../aggregation/weekRollup";
+import { odata, type TableClient } from "@azure/data-tables";
+import type { CreateHistoryResponse, HistoryStore, ReplaceHistoryResponse, StoredHistoryRow } from "../aggregation/historyStore";
+import { recordHistory } from "../aggregation/recordHistory";
 import type { HierarchyWeek } from "../aggregation/weekSnapshot";
-import { ContentionError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import { int64, toCount } from "./jsonProperties";
 import { GuardedTable } from "./guardedTable";
-import { storageStatusOf, translateStorageError } from "./storageErrors";
+import { isStorageError, translateStorageError } from "./storageErrors";
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string; etag?: string };
 
@@ -47,61 +47,58 @@ function fromEntity(e: Entity): HierarchyWeek {
   return historyFromProperties(e, e.partitionKey, e.rowKey as IsoWeek);
 }
 
-// Writers race only when two documents of one hierarchy and week are aggregated at once.
-const MAX_ATTEMPTS = 10;
-
 /**
  * The `HierarchyWeeks` table: PartitionKey = hierarchy (Base64url), RowKey = week, so a
- * hierarchy's history is one partition query. A row only ever moves forward in snapshot
- * order, so writers in any order and any number of times converge on the week's snapshot.
+ * hierarchy's history is one partition query. It implements the history store; which row
+ * wins is the domain's rule (aggregation/recordHistory.ts).
  */
-export class HierarchyWeeksTable {
+export class HierarchyWeeksTable implements HistoryStore {
   private readonly writes: GuardedTable;
 
   constructor(readonly table: TableClient) {
     this.writes = new GuardedTable(table);
   }
 
-  /**
-   * Makes the row the later of itself and `row`. One write when the week is new to the
-   * hierarchy; `existing` (the caller saw the week's snapshot already) starts with the read
-   * instead, saving the create that would only fail.
-   */
-  async record(row: HierarchyWeek, existing = false): Promise<void> {
-    const entity = toEntity(row);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (attempt > 0 || !existing) {
-        try {
-          await this.writes.createEntity(entity);
-          return;
-        } catch (error) {
-          if (storageStatusOf(error) !== 409) translateStorageError(error, "recording a hierarchy's week");
-        }
-      }
-      let current: Entity;
-      try {
-        current = await this.table.getEntity<Entity>(row.hierarchyKey, row.week);
-      } catch (error) {
-        if (storageStatusOf(error) === 404) continue; // deleted meanwhile (a rebuild): create again
-        translateStorageError(error, "reading a hierarchy's week");
-      }
-      if (compareSnapshots(fromEntity(current), row) >= 0) return;
-      try {
-        await this.writes.updateEntity(entity, "Replace", { etag: current.etag ?? "*" });
-        return;
-      } catch (error) {
-        const status = storageStatusOf(error);
-        if (status !== 412 && status !== 404) translateStorageError(error, "updating a hierarchy's week");
-      }
+  /** Makes the week's row the later of itself and `next` (recordHistory), as aggregation calls it. */
+  record(next: HierarchyWeek, hadSnapshot = false): Promise<void> {
+    return recordHistory(this, next, hadSnapshot);
+  }
+
+  async create(row: HierarchyWeek): Promise<CreateHistoryResponse> {
+    try {
+      await this.writes.createEntity(toEntity(row));
+      return "created";
+    } catch (error) {
+      if (isStorageError(error, 409, "EntityAlreadyExists")) return "exists";
+      translateStorageError(error, "recording a hierarchy's week");
     }
-    throw new ContentionError(`could not record week ${row.week} of a hierarchy after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  async read(hierarchyKey: string, week: IsoWeek): Promise<StoredHistoryRow | undefined> {
+    try {
+      const e = await this.table.getEntity<Entity>(hierarchyKey, week);
+      return { row: fromEntity(e), etag: e.etag };
+    } catch (error) {
+      if (isStorageError(error, 404, "ResourceNotFound")) return undefined;
+      translateStorageError(error, "reading a hierarchy's week");
+    }
+  }
+
+  async replace(row: HierarchyWeek, etag: string): Promise<ReplaceHistoryResponse> {
+    try {
+      await this.writes.updateEntity(toEntity(row), "Replace", { etag });
+      return "replaced";
+    } catch (error) {
+      if (isStorageError(error, 412, "UpdateConditionNotSatisfied") || isStorageError(error, 404, "ResourceNotFound")) return "changed";
+      translateStorageError(error, "updating a hierarchy's week");
+    }
   }
 
   /** The hierarchy's weeks from `from` to `to` (inclusive, either open), oldest first. */
   async list(hierarchyKey: string, from?: IsoWeek, to?: IsoWeek): Promise<HierarchyWeek[]> {
-    let filter = `PartitionKey eq '${hierarchyKey}'`;
-    if (from !== undefined) filter += ` and RowKey ge '${from}'`;
-    if (to !== undefined) filter += ` and RowKey le '${to}'`;
+    let filter = odata`PartitionKey eq ${hierarchyKey}`;
+    if (from !== undefined) filter += odata` and RowKey ge ${from}`;
+    if (to !== undefined) filter += odata` and RowKey le ${to}`;
     const rows: HierarchyWeek[] = [];
     try {
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) rows.push(fromEntity(e));
@@ -115,7 +112,7 @@ export class HierarchyWeeksTable {
   async exists(hierarchyKey: string): Promise<boolean> {
     try {
       const page = await this.table
-        .listEntities<Entity>({ queryOptions: { filter: `PartitionKey eq '${hierarchyKey}'`, select: ["RowKey"] } })
+        .listEntities<Entity>({ queryOptions: { filter: odata`PartitionKey eq ${hierarchyKey}`, select: ["RowKey"] } })
         .byPage({ maxPageSize: 1 })
         .next();
       return page.done !== true && page.value.length > 0;
@@ -129,7 +126,7 @@ export class HierarchyWeeksTable {
     try {
       await this.writes.deleteEntity(hierarchyKey, week);
     } catch (error) {
-      if (storageStatusOf(error) !== 404) translateStorageError(error, "removing a hierarchy's week");
+      if (!isStorageError(error, 404, "ResourceNotFound")) translateStorageError(error, "removing a hierarchy's week");
     }
   }
 }

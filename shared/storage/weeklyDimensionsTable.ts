@@ -1,38 +1,19 @@
-import { createHash } from "node:crypto";
-import type { TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
+import { odata, type TableClient, type TableEntity, type TransactionAction } from "@azure/data-tables";
+import { TableLimitError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
+import { PUBLISHED_ROW_KEY, publishedRowKey } from "../publishing/publishedRowKey";
 import type { PublishedRow, PublishedSummary } from "../publishing/publishedRows";
+import { RowsRefusedError, type PublishedPartition, type PublishedWeek, type PublishedWeekStore, type PublishSummaryResponse } from "../publishing/publishedWeekStore";
 import { GuardedTable } from "./guardedTable";
 import { int64, toCount } from "./jsonProperties";
-import { storageStatusOf, translateStorageError } from "./storageErrors";
-import { tableLimits, transactionSize } from "./tableLimits";
-
-/** The RowKey of a week's `~published` row; `~` sorts after every dimension name, so it comes last in a listing. */
-export const PUBLISHED_ROW_KEY = "~published";
-
-/** Longest RowKey in UTF-16 code units: tableLimits.maxKeyBytes counts two bytes a unit. */
-const MAX_KEY_UNITS = tableLimits.maxKeyBytes / 2;
+import { isStorageError, translateStorageError } from "./storageErrors";
+import { transactionSize } from "./tableLimits";
 
 /** Operations in one transaction: Azure's limit. */
 const BATCH_OPERATIONS = 100;
 
 /** Bytes in one transaction, kept well under Azure's 4 MiB so that the guard never has to refuse one. */
 const BATCH_BYTES = 3 * 1024 * 1024;
-
-/**
- * The RowKey of a published row: the dimension name alone for a distribution, else
- * `<dimension>|<base64url of the value's UTF-8>`. A value may be any text, and `/`, `\`,
- * `#`, `?` and control characters are not allowed in a key; base64url has none of them.
- * A value too long for a key (1 KiB) is keyed by its SHA-256 instead, after `~`, which
- * base64url never writes, so the two forms cannot meet. Either way the key is a function
- * of the value alone, so a week's rows are the same keys every time it is published.
- */
-export function publishedRowKey(row: Pick<PublishedRow, "dimension"> & { value?: string }): string {
-  if (row.value === undefined) return row.dimension;
-  const plain = `${row.dimension}|${Buffer.from(row.value, "utf8").toString("base64url")}`;
-  if (plain.length <= MAX_KEY_UNITS) return plain;
-  return `${row.dimension}|~${createHash("sha256").update(row.value, "utf8").digest("base64url")}`;
-}
 
 type Entity = Record<string, unknown>;
 
@@ -76,22 +57,6 @@ function rowFromEntity(e: Entity): PublishedRow {
   return { dimension, kind: "distribution", hierarchies, sum: figure("sum"), mean: figure("mean"), min: figure("min"), max: figure("max"), p50: figure("p50"), p90: figure("p90"), p99: figure("p99") };
 }
 
-/** What a publish finds in a week's partition before it writes. */
-export interface PublishedPartition {
-  /** Every RowKey of the week's value and distribution rows (not `~published`). */
-  rowKeys: string[];
-  /** The ETag of the `~published` row, undefined when the week was never published. */
-  publishedEtag: string | undefined;
-}
-
-/** A week as the table holds it (for tests and tools; product teams read the table directly). */
-export interface PublishedWeek {
-  rows: PublishedRow[];
-  summary: PublishedSummary | undefined;
-}
-
-export type PublishSummaryResponse = "written" | "conflict";
-
 /**
  * Splits actions into transactions within Azure's 100 operations and (with a wide margin)
  * 4 MiB, in order.
@@ -115,7 +80,7 @@ function batchesOf(actions: readonly TransactionAction[]): TransactionAction[][]
  * Encodes rows as entities product teams can filter on (counts Int32 or Int64, figures
  * Double, `asOf` a DateTime) and translates storage errors; it computes nothing.
  */
-export class WeeklyDimensionsTable {
+export class WeeklyDimensionsTable implements PublishedWeekStore {
   private readonly writes: GuardedTable;
 
   constructor(private readonly table: TableClient) {
@@ -127,7 +92,7 @@ export class WeeklyDimensionsTable {
     const rowKeys: string[] = [];
     let publishedEtag: string | undefined;
     try {
-      const filter = `PartitionKey eq '${week}'`;
+      const filter = odata`PartitionKey eq ${week}`;
       for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter, select: ["RowKey"] } })) {
         if (e.rowKey === PUBLISHED_ROW_KEY) publishedEtag = e.etag;
         else if (e.rowKey !== undefined) rowKeys.push(e.rowKey);
@@ -138,12 +103,20 @@ export class WeeklyDimensionsTable {
     return { rowKeys, publishedEtag };
   }
 
-  /** Writes (replaces) a week's rows, in transactions of at most 100. Writing the same rows twice is harmless. */
+  /**
+   * Writes (replaces) a week's rows, in transactions of at most 100. Writing the same rows twice is harmless.
+   * @throws RowsRefusedError when the guard or the table refuses them for what they hold.
+   */
   async writeRows(week: IsoWeek, rows: readonly PublishedRow[]): Promise<void> {
     const actions: TransactionAction[] = rows.map((row) => ["upsert", rowToEntity(week, row), "Replace"]);
     try {
       for (const batch of batchesOf(actions)) await this.writes.submitTransaction(batch);
     } catch (error) {
+      // Any 400 to a transaction of upserts says its rows are wrong (a duplicate key, a value
+      // the table will not hold), and 413 that they are too big: sending them again cannot help.
+      if (error instanceof TableLimitError || isStorageError(error, 400) || isStorageError(error, 413, "RequestBodyTooLarge")) {
+        throw new RowsRefusedError(`${week}: the table refused published rows`, { cause: error });
+      }
       translateStorageError(error, "writing published rows");
     }
   }
@@ -160,7 +133,7 @@ export class WeeklyDimensionsTable {
         try {
           await this.writes.submitTransaction(batch);
         } catch (error) {
-          if (storageStatusOf(error) !== 404) throw error;
+          if (!isStorageError(error, 404, "ResourceNotFound")) throw error;
           for (const [, entity] of batch) await this.deleteIfPresent(week, entity.rowKey);
         }
       }
@@ -173,7 +146,7 @@ export class WeeklyDimensionsTable {
     try {
       await this.writes.deleteEntity(week, rowKey);
     } catch (error) {
-      if (storageStatusOf(error) !== 404) throw error;
+      if (!isStorageError(error, 404, "ResourceNotFound")) throw error;
     }
   }
 
@@ -188,9 +161,9 @@ export class WeeklyDimensionsTable {
       else await this.writes.updateEntity(entity, "Replace", { etag });
       return "written";
     } catch (error) {
-      const status = storageStatusOf(error);
-      // 409: created by another publish since; 412: rewritten since; 404: deleted since.
-      if (status === 409 || status === 412 || status === 404) return "conflict";
+      const changedSince =
+        isStorageError(error, 409, "EntityAlreadyExists") || isStorageError(error, 412, "UpdateConditionNotSatisfied") || isStorageError(error, 404, "ResourceNotFound");
+      if (changedSince) return "conflict";
       translateStorageError(error, "writing a week's ~published row");
     }
   }
@@ -200,7 +173,7 @@ export class WeeklyDimensionsTable {
     const rows: PublishedRow[] = [];
     let summary: PublishedSummary | undefined;
     try {
-      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: `PartitionKey eq '${week}'` } })) {
+      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter: odata`PartitionKey eq ${week}` } })) {
         if (e.rowKey !== PUBLISHED_ROW_KEY) rows.push(rowFromEntity(e));
         else summary = { asOf: e["asOf"] instanceof Date ? e["asOf"] : new Date(String(e["asOf"])), hierarchies: toCount(e["hierarchies"]), minHierarchies: toCount(e["minHierarchies"]) };
       }
@@ -210,3 +183,4 @@ export class WeeklyDimensionsTable {
     return { rows, summary };
   }
 }
+

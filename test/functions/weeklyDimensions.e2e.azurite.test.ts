@@ -5,7 +5,7 @@ import { dimensions } from "../../shared/aggregation/dimensions";
 import { isoWeekOf } from "../../shared/isoWeek";
 import { toPublishedRows, type PublishedRow } from "../../shared/publishing/publishedRows";
 import type { DimensionStats } from "../../shared/query/dimensionStats";
-import { publishedRowKey } from "../../shared/storage/weeklyDimensionsTable";
+import { publishedRowKey } from "../../shared/publishing/publishedRowKey";
 import { post, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import { makeDimensionDocuments } from "../../devkit/usageDocuments";
 

@@ -11,7 +11,8 @@ import { publishWeek, type PublishWeekDeps } from "../../../shared/publishing/pu
 import { toDimensionStats } from "../../../shared/query/dimensionStats";
 import { ensureStorage } from "../../../shared/storage/ensureStorage";
 import { createStorageClients } from "../../../shared/storage/storageClients";
-import { PUBLISHED_ROW_KEY, publishedRowKey, WeeklyDimensionsTable } from "../../../shared/storage/weeklyDimensionsTable";
+import { PUBLISHED_ROW_KEY, publishedRowKey } from "../../../shared/publishing/publishedRowKey";
+import { WeeklyDimensionsTable } from "../../../shared/storage/weeklyDimensionsTable";
 import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
 import { publishWeeklyDimensions } from "../../../functions/publishWeeklyDimensions";
 import { categoricalRollup, distributionRollup, FixedRollupReader } from "../../support/dimensionRollups";
@@ -169,6 +170,53 @@ describe("publishWeek against Azurite", () => {
     const keys: string[] = [];
     for await (const e of client.listEntities({ queryOptions: { filter: `PartitionKey eq '${week}'`, select: ["RowKey"] } })) keys.push(e.rowKey ?? "");
     assert.equal(keys[keys.length - 1], PUBLISHED_ROW_KEY);
+  });
+
+  test("names that differ only in their unpaired surrogates are two rows, and the week publishes", async () => {
+    const week = "2026-W09";
+    const names = ["\ud800", "\ud801", "\udc00", "a\ud800", "\ufffd"];
+    const rollups = weekRollups(names);
+    const result = await publishWeek(week, deps(new FixedRollupReader(new Map([[week, rollups]]))));
+    const stored = await table.readWeek(week);
+    assert.ok(stored.summary !== undefined, "~published written");
+    const os = stored.rows.filter((r) => r.dimension === "os");
+    assert.equal(os.length, names.length);
+    assert.deepEqual(os.map((r) => (r.kind === "distribution" ? "" : r.value)).sort(), [...names].sort());
+    assert.equal(new Set(names.map((value) => publishedRowKey({ dimension: "os", value }))).size, names.length);
+    assert.equal(result.written, stored.rows.length);
+  });
+
+  test("a week whose snapshots are all gone keeps none of its old rows and says 0 hierarchies", async () => {
+    const week = "2026-W10";
+    const reader = new FixedRollupReader(new Map([[week, weekRollups(["Windows 11", "Windows 10"])]]));
+    await publishWeek(week, deps(reader));
+    reader.weeks.delete(week);
+    const result = await publishWeek(week, deps(reader));
+    const stored = await table.readWeek(week);
+    assert.deepEqual(byKey(stored.rows), byKey(expectedRows(week, new Map(), 1)));
+    assert.ok(result.deleted > 0);
+    assert.equal(stored.summary?.hierarchies, 0);
+  });
+
+  test("a dimension the table refuses is left out and logged by name; the rest of the week publishes and the request completes", async () => {
+    const week = "2026-W11";
+    // Longer than a table property holds (64 KiB): the guard refuses the row, as Azure would.
+    const tooLong = "secret-" + "y".repeat(40_000);
+    const rollups = weekRollups(["Windows 11", tooLong]);
+    const reader = new FixedRollupReader(new Map([[week, weekRollups(["Windows 10"])]]));
+    await publishWeek(week, deps(reader));
+    reader.weeks.set(week, rollups);
+    const logged: string[] = [];
+    const context = new InvocationContext({ invocationId: "t", functionName: "publishWeeklyDimensions", logHandler: (_level, ...args) => logged.push(args.map(String).join(" ")) });
+    await publishWeeklyDimensions({ v: 1, week }, context, deps(reader));
+    const stored = await table.readWeek(week);
+    const others = expectedRows(week, rollups, 1).filter((row) => row.dimension !== "os");
+    assert.deepEqual(byKey(stored.rows), byKey(others), "every other dimension is published, and no os row (old or half written) is left");
+    assert.equal(stored.summary?.hierarchies, 4);
+    const refusals = logged.filter((line) => line.includes('"refused"'));
+    assert.equal(refusals.length, 1);
+    assert.deepEqual(JSON.parse(refusals[0]!), { event: "publish", status: "refused", week, dimension: "os" });
+    assert.ok(logged.every((line) => !line.includes("secret") && !line.includes("yyyy")), "no value in the log");
   });
 
   test("the trigger: a malformed request completes without writing; a request publishes its week", async () => {
