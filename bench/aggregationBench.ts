@@ -4,6 +4,7 @@
  * aggregated document costs. Not tests: they print figures.
  */
 import { TableClient, type TableEntity, type TransactionAction } from "@azure/data-tables";
+import { recordHistory } from "../shared/aggregation/recordHistory";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { startAzurite } from "../local/azurite";
 import { aggregateDocument, snapshotOf, type AggregateStatus } from "../shared/aggregation/aggregateDocument";
@@ -76,7 +77,7 @@ async function entitiesOf(snapshot: ReturnType<typeof snapshotOf>, shard: number
     },
   } as unknown as TableClient;
   await new WeeklyStatsTable(recorder).commit(snapshot, undefined, shard, rollup, undefined);
-  await new HierarchyWeeksTable(recorder).record({ ...snapshot });
+  await recordHistory(new HierarchyWeeksTable(recorder), { ...snapshot });
   const [snapshotAction, rollupAction] = actions;
   if (snapshotAction === undefined || rollupAction === undefined || history === undefined) throw new Error("the storage classes wrote something else than expected");
   return { snapshot: snapshotAction[1], rollup: rollupAction[1], history };

@@ -4,6 +4,7 @@
  * test: it prints figures.
  */
 import { startAzurite } from "../local/azurite";
+import { recordHistory } from "../shared/aggregation/recordHistory";
 import { startLocalRuntime } from "../local/localRuntime";
 import { aggregateDocument, snapshotOf } from "../shared/aggregation/aggregateDocument";
 import { ROLLUP_SHARDS, shardOf, toHierarchyKey } from "../shared/aggregation/hierarchyKey";
@@ -94,7 +95,7 @@ async function seedAll(services: Services, docs: readonly ArchivedDocument[], co
       if (outcome !== "committed") throw new Error(`seeding shard ${shard}: ${outcome}`);
     }
   });
-  const history = throughput(docs.length, concurrency, (i) => services.hierarchyWeeks.record(snapshotOf(docs[i]!.doc)));
+  const history = throughput(docs.length, concurrency, (i) => recordHistory(services.hierarchyWeeks, snapshotOf(docs[i]!.doc)));
   await Promise.all([...commits, history]);
   await services.weeklyStats.markWeek(WEEK);
   return secondsSince(started);

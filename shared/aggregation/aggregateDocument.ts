@@ -1,4 +1,6 @@
 import { ingestQueueSettings } from "../config";
+import type { HistoryStore } from "./historyStore";
+import { recordHistory } from "./recordHistory";
 import { ContentionError } from "../errors";
 import { sha256Hex } from "../sha256Hex";
 import { isoWeekOf, type IsoWeek } from "../isoWeek";
@@ -19,7 +21,7 @@ export interface AggregationDeps<C extends DocumentClaim = DocumentClaim> {
   rawArchive: RawDocumentSource;
   weeklyStats: WeekStatsStore;
   /** The hierarchy's history row for the week (HierarchyWeeksTable); written after each commit. */
-  hierarchyWeeks: { record(next: WeekSnapshot, hadSnapshot: boolean): Promise<void> };
+  hierarchyWeeks: HistoryStore;
   /** Where a deferred message goes back (IngestQueue). */
   ingestQueue: Requeue<C>;
   /** Weeks this process has already recorded in the week index; saves a write per document. */
@@ -146,7 +148,7 @@ async function countPastLock(next: WeekSnapshot, deps: CountDeps, options: Aggre
   }
   deps.faults?.("afterCommit");
   // A week that already had a snapshot almost surely has its history row: read it first.
-  await deps.hierarchyWeeks.record(next, hadSnapshot);
+  await recordHistory(deps.hierarchyWeeks, next, hadSnapshot);
   deps.faults?.("afterHistory");
   if (deps.indexedWeeks?.has(next.week) !== true) {
     await deps.weeklyStats.markWeek(next.week);

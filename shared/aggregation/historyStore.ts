@@ -19,6 +19,14 @@ export type CreateHistoryResponse = "created" | "exists";
 /** `changed`: the row was rewritten or removed since it was read. */
 export type ReplaceHistoryResponse = "replaced" | "changed";
 
+/** What the weeks route reads of a hierarchy's history. */
+export interface HistoryReader {
+  /** The hierarchy's weeks from `from` to `to` (inclusive, either open), oldest first. */
+  list(hierarchyKey: string, from?: IsoWeek, to?: IsoWeek): Promise<HierarchyWeek[]>;
+  /** True when the hierarchy has any week at all. */
+  exists(hierarchyKey: string): Promise<boolean>;
+}
+
 export interface HistoryStore {
   /** Writes the row unless the hierarchy already has one for its week. */
   create(row: HierarchyWeek): Promise<CreateHistoryResponse>;

@@ -8,11 +8,12 @@ import { rebuildLockSettings } from "../config";
 import { sha256Hex } from "../sha256Hex";
 import { weeksBetween, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
+import type { HistoryStore } from "../aggregation/historyStore";
 import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
 import { rawBlobName } from "../storage/rawArchive";
 
 /** What a rebuild runs on: live aggregation's dependencies, and removing history rows. */
-export type RebuildDeps = AggregationDeps<ClaimCheck> & { hierarchyWeeks: Pick<HierarchyWeeksTable, "record" | "remove"> };
+export type RebuildDeps = AggregationDeps<ClaimCheck> & { hierarchyWeeks: HistoryStore & Pick<HierarchyWeeksTable, "remove"> };
 
 export type RebuildLockSettings = { readonly [K in keyof typeof rebuildLockSettings]: number };
 

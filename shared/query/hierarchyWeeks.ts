@@ -2,7 +2,7 @@ import type { HierarchyWeekEntry, HierarchyWeeks, Level } from "../resultsV1";
 import { NotFoundError } from "../errors";
 import type { CsvTable } from "../http/csv";
 import type { HierarchyWeek } from "../aggregation/weekSnapshot";
-import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
+import type { HistoryReader } from "../aggregation/historyStore";
 import { compareCodeUnits } from "./ordering";
 import type { WeekRange } from "./weekParameters";
 
@@ -39,7 +39,7 @@ export function toHierarchyWeeksCsv(body: HierarchyWeeks): CsvTable {
  * a known one with nothing in range gives no rows.
  */
 export async function readHierarchyWeeks(
-  table: Pick<HierarchyWeeksTable, "list" | "exists">,
+  table: HistoryReader,
   hierarchyKey: string,
   range: WeekRange,
 ): Promise<HierarchyWeek[]> {

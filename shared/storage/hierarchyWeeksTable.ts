@@ -1,6 +1,5 @@
 import { odata, type TableClient } from "@azure/data-tables";
-import type { CreateHistoryResponse, HistoryStore, ReplaceHistoryResponse, StoredHistoryRow } from "../aggregation/historyStore";
-import { recordHistory } from "../aggregation/recordHistory";
+import type { CreateHistoryResponse, HistoryReader, HistoryStore, ReplaceHistoryResponse, StoredHistoryRow } from "../aggregation/historyStore";
 import type { HierarchyWeek } from "../aggregation/weekSnapshot";
 import type { IsoWeek } from "../isoWeek";
 import { int64, toCount } from "./jsonProperties";
@@ -52,17 +51,13 @@ function fromEntity(e: Entity): HierarchyWeek {
  * hierarchy's history is one partition query. It implements the history store; which row
  * wins is the domain's rule (aggregation/recordHistory.ts).
  */
-export class HierarchyWeeksTable implements HistoryStore {
+export class HierarchyWeeksTable implements HistoryStore, HistoryReader {
   private readonly writes: GuardedTable;
 
   constructor(readonly table: TableClient) {
     this.writes = new GuardedTable(table);
   }
 
-  /** Makes the week's row the later of itself and `next` (recordHistory), as aggregation calls it. */
-  record(next: HierarchyWeek, hadSnapshot = false): Promise<void> {
-    return recordHistory(this, next, hadSnapshot);
-  }
 
   async create(row: HierarchyWeek): Promise<CreateHistoryResponse> {
     try {

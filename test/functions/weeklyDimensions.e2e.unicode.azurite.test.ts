@@ -12,7 +12,7 @@ import { toPublishedRows, type PublishedRow } from "../../shared/publishing/publ
 import type { DimensionStats } from "../../shared/query/dimensionStats";
 import type { UsageV1 } from "../../shared/validation/usageV1";
 import { post, QUERY_KEY, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
-import { makeUsageDocument, withOsNames } from "../support/usageDocuments";
+import { makeUsageDocument, withOsNames } from "../../devkit/usageDocuments";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,7 +67,7 @@ describe("any name the schema allows, through ingestion, aggregation and publish
     let run = 0;
     const logged: string[] = [];
     const context = new InvocationContext({ invocationId: "t", functionName: "publishWeeklyDimensions", logHandler: (_level, ...args) => logged.push(args.map(String).join(" ")) });
-    const deps = { reader: t.runtime.services.weekStats, table: t.runtime.services.weeklyDimensions, minHierarchies: 1 };
+    const deps = { reader: t.runtime.services.statsReader, table: t.runtime.services.weeklyDimensions, minHierarchies: 1 };
     const drawn = fc.record({ os: arbitraryNames, office: arbitraryNames, features: arbitraryFeatureNames });
     await fc.assert(
       fc.asyncProperty(fc.array(drawn, { minLength: 2, maxLength: 3 }), async (draws) => {
