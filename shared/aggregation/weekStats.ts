@@ -23,8 +23,13 @@ export interface ShardSelection {
 /** One read's hold on the budget: `reserve` throws (MemoryBudgetExceededError) and holds nothing more when the instance cannot take the bytes. */
 export interface ReadLease {
   reserve(bytes: number): void;
+  /** Gives back part of what was reserved. */
+  giveBack(bytes: number): void;
   release(): void;
 }
+
+/** What a source needs of a read's lease. */
+export type ReadReservation = Pick<ReadLease, "reserve" | "giveBack">;
 
 /** Where reads take their leases (the service's MemoryBudget). */
 export interface ReadBudget {
@@ -35,16 +40,17 @@ export interface ReadBudget {
 export interface RollupShardSource {
   /**
    * Every shard's rollup row of a week in one range query, decoded and not merged; none for a
-   * week without data. `only` absent: every column. `reserve` is told each row's cost before
-   * the row is decoded, and throws to stop the read.
+   * week without data. `only` absent: every column. Before each request the source reserves
+   * what its answer may cost at most, and gives back what the rows turned out not to cost;
+   * a reservation that throws stops the read.
    */
-  readShards(week: IsoWeek, only?: ShardSelection, reserve?: (bytes: number) => void): Promise<WeekRollup[]>;
+  readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]>;
   /** Every week that has data, oldest first. */
   listWeeks(): Promise<IsoWeek[]>;
 }
 
 /** A budget that never refuses: for tools and tests that read whole weeks on purpose. */
-export const unboundedReads: ReadBudget = { lease: () => ({ reserve: () => {}, release: () => {} }) };
+export const unboundedReads: ReadBudget = { lease: () => ({ reserve: () => {}, giveBack: () => {}, release: () => {} }) };
 
 export class WeekStats implements DimensionRollupReader {
   constructor(
@@ -55,7 +61,7 @@ export class WeekStats implements DimensionRollupReader {
   private async read(week: IsoWeek, only?: ShardSelection): Promise<WeekRollup> {
     const lease = this.budget.lease();
     try {
-      return mergeRollups(await this.source.readShards(week, only, (bytes) => lease.reserve(bytes)));
+      return mergeRollups(await this.source.readShards(week, only, lease));
     } finally {
       lease.release();
     }

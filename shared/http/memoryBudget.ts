@@ -64,6 +64,13 @@ export class MemoryLease {
     this.held += whole;
   }
 
+  /** Gives back part of what this request holds (a reservation made for a worst case that did not come). */
+  giveBack(bytes: number): void {
+    const part = Math.min(this.held, Math.max(0, Math.floor(bytes)));
+    this.budget.giveBack(part);
+    this.held -= part;
+  }
+
   /** Gives back everything this request holds; safe to call more than once. Call it in a `finally`. */
   release(): void {
     this.budget.giveBack(this.held);

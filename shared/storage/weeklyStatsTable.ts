@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import type { RebuildLock } from "../aggregation/rebuildLock";
 import type { WeekSnapshot } from "../aggregation/weekSnapshot";
-import type { ShardSelection } from "../aggregation/weekStats";
+import type { ReadReservation, ShardSelection } from "../aggregation/weekStats";
 import type { RollupBudget, WeekRollup } from "../aggregation/weekRollup";
 import type { ClearedWeek, CommitResponse, CreateLockResponse, Versioned, WeekState, WeekStatsStore } from "../aggregation/weekStatsStore";
 import { ROLLUP_SHARDS } from "../aggregation/hierarchyKey";
@@ -11,7 +11,7 @@ import { rollupRowBudget } from "./rollupRowBudget";
 import { dimensionProperties, featureProperties, rollupFromEntity, rollupToEntity } from "./rollupRowCodec";
 import { snapshotFromEntity, snapshotToEntity } from "./snapshotRowCodec";
 import { isStorageError, translateStorageError } from "./storageErrors";
-import { entitySize } from "./tableLimits";
+import { entitySize, tableLimits } from "./tableLimits";
 import { rowKeys, WEEK_INDEX_PARTITION } from "./weeklyStatsRowKeys";
 
 // Bench and tests name the rows and the budget through the table's module.
@@ -32,7 +32,12 @@ function lockFromEntity(e: Entity): RebuildLock {
   return { holder: text("holder") ?? "", since: text("since") ?? "", expiresAt: text("expiresAt") };
 }
 
-/** Rows a read takes per page: what arrives before they are reserved is at most this many rows of 1 MiB. */
+/**
+ * Rows a read asks for per request. Before each request the read reserves what that many
+ * rows may cost at most (1 MiB stored each, decoded), so that what arrives is always within
+ * the budget: 16 rows hold the reservation in flight near 48 MiB, and a week's 256 shard
+ * rows take 16 requests.
+ */
 const READ_PAGE_ROWS = 16;
 
 /**
@@ -42,6 +47,9 @@ const READ_PAGE_ROWS = 16;
  * per byte) by bench (h)'s full-week reads; see docs/performance.md.
  */
 export const DECODED_ROW_FACTOR = 3;
+
+/** The most one page of a read can cost. */
+const PAGE_RESERVATION = READ_PAGE_ROWS * tableLimits.maxEntityBytes * DECODED_ROW_FACTOR;
 
 const rollupRange = (week: IsoWeek) =>
   odata`PartitionKey eq ${week} and RowKey ge ${rowKeys.rollup(0)} and RowKey le ${rowKeys.rollup(ROLLUP_SHARDS - 1)}`;
@@ -119,20 +127,26 @@ export class WeeklyStatsTable implements WeekStatsStore {
    * Every shard's rollup row of a week in one range query, decoded and not merged (the
    * domain merges: shared/aggregation/weekStats.ts). With `only`, the query selects the
    * totals and those dimensions' (and features') properties, continuations included. Each
-   * row's decoded cost goes to `reserve` before it is decoded.
+   * request is reserved for at its worst before it is sent, then trued up to its rows' cost.
    */
-  async readShards(week: IsoWeek, only?: ShardSelection, reserve?: (bytes: number) => void): Promise<WeekRollup[]> {
+  async readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]> {
     const parts: WeekRollup[] = [];
     const filter = rollupRange(week);
     const select =
       only === undefined ? undefined : ["hierarchies", "clients", ...(only.features === true ? featureProperties() : []), ...only.dimensions.flatMap(dimensionProperties)];
     const queryOptions = select === undefined ? { filter } : { filter, select };
+    const pages = this.table.listEntities<Entity>({ queryOptions }).byPage({ maxPageSize: READ_PAGE_ROWS });
     try {
-      for await (const page of this.table.listEntities<Entity>({ queryOptions }).byPage({ maxPageSize: READ_PAGE_ROWS })) {
-        for (const e of page) {
-          reserve?.(entitySize(e) * DECODED_ROW_FACTOR);
+      for (;;) {
+        reservation?.reserve(PAGE_RESERVATION);
+        const page = await pages.next();
+        let cost = 0;
+        for (const e of page.done === true ? [] : page.value) {
+          cost += entitySize(e) * DECODED_ROW_FACTOR;
           parts.push(rollupFromEntity(e));
         }
+        reservation?.giveBack(PAGE_RESERVATION - Math.min(cost, PAGE_RESERVATION));
+        if (page.done === true) break;
       }
     } catch (error) {
       translateStorageError(error, "reading a week's statistics");

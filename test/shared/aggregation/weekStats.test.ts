@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { WeekStats, type RollupShardSource, type ShardSelection } from "../../../shared/aggregation/weekStats";
+import { WeekStats, type ReadReservation, type RollupShardSource, type ShardSelection } from "../../../shared/aggregation/weekStats";
 import { MemoryBudget } from "../../../shared/http/memoryBudget";
 import { MemoryBudgetExceededError } from "../../../shared/errors";
 import { addContribution, contributionOf, emptyRollup, mergeRollups, type WeekRollup } from "../../../shared/aggregation/weekRollup";
@@ -13,10 +13,10 @@ import { makeUsageDocument } from "../../../devkit/usageDocuments";
 class ShardRows implements RollupShardSource {
   readonly asked: (ShardSelection | undefined)[] = [];
   constructor(private readonly rows: ReadonlyMap<string, WeekRollup[]>) {}
-  readShards(week: IsoWeek, only?: ShardSelection, reserve?: (bytes: number) => void): Promise<WeekRollup[]> {
+  readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]> {
     this.asked.push(only);
     const found = this.rows.get(week) ?? [];
-    found.forEach(() => reserve?.(ROW_COST));
+    found.forEach(() => reservation?.reserve(ROW_COST));
     return Promise.resolve(found);
   }
   listWeeks(): Promise<IsoWeek[]> {

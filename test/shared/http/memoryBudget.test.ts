@@ -65,3 +65,17 @@ test("fractions are reserved whole; negative, infinite or NaN amounts are a prog
   assert.equal(budget.bytesInUse, 1);
   assert.throws(() => new MemoryBudget(0), RangeError);
 });
+
+test("a lease gives back part of what it holds, never more than it holds", () => {
+  const budget = new MemoryBudget(100);
+  const lease = budget.lease();
+  lease.reserve(60);
+  lease.giveBack(45);
+  assert.equal(lease.heldBytes, 15);
+  assert.equal(budget.bytesInUse, 15);
+  lease.giveBack(1000);
+  assert.equal(lease.heldBytes, 0);
+  assert.equal(budget.bytesInUse, 0);
+  lease.release();
+  assert.equal(budget.bytesInUse, 0);
+});
