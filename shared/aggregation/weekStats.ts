@@ -8,7 +8,8 @@
  * memory budget in the service: a rollup row may hold up to 1 MiB and a week has 256 of
  * them, so a read past the budget is refused (a 503 with Retry-After) rather than let grow.
  */
-import { NotFoundError } from "../errors";
+import { setTimeout as pause } from "node:timers/promises";
+import { MemoryBudgetExceededError, NotFoundError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import type { DimensionRollup, DimensionRollupReader } from "./dimensionRollup";
 import { dimensionNamed, dimensions } from "./dimensions";
@@ -28,8 +29,20 @@ export interface ReadLease {
   release(): void;
 }
 
-/** What a source needs of a read's lease. */
-export type ReadReservation = Pick<ReadLease, "reserve" | "giveBack">;
+/** What a source needs of a read's lease; `reserve` may wait for room. */
+export interface ReadReservation {
+  reserve(bytes: number): void | Promise<void>;
+  giveBack(bytes: number): void;
+}
+
+/**
+ * How long a read waits for room in the budget before it is refused (503). Reads reserve a
+ * page at its worst for the moment of a request, so room comes back within milliseconds
+ * unless the instance really holds that much; a trend's eight reads at once then queue
+ * instead of failing.
+ */
+export const READ_WAIT_MS = 2_000;
+const READ_WAIT_STEP_MS = 20;
 
 /** Where reads take their leases (the service's MemoryBudget). */
 export interface ReadBudget {
@@ -49,6 +62,19 @@ export interface RollupShardSource {
   listWeeks(): Promise<IsoWeek[]>;
 }
 
+/** Reserves `bytes`, waiting up to READ_WAIT_MS for room; then the budget's refusal stands. */
+async function reserveWaiting(lease: ReadLease, bytes: number): Promise<void> {
+  for (let waited = 0; ; waited += READ_WAIT_STEP_MS) {
+    try {
+      lease.reserve(bytes);
+      return;
+    } catch (error) {
+      if (!(error instanceof MemoryBudgetExceededError) || waited >= READ_WAIT_MS) throw error;
+    }
+    await pause(READ_WAIT_STEP_MS);
+  }
+}
+
 /** A budget that never refuses: for tools and tests that read whole weeks on purpose. */
 export const unboundedReads: ReadBudget = { lease: () => ({ reserve: () => {}, giveBack: () => {}, release: () => {} }) };
 
@@ -61,7 +87,8 @@ export class WeekStats implements DimensionRollupReader {
   private async read(week: IsoWeek, only?: ShardSelection): Promise<WeekRollup> {
     const lease = this.budget.lease();
     try {
-      return mergeRollups(await this.source.readShards(week, only, lease));
+      const reservation: ReadReservation = { reserve: (bytes) => reserveWaiting(lease, bytes), giveBack: (bytes) => lease.giveBack(bytes) };
+      return mergeRollups(await this.source.readShards(week, only, reservation));
     } finally {
       lease.release();
     }

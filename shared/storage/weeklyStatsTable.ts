@@ -34,22 +34,22 @@ function lockFromEntity(e: Entity): RebuildLock {
 
 /**
  * Rows a read asks for per request. Before each request the read reserves what that many
- * rows may cost at most (1 MiB stored each, decoded), so that what arrives is always within
- * the budget: 16 rows hold the reservation in flight near 48 MiB, and a week's 256 shard
- * rows take 16 requests.
+ * rows may weigh as received (1 MiB each), and before it decodes a row what the row costs
+ * decoded, so that what a read holds is always reserved first: 16 rows hold 16 MiB in flight,
+ * and a week's 256 shard rows take 16 requests.
  */
 const READ_PAGE_ROWS = 16;
 
 /**
  * What a decoded rollup row keeps alive, as a multiple of its stored size (UTF-16 bytes, as
- * Azure counts them): the entity's strings as received, the parsed JSON lists and the Maps
- * made of them. Measured on a 1 MiB row of short OS names (the worst case: the most entries
- * per byte) by bench (h)'s full-week reads; see docs/performance.md.
+ * Azure counts them): the parsed JSON lists and the Maps made of them. Measured on a 1 MiB
+ * row of short OS names (the worst case: the most entries per byte) by bench (h)'s full-week
+ * reads; see docs/performance.md.
  */
 export const DECODED_ROW_FACTOR = 3;
 
-/** The most one page of a read can cost. */
-const PAGE_RESERVATION = READ_PAGE_ROWS * tableLimits.maxEntityBytes * DECODED_ROW_FACTOR;
+/** The most one page of a read can weigh as received. */
+const PAGE_RESERVATION = READ_PAGE_ROWS * tableLimits.maxEntityBytes;
 
 const rollupRange = (week: IsoWeek) =>
   odata`PartitionKey eq ${week} and RowKey ge ${rowKeys.rollup(0)} and RowKey le ${rowKeys.rollup(ROLLUP_SHARDS - 1)}`;
@@ -127,7 +127,8 @@ export class WeeklyStatsTable implements WeekStatsStore {
    * Every shard's rollup row of a week in one range query, decoded and not merged (the
    * domain merges: shared/aggregation/weekStats.ts). With `only`, the query selects the
    * totals and those dimensions' (and features') properties, continuations included. Each
-   * request is reserved for at its worst before it is sent, then trued up to its rows' cost.
+   * request is reserved at its worst before it is sent, and each row's decoded cost before
+   * the row is decoded.
    */
   async readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]> {
     const parts: WeekRollup[] = [];
@@ -138,14 +139,14 @@ export class WeeklyStatsTable implements WeekStatsStore {
     const pages = this.table.listEntities<Entity>({ queryOptions }).byPage({ maxPageSize: READ_PAGE_ROWS });
     try {
       for (;;) {
-        reservation?.reserve(PAGE_RESERVATION);
+        await reservation?.reserve(PAGE_RESERVATION);
         const page = await pages.next();
-        let cost = 0;
         for (const e of page.done === true ? [] : page.value) {
-          cost += entitySize(e) * DECODED_ROW_FACTOR;
+          await reservation?.reserve(entitySize(e) * DECODED_ROW_FACTOR);
           parts.push(rollupFromEntity(e));
         }
-        reservation?.giveBack(PAGE_RESERVATION - Math.min(cost, PAGE_RESERVATION));
+        // The page as received is garbage once decoded; its decoded rows stay reserved.
+        reservation?.giveBack(PAGE_RESERVATION);
         if (page.done === true) break;
       }
     } catch (error) {

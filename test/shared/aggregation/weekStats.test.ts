@@ -13,11 +13,11 @@ import { makeUsageDocument } from "../../../devkit/usageDocuments";
 class ShardRows implements RollupShardSource {
   readonly asked: (ShardSelection | undefined)[] = [];
   constructor(private readonly rows: ReadonlyMap<string, WeekRollup[]>) {}
-  readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]> {
+  async readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]> {
     this.asked.push(only);
     const found = this.rows.get(week) ?? [];
-    found.forEach(() => reservation?.reserve(ROW_COST));
-    return Promise.resolve(found);
+    for (let i = 0; i < found.length; i++) await reservation?.reserve(ROW_COST);
+    return found;
   }
   listWeeks(): Promise<IsoWeek[]> {
     return Promise.resolve([...this.rows.keys()].sort() as IsoWeek[]);
@@ -98,4 +98,15 @@ test("a read holds its rows within the budget, gives them back when done, and on
   await assert.rejects(stats.readOs("2026-W10"), MemoryBudgetExceededError);
   assert.equal(budget.bytesInUse, ROW_COST, "the refused read holds nothing");
   other.release();
+});
+
+test("a read waits for room that comes back soon, instead of being refused", async () => {
+  const budget = new MemoryBudget(3 * ROW_COST);
+  const stats = new WeekStats(new ShardRows(rows), budget);
+  const other = budget.lease();
+  other.reserve(2 * ROW_COST);
+  const read = stats.readOs("2026-W10");
+  setTimeout(() => other.release(), 100);
+  assert.equal((await read).hierarchies, 4);
+  assert.equal(budget.bytesInUse, 0);
 });
