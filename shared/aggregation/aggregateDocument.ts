@@ -12,7 +12,8 @@ import type { WeekStatsStore } from "./weekStatsStore";
 import type { UsageV1 } from "../validation/usageV1";
 import { shardOf, toHierarchyKey } from "./hierarchyKey";
 import type { WeekChangeListener } from "./dimensionRollup";
-import { addContribution, compareSnapshots, contributionOf, emptyRollup, noPlacement, removeContribution } from "./weekRollup";
+import { compareSnapshots } from "./compareSnapshots";
+import { addContribution, contributionOf, emptyRollup, noPlacement, removeContribution } from "./weekRollup";
 
 /** Points where a test may make aggregation "crash" (throw), to prove redelivery is safe. */
 export type FaultPoint = "afterRead" | "beforeCommit" | "afterCommit" | "afterHistory";

@@ -1,7 +1,7 @@
 import { ContentionError } from "../errors";
 import type { HistoryStore } from "./historyStore";
 import type { HierarchyWeek } from "./weekSnapshot";
-import { compareSnapshots } from "./weekRollup";
+import { compareSnapshots } from "./compareSnapshots";
 
 // Writers race only when two documents of one hierarchy and week are aggregated at once.
 const MAX_ATTEMPTS = 10;
