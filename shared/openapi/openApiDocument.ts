@@ -48,12 +48,16 @@ const weekParameter: Json = {
   description: "An ISO 8601 week of collectedAt in UTC.",
   schema: { type: "string", pattern: "^\\d{4}-W\\d{2}$", examples: ["2026-W47"] },
 };
-const rangeParameters: Json[] = ["from", "to"].map((name) => ({
-  name,
-  in: "query",
-  description: `The ${name === "from" ? "first" : "last"} week, inclusive; absent (or empty): open at that end.`,
-  schema: { type: "string", pattern: "^(\\d{4}-W\\d{2})?$", examples: ["2026-W40"] },
-}));
+/** `from` and `to` as a route reads them: an open end is open (the weeks route) or a trend's default. */
+const rangeParameters = (openEnds: { from: string; to: string }): Json[] =>
+  (["from", "to"] as const).map((name) => ({
+    name,
+    in: "query",
+    description: `The ${name === "from" ? "first" : "last"} week, inclusive; absent (or empty): ${openEnds[name]}.`,
+    schema: { type: "string", pattern: "^(\\d{4}-W\\d{2})?$", examples: ["2026-W40"] },
+  }));
+const openRange = rangeParameters({ from: "open at that end", to: "open at that end" });
+const trendRange = rangeParameters({ from: "52 weeks ending at `to`, never before the first week with data", to: "the last week that has data" });
 const minHierarchiesParameter: Json = {
   name: "minHierarchies",
   in: "query",
@@ -181,14 +185,14 @@ function paths(): Json {
     "/v1/hierarchies/{id}/weeks": queryOperation(
       "hierarchyWeeks",
       "A hierarchy's weekly snapshots, oldest first",
-      [{ name: "id", in: "path", required: true, description: "The hierarchy id in Base64url without padding.", schema: { type: "string", pattern: "^[A-Za-z0-9_-]{43}$" } }, ...rangeParameters],
+      [{ name: "id", in: "path", required: true, description: "The hierarchy id in Base64url without padding.", schema: { type: "string", pattern: "^[A-Za-z0-9_-]{43}$" } }, ...openRange],
       queryAnswer("HierarchyWeeks", "The hierarchy's snapshots in the range (none when it has none there)."),
       { "404": problem("No week at all is known for this hierarchy: /problems/not-found.") },
     ),
     "/v1/stats/versions": queryOperation("statsVersions", "Hierarchies and clients per product version", [weekParameter], queryAnswer("VersionStats", "Newest version first.")),
     "/v1/stats/os": queryOperation("statsOs", "Clients per operating system", [weekParameter], queryAnswer("OsStats", "Most clients first, then by name.")),
     "/v1/stats/features": queryOperation("statsFeatures", "Features over the snapshots at enhanced or full", [weekParameter], queryAnswer("FeatureStats", "Most enabled first, then by name.")),
-    "/v1/stats/trend": queryOperation("statsTrend", "Hierarchies, clients and versions week by week", rangeParameters, queryAnswer("WeekTrend", "Every week of the range, oldest first (at most 520).")),
+    "/v1/stats/trend": queryOperation("statsTrend", "Hierarchies, clients and versions week by week", trendRange, queryAnswer("WeekTrend", "Every week of the range, oldest first (at most 520).")),
     "/v1/stats/dimensions": queryOperation("statsDimensions", "Every dimension", [], queryAnswer("DimensionList", "In the contract's order.")),
     "/v1/stats/dimensions/{name}": queryOperation(
       "statsDimension",
@@ -200,7 +204,7 @@ function paths(): Json {
     "/v1/stats/dimensions/{name}/trend": queryOperation(
       "statsDimensionTrend",
       "One dimension week by week",
-      [dimensionNameParameter, ...rangeParameters, minHierarchiesParameter],
+      [dimensionNameParameter, ...trendRange, minHierarchiesParameter],
       queryAnswer("DimensionTrend", "Weeks laid out as /stats/trend lays them."),
       unknownDimension,
     ),
