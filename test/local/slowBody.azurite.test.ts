@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { request, type IncomingMessage } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { constants as zlibConstants, createGzip } from "node:zlib";
 import { triggers } from "../../functions/triggers";
 import { bindTrigger, type HttpTrigger } from "../../functions/triggerTypes";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
@@ -12,6 +11,7 @@ import { createServices, type Services } from "../../shared/services";
 import { ensureStorage } from "../../shared/storage/ensureStorage";
 import { INGEST_KEY, post, submitPath } from "../support/testRuntime";
 import { makeUsageDocument } from "../../devkit/usageDocuments";
+import { gzipHead } from "../../devkit/gzipHead";
 
 /*
  * Contract section 2: a body not received in full within 60 s of the request's start gets
@@ -21,17 +21,6 @@ import { makeUsageDocument } from "../../devkit/usageDocuments";
 
 const DEADLINE_MS = 1_000;
 const MiB = 1024 * 1024;
-
-/** The first `bytes` of a gzip stream of spaces, sync-flushed so that all of them inflate: what a stalled upload sent. */
-async function gzipHead(bytes: number): Promise<Buffer> {
-  const gzip = createGzip();
-  const out: Buffer[] = [];
-  gzip.on("data", (chunk: Buffer) => out.push(chunk));
-  gzip.write(Buffer.alloc(bytes, 0x20));
-  await new Promise<void>((resolve) => gzip.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve()));
-  gzip.destroy();
-  return Buffer.concat(out);
-}
 
 interface Stalled {
   /** The answer, once one comes. */

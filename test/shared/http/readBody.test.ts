@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { randomBytes } from "node:crypto";
-import { constants as zlibConstants, createGzip, gzipSync } from "node:zlib";
+import { gzipSync } from "node:zlib";
 import { MemoryBudgetExceededError, PayloadTooLargeError, RequestTimeoutError, UnsupportedMediaTypeError, ValidationError } from "../../../shared/errors";
 import { MemoryBudget } from "../../../shared/http/memoryBudget";
 import { readBody } from "../../../shared/http/readBody";
+import { gzipHead } from "../../../devkit/gzipHead";
 
 async function* chunksOf(buffer: Buffer, size = 64 * 1024): AsyncIterable<Uint8Array> {
   for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
@@ -136,22 +137,11 @@ function stalledAfter(head: Buffer): ReadableStream<Uint8Array> {
   });
 }
 
-/** The first `bytes` of a gzip stream of spaces, flushed so that all of it inflates, and no end. */
-async function gzipHeadOf(bytes: number): Promise<Buffer> {
-  const gzip = createGzip();
-  const out: Buffer[] = [];
-  gzip.on("data", (chunk: Buffer) => out.push(chunk));
-  gzip.write(Buffer.alloc(bytes, 0x20));
-  await new Promise<void>((resolve) => gzip.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve()));
-  gzip.destroy();
-  return Buffer.concat(out);
-}
-
 test("a body that stalls is a 408 at its deadline, plain or gzip, and what it reserved can be given back", { timeout: 20_000 }, async () => {
   const budget = new MemoryBudget(2 ** 30);
   for (const [contentEncoding, head] of [
     [null, Buffer.alloc(500, 0x20)],
-    ["gzip", await gzipHeadOf(3000)],
+    ["gzip", await gzipHead(3000)],
   ] as const) {
     const lease = budget.lease();
     await assert.rejects(
