@@ -3,8 +3,10 @@
  * RSS (the figure the memory test holds under 600 MiB), what a parsed JSON value costs on
  * the heap (the figure the memory budget reserves per value), and what the scan that counts
  * values before parsing costs beside JSON.parse on a typical document, and what 16 gzip
- * uploads that stall after inflating 31 MiB each do (the budget they hold, until their 408).
- * Not a test: it prints figures.
+ * uploads that stall after inflating 31 MiB each do (the budget they hold, until their 408),
+ * what a decoded rollup row costs beside its stored size (the factor its reads reserve), and
+ * what 16 concurrent reads of a week of 256 full rows do to a runtime.
+ * Not a test: it prints figures. `node dist/bench/memoryBench.js --only week` runs the last two alone.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -19,6 +21,15 @@ import { measureBurst, worstCaseBurst } from "../devkit/memoryBurst";
 import { makeUsageDocument } from "../devkit/usageDocuments";
 import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
 import { fmt, median } from "./measure";
+import { benchServices } from "./aggregationBench";
+import { ROLLUP_SHARDS } from "../shared/aggregation/hierarchyKey";
+import { addContribution, contributionOf, emptyRollup, type WeekRollup } from "../shared/aggregation/weekRollup";
+import type { IsoWeek } from "../shared/isoWeek";
+import { ensureStorage } from "../shared/storage/ensureStorage";
+import { rollupFromEntity, rollupToEntity } from "../shared/storage/rollupRowCodec";
+import { entitySize } from "../shared/storage/tableLimits";
+import { DECODED_ROW_FACTOR, rollupRowBudget } from "../shared/storage/weeklyStatsTable";
+import { makeWorstCaseUsageDocument } from "../devkit/usageDocuments";
 
 const KEY = "bench-ingest-key";
 const MiB = 1024 * 1024;
@@ -268,7 +279,188 @@ async function stalledGzipFigures(): Promise<string[]> {
   }
 }
 
-/** (h) The memory figures: the burst's peak RSS beside idle RSS, stalled uploads, heap per parsed value, the scan's cost. */
+const QUERY_KEY = "bench-query-key";
+const WEEK: IsoWeek = "2026-W50";
+/** Short OS names a document carries: short names put the most entries (and Maps) in a row's bytes. */
+const OS_NAMES_PER_DOCUMENT = 500;
+
+/**
+ * A rollup row filled to its budget with short OS names of its own (prefixed by `shard`, so
+ * that the shards of a week share none and the merge keeps them all): worst-case documents
+ * whose OS names are replaced by short ones, their Office versions and features emptied so
+ * that the OS dimension takes the row.
+ */
+function fullOsRollup(shard: number): WeekRollup {
+  const rollup = emptyRollup();
+  for (let variant = 0; ; variant++) {
+    const doc = makeWorstCaseUsageDocument(variant % 1000);
+    const share = doc.clients.total / OS_NAMES_PER_DOCUMENT;
+    const names = Array.from({ length: OS_NAMES_PER_DOCUMENT }, (_, i) => `${shard.toString(36)}.${(variant * OS_NAMES_PER_DOCUMENT + i).toString(36)}`);
+    const placement = addContribution(
+      rollup,
+      contributionOf({ ...doc, clients: { ...doc.clients, byOs: Object.fromEntries(names.map((name) => [name, share])), byOfficeVersion: {} }, features: {} }),
+      rollupRowBudget,
+    );
+    // The first document some of whose names went to "(other)": the row is at its budget.
+    if (placement.values.has("os")) return rollup;
+  }
+}
+
+/** Decodes of one row kept alive at once: enough heap that the collector's noise does not count. */
+const DECODES = 24;
+
+/**
+ * Heap growth of decoding a full row DECODES times, the results kept, over DECODES times its
+ * stored size; beside it the same with the entity as the SDK hands it over (parsed from its
+ * wire JSON), which a read holds until its page is decoded.
+ */
+function decodeFactor(): { lines: string[]; factor: number } {
+  const gc = collector();
+  const entity = rollupToEntity(WEEK, 0, fullOsRollup(0));
+  const size = entitySize(entity);
+  const wire = JSON.stringify(entity);
+  const weigh = (decode: () => unknown): number => {
+    const kept: unknown[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < DECODES; i++) kept.push(decode());
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    if (kept.length !== DECODES) throw new Error("unreachable: every decode is kept");
+    return grown / (DECODES * size);
+  };
+  const decoded = weigh(() => rollupFromEntity(entity));
+  const received = weigh(() => {
+    const copy = JSON.parse(wire) as Record<string, unknown>;
+    return [copy, rollupFromEntity(copy)];
+  });
+  const os = rollupFromEntity(entity).dimensions.get("os");
+  const entries = os !== undefined && os.kind !== "distribution" ? os.values.size : 0;
+  return {
+    factor: Math.max(decoded, received),
+    lines: [
+      `    decoded rollup row: ${fmt(size / 1024, 0)} KiB stored (UTF-16), ${entries} short OS names; ${DECODES} decodes kept alive:`,
+      `      decoded ${fmt(decoded, 2)}x its stored size, with the entity as received ${fmt(received, 2)}x (DECODED_ROW_FACTOR = ${DECODED_ROW_FACTOR})`,
+    ],
+  };
+}
+
+/** Concurrent reads of each route over the full week. */
+const WEEK_READS = 8;
+
+/** A GET's status and Retry-After; a connection cut before the whole body arrived counts as status 0. */
+async function timedGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; retryAfter: string | null; seconds: number }> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, { headers });
+    await res.arrayBuffer();
+    return { status: res.status, retryAfter: res.headers.get("retry-after"), seconds: (performance.now() - started) / 1000 };
+  } catch {
+    return { status: 0, retryAfter: null, seconds: (performance.now() - started) / 1000 };
+  }
+}
+
+function tally(answers: { status: number; retryAfter: string | null; seconds: number }[]): string {
+  const counts = new Map<string, number>();
+  for (const a of answers) {
+    const key = a.status === 503 ? `503 (Retry-After ${a.retryAfter ?? "missing"})` : a.status === 0 ? "cut" : String(a.status);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => `${n} x ${key}`).join(", ");
+}
+
+/**
+ * A week of ROLLUP_SHARDS rollup rows, each at its budget with short OS names of its own,
+ * written straight to the table of an Azurite in its own process; then WEEK_READS concurrent
+ * GETs of the OS route and as many of the OS dimension route through a runtime in its own
+ * process, with /api/health probed until they have all answered.
+ */
+async function fullWeekFigures(): Promise<string[]> {
+  if (process.platform !== "linux") return ["    full-week reads: skipped (RSS is read from /proc, Linux only)"];
+  const azurite = await startChild("local/azuriteServer.js", ["--in-memory", "--ports", "0"], {}, /"connectionString":"([^"]+)"/);
+  let runtime: Child | undefined;
+  try {
+    const connectionString = azurite.match[1]!;
+    const services = benchServices(connectionString);
+    await ensureStorage(services.clients);
+    let stored = 0;
+    for (let shard = 0; shard < ROLLUP_SHARDS; shard++) {
+      const entity = rollupToEntity(WEEK, shard, fullOsRollup(shard));
+      stored += entitySize(entity);
+      await services.weeklyStats.table.upsertEntity({ ...entity, partitionKey: WEEK, rowKey: String(entity["rowKey"]) }, "Replace");
+    }
+    await services.weeklyStats.markWeek(WEEK);
+
+    runtime = await startChild(
+      "local/start.js",
+      [...noLocalSettings],
+      { ...aggregationDisabled, AzureWebJobsStorage: connectionString, PORT: "0", INGEST_KEY: KEY, QUERY_KEY },
+      /listening on (http:\/\/\S+)/,
+    );
+    const url = runtime.match[1]!;
+    const pid = runtime.process.pid!;
+    await timedGet(`${url}/api/health`);
+    let peakReset = true;
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    } catch {
+      peakReset = false;
+    }
+    const idle = rssField(pid, "VmRSS");
+    const headers = { "x-functions-key": QUERY_KEY };
+    const started = performance.now();
+    const reads = [
+      ...Array.from({ length: WEEK_READS }, () => timedGet(`${url}/api/v1/stats/os?week=${WEEK}`, headers)),
+      ...Array.from({ length: WEEK_READS }, () => timedGet(`${url}/api/v1/stats/dimensions/os?week=${WEEK}`, headers)),
+    ];
+    let done = false;
+    const all = Promise.all(reads).finally(() => {
+      done = true;
+    });
+    const health: number[] = [];
+    while (!done) {
+      health.push((await timedGet(`${url}/api/health`)).status);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const answers = await all;
+    const seconds = (performance.now() - started) / 1000;
+    const after = await timedGet(`${url}/api/v1/stats/os?week=${WEEK}`, headers);
+    const peak = rssField(pid, "VmHWM");
+    const healthCounts = [...new Set(health)].map((status) => `${health.filter((h) => h === status).length} x ${status}`).join(", ");
+    return [
+      `    full week: ${ROLLUP_SHARDS} rollup rows of short OS names (${mib(stored)} stored, UTF-16), ${WEEK_READS} concurrent GET /api/v1/stats/os and ${WEEK_READS} GET /api/v1/stats/dimensions/os (runtime and Azurite in their own processes):`,
+      `      idle RSS ${mib(idle)}, peak RSS ${mib(peak)}${peakReset ? "" : " [peak not reset: includes start-up]"} (budget ${mib(limits.maxInFlightBytes)})`,
+      `      stats/os: ${tally(answers.slice(0, WEEK_READS))}; dimensions/os: ${tally(answers.slice(WEEK_READS))}; ` +
+        `answered after ${fmt(Math.min(...answers.map((a) => a.seconds)), 1)}-${fmt(Math.max(...answers.map((a) => a.seconds)), 1)} s, all in ${fmt(seconds, 1)} s`,
+      `      runtime ${runtime.process.exitCode === null && runtime.process.signalCode === null ? "still running" : `exited (${runtime.process.exitCode ?? runtime.process.signalCode})`} after them`,
+      `      health while they ran: ${healthCounts}; one more stats/os after them: ${tally([after])}`,
+    ];
+  } finally {
+    await runtime?.stop();
+    await azurite.stop();
+  }
+}
+
+/** The decoded row's factor and the full-week reads. */
+async function weekReadFigures(): Promise<string[]> {
+  const { lines } = decodeFactor();
+  return [...lines, ...(await fullWeekFigures())];
+}
+
+/** (h) The memory figures: the burst's peak RSS beside idle RSS, stalled uploads, heap per parsed value, the scan's cost, full-week reads. */
 export async function benchMemory(): Promise<string[]> {
-  return ["(h) memory:", ...(await burstFigures()), ...(await stalledGzipFigures()), ...weighShapes(), compareScanWithParse()];
+  return ["(h) memory:", ...(await burstFigures()), ...(await stalledGzipFigures()), ...weighShapes(), compareScanWithParse(), ...(await weekReadFigures())];
+}
+
+if (require.main === module && process.argv.includes("week")) {
+  weekReadFigures().then(
+    (lines) => {
+      for (const line of ["(h) memory, full-week reads only:", ...lines]) console.log(line);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
