@@ -13,10 +13,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { constants as zlibConstants, createGzip } from "node:zlib";
 import { limits } from "../shared/config";
 import { PARSED_BYTES_PER_VALUE } from "../shared/ingestion/parseJsonBody";
 import { scanJsonShape } from "../shared/ingestion/scanJsonShape";
+import { gzipHead } from "../devkit/gzipHead";
 import { measureBurst, worstCaseBurst } from "../devkit/memoryBurst";
 import { makeUsageDocument } from "../devkit/usageDocuments";
 import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
@@ -176,17 +176,6 @@ async function burstFigures(): Promise<string[]> {
 /** How many stalled uploads the issue found to starve an instance, and what each inflates before it stalls. */
 const STALLED_UPLOADS = 16;
 const STALLED_INFLATED_BYTES = 31 * MiB;
-
-/** The first `bytes` of a gzip stream of spaces, sync-flushed so that the receiver inflates all of it. */
-async function gzipHead(bytes: number): Promise<Buffer> {
-  const gzip = createGzip();
-  const out: Buffer[] = [];
-  gzip.on("data", (chunk: Buffer) => out.push(chunk));
-  gzip.write(Buffer.alloc(bytes, 0x20));
-  await new Promise<void>((resolve) => gzip.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve()));
-  gzip.destroy();
-  return Buffer.concat(out);
-}
 
 /** A gzip batch upload that sends `head` and then nothing; resolves with its status and the seconds it took to get one. */
 function stalledUpload(url: string, head: Buffer): { answered: Promise<{ status: number; seconds: number }>; abort(): void } {
