@@ -1,38 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTelemetry } from "../../../shared/telemetry/telemetry";
-import { startIngestionStandIn } from "../../support/ingestionStandIn";
-
-/** Telemetry items of one kind (`Request`, `RemoteDependency`, `Message`, `Exception`) among what the stand-in received. */
-function itemsOf(received: readonly string[], kind: string): Record<string, unknown>[] {
-  const items: Record<string, unknown>[] = [];
-  for (const entry of received) {
-    const body = entry.slice(entry.indexOf(" ") + 1);
-    if (!body.startsWith("[")) continue;
-    for (const item of JSON.parse(body) as Record<string, unknown>[]) {
-      if (item["name"] === `Microsoft.ApplicationInsights.${kind}`) items.push(item);
-    }
-  }
-  return items;
-}
-
-/**
- * The SDK installs its tracer provider a moment after it starts; spans begun before are not
- * recorded. Waits (within a deadline) until a probe span is.
- */
-async function tracingStarted(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { trace } = require("@opentelemetry/api") as typeof import("@opentelemetry/api");
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const probe = trace.getTracer("test").startSpan("probe");
-    const recording = probe.isRecording();
-    probe.end();
-    if (recording) return;
-    if (Date.now() > deadline) throw new Error("the SDK never started recording spans");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { itemsOf, startIngestionStandIn, tracingStarted } from "../../support/ingestionStandIn";
 
 test("no URL or message the telemetry SDK records carries a key, and incoming requests are not auto-collected", async () => {
   // The stand-in has a self-signed test certificate; statsbeat would report elsewhere.

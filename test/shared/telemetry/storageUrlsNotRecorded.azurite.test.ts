@@ -3,35 +3,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { startAzurite } from "../../../local/azurite";
 import { createTelemetry } from "../../../shared/telemetry/telemetry";
-import { startIngestionStandIn } from "../../support/ingestionStandIn";
-
-/** Telemetry items of one kind (`RemoteDependency`, …) among what the stand-in received. */
-function itemsOf(received: readonly string[], kind: string): Record<string, unknown>[] {
-  const items: Record<string, unknown>[] = [];
-  for (const entry of received) {
-    const body = entry.slice(entry.indexOf(" ") + 1);
-    if (!body.startsWith("[")) continue;
-    for (const item of JSON.parse(body) as Record<string, unknown>[]) {
-      if (item["name"] === `Microsoft.ApplicationInsights.${kind}`) items.push(item);
-    }
-  }
-  return items;
-}
-
-/** Waits (within a deadline) until the SDK records spans: it installs its tracer provider a moment after it starts. */
-async function tracingStarted(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { trace } = require("@opentelemetry/api") as typeof import("@opentelemetry/api");
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const probe = trace.getTracer("test").startSpan("probe");
-    const recording = probe.isRecording();
-    probe.end();
-    if (recording) return;
-    if (Date.now() > deadline) throw new Error("the SDK never started recording spans");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { itemsOf, startIngestionStandIn, tracingStarted } from "../../support/ingestionStandIn";
 
 /*
  * Contract section 2: hierarchy ids and docIds never reach telemetry as part of a storage URL
