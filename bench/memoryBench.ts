@@ -204,6 +204,16 @@ function rssField(pid: number, field: "VmRSS" | "VmHWM"): number {
 }
 
 /** Status of a GET /api/health and of a typical submission, sent while the stalled uploads hold their memory. */
+/** Resets the process's peak RSS (VmHWM) to its current RSS; false where the kernel does not let us. */
+function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function probes(url: string): Promise<{ health: number; submit: number }> {
   const health = await fetch(`${url}/api/health`);
   await health.arrayBuffer();
@@ -238,12 +248,7 @@ async function stalledGzipFigures(): Promise<string[]> {
     const pid = runtime.process.pid!;
     await probes(url); // warm-up: the first request loads the validators
     const head = await gzipHead(STALLED_INFLATED_BYTES);
-    let peakReset = true;
-    try {
-      writeFileSync(`/proc/${pid}/clear_refs`, "5");
-    } catch {
-      peakReset = false;
-    }
+    const peakReset = resetPeakRss(pid);
     const idle = rssField(pid, "VmRSS");
     for (let i = 0; i < STALLED_UPLOADS; i++) uploads.push(stalledUpload(url, head));
     // Inflating 31 MiB of spaces takes well under a second; the probes then meet the budget they hold.
@@ -389,12 +394,7 @@ async function fullWeekFigures(): Promise<string[]> {
     const url = runtime.match[1]!;
     const pid = runtime.process.pid!;
     await timedGet(`${url}/api/health`);
-    let peakReset = true;
-    try {
-      writeFileSync(`/proc/${pid}/clear_refs`, "5");
-    } catch {
-      peakReset = false;
-    }
+    const peakReset = resetPeakRss(pid);
     const idle = rssField(pid, "VmRSS");
     const headers = { "x-functions-key": QUERY_KEY };
     const started = performance.now();
