@@ -65,8 +65,8 @@ function programNamed(name: string): Plugin {
   };
 }
 
-/** npm as the one running this script started it (`npm run`), else the npm on PATH. */
-function npmCommand(): { file: string; prefixArgs: string[] } {
+/** npm as the one running this script started it (`npm run`), else the npm on PATH: what to execFile, and the arguments before npm's own. */
+export function npmCommand(): { file: string; prefixArgs: string[] } {
   const npmCli = process.env["npm_execpath"];
   return npmCli !== undefined && npmCli.endsWith(".js") ? { file: process.execPath, prefixArgs: [npmCli] } : { file: "npm", prefixArgs: [] };
 }
