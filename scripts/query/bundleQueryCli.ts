@@ -9,7 +9,7 @@
  * only cli/'s manifest and README).
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -52,6 +52,31 @@ function readManifest(file: string): Manifest & { binName: string; binPath: stri
   return { ...manifest, binName: only[0], binPath: only[1] };
 }
 
+/** The file beside the bundle that carries the licenses of the packages bundled into it. */
+const NOTICES_FILE = "THIRD-PARTY-NOTICES.txt";
+
+/**
+ * The license texts of every npm package the bundle holds code of (MIT and the like ask for
+ * their notice to travel with every copy), found from esbuild's list of inputs.
+ */
+function thirdPartyNotices(root: string, inputs: readonly string[]): string {
+  // The innermost node_modules/<package>/ of each input, relative to the root (esbuild's working directory).
+  const packageDirs = new Set<string>();
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match?.[1] !== undefined) packageDirs.add(join(root, match[1]));
+  }
+  return [...packageDirs]
+    .sort()
+    .map((dir) => {
+      const { name, version, license } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; version: string; license?: string };
+      const file = readdirSync(dir).find((entry) => /^licen[cs]e(\.|$)/i.test(entry));
+      if (file === undefined) throw new Error(`${name} has no license file to ship beside the bundle`);
+      return `${name}@${version} (${license ?? "see below"})\n\n${readFileSync(join(dir, file), "utf8").trim()}\n`;
+    })
+    .join(`\n${"-".repeat(72)}\n\n`);
+}
+
 /** Puts the bin's name where the repository's usage text says `npm run query --`. */
 function programNamed(name: string): Plugin {
   return {
@@ -85,6 +110,7 @@ export async function packQueryCli(options: PackQueryCliOptions = {}): Promise<P
     const outfile = join(stage, manifest.binPath);
     const result = await build({
       entryPoints: [join(root, "scripts/query.ts")],
+      absWorkingDir: root,
       bundle: true,
       platform: "node",
       format: "cjs",
@@ -101,6 +127,7 @@ export async function packQueryCli(options: PackQueryCliOptions = {}): Promise<P
     if (outside.length > 0) throw new Error(`the bundle would need ${outside.map((i) => i.path).join(", ")} at run time`);
     copyFileSync(join(source, "package.json"), join(stage, "package.json"));
     copyFileSync(join(source, "README.md"), join(stage, "README.md"));
+    writeFileSync(join(stage, NOTICES_FILE), thirdPartyNotices(root, Object.keys(result.metafile.inputs)));
     mkdirSync(destination, { recursive: true });
     const npm = npmCommand();
     const { stdout } = await promisify(execFile)(npm.file, [...npm.prefixArgs, "pack", stage, "--pack-destination", destination, "--json"], { cwd: stage });

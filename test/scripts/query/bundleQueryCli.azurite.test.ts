@@ -87,8 +87,9 @@ describe("the query CLI packed, installed from its tarball into a temporary fold
     assert.ok(relative(realpathSync(ROOT), work).startsWith(".."), work);
   });
 
-  test("npm install -g --prefix installs one file and the manifest: no node_modules, no dependencies", () => {
-    assert.deepEqual(filesUnder(installed), ["README.md", "dist/query.js", "package.json"]);
+  test("npm install -g --prefix installs one file, the manifest and the notices: no node_modules, no dependencies", () => {
+    assert.deepEqual(filesUnder(installed), ["README.md", "THIRD-PARTY-NOTICES.txt", "dist/query.js", "package.json"]);
+    assert.match(readFileSync(join(installed, "THIRD-PARTY-NOTICES.txt"), "utf8"), /^ajv@\d+\.\d+\.\d+ \(MIT\)\n/m);
     const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
     assert.equal(manifest["dependencies"], undefined);
     assert.ok(readFileSync(join(installed, "dist/query.js"), "utf8").startsWith("#!/usr/bin/env node\n"));
