@@ -12,6 +12,7 @@ import { renderAnswer } from "./query/answerTables";
 import { answerMismatch } from "./query/checkAnswer";
 import { exitCodeOfStatus, exitCodes, type ExitCode } from "./query/exitCodes";
 import { parseQueryArguments, UsageError, USAGE, type QueryCommand } from "./query/parseQueryArguments";
+import { PROGRAM_NAME } from "./query/programName";
 
 /** Where the CLI writes; tests pass their own. */
 export interface QueryIo {
@@ -91,7 +92,7 @@ export async function runQuery(args: readonly string[], settings: Partial<QueryC
     command = parseQueryArguments(args, settings);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr(`query: ${error.message}\n(npm run query -- --help for usage)\n`);
+    io.stderr(`query: ${error.message}\n(${PROGRAM_NAME} --help for usage)\n`);
     return exitCodes.usage;
   }
   if (command === "help") {

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { devKeys, type QueryCliSettings } from "../../shared/config";
+import { PROGRAM_NAME } from "./programName";
 
 /** The routes the CLI asks, by their command name. */
 export type QueryRoute = "versions" | "os" | "features" | "trend" | "hierarchy" | "dimension" | "dimensionTrend" | "dimensions";
@@ -28,7 +29,7 @@ export class UsageError extends Error {}
 export const DEFAULT_URL = "http://localhost:7071";
 export const DEFAULT_KEY = devKeys.query;
 
-export const USAGE = `usage: npm run query -- <command> [options]
+export const USAGE = `usage: ${PROGRAM_NAME} <command> [options]
 
 commands:
   versions --week W           hierarchies and clients per product version
@@ -130,7 +131,7 @@ function routeOf(positionals: readonly string[], values: Values): { route: Query
       allowOnly(command, values, []);
       return { route: "dimensions", path: "/api/v1/stats/dimensions" };
     case "dimension": {
-      if (name === undefined) throw new UsageError("dimension needs a NAME (npm run query -- dimensions lists them)");
+      if (name === undefined) throw new UsageError(`dimension needs a NAME (${PROGRAM_NAME} dimensions lists them)`);
       const base = `/api/v1/stats/dimensions/${encodeURIComponent(name)}`;
       const minHierarchies = minHierarchiesOf(values);
       if (values.week !== undefined) {
