@@ -38,7 +38,7 @@ param rateLimitInvalidPerHour int = 1000
 @description('Default minHierarchies of the dimension routes and of the WeeklyDimensions folding (contract section 4.1). Becomes the STATS_MIN_HIERARCHIES app setting; shared/config.ts accepts 1 to 1000.')
 param statsMinHierarchies int = 1
 
-@description('Principals that read the WeeklyDimensions table with their own tools: objects { principalId, principalType } with principalType User, Group or ServicePrincipal. Each gets Storage Table Data Reader on that table alone (docs/product-teams.md).')
+@description('Principals that read the published statistics with their own tools: objects { principalId, principalType } with principalType User, Group or ServicePrincipal. Each gets Storage Table Data Reader on the WeeklyDimensions table and Storage Blob Data Reader on the datasets container, and nothing else (docs/product-teams.md).')
 param weeklyDimensionsReaders array = []
 
 @minValue(1)
@@ -59,10 +59,13 @@ param rejectedRetentionDays int = 90
 @description('Memory of each Flex Consumption instance in MB; CPU and network scale with it.')
 param instanceMemoryMB int = 2048
 
-@minValue(1)
+// 40 is the lowest value Flex Consumption accepts in every region (lower values only in some)
+// and the lowest it recommends for HTTP apps. What bounds one week's contention is not this
+// but the documents each instance runs at once (host.json): docs/deploy.md, "Scale-out".
+@minValue(40)
 @maxValue(1000)
-@description('Upper bound on the on-demand instances of each per-function scale group (the HTTP routes together; aggregation on its own). 2 x 16 documents in flight keeps one week within its table partition\'s throughput: docs/data-model.md, "Contention".')
-param maximumInstanceCount int = 2
+@description('Upper bound on the on-demand instances of each per-function scale group (the HTTP routes together; each queue trigger on its own). 40 to 1000; see docs/deploy.md, "Scale-out".')
+param maximumInstanceCount int = 40
 
 @allowed([
   'Standard_LRS'
@@ -169,6 +172,7 @@ module weeklyDimensionsReaderRoles 'modules/weeklyDimensionsReaders.bicep' = {
   params: {
     storageAccountName: storage.outputs.name
     tableName: storage.outputs.weeklyDimensionsTableName
+    datasetsContainerName: storage.outputs.datasetsContainerName
     readers: weeklyDimensionsReaders
   }
 }

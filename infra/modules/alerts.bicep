@@ -56,6 +56,7 @@ var rules = [
     query: loadTextContent('../monitoring/poisonMessages.kql')
     timeAggregation: 'Maximum'
     metricMeasureColumn: 'poisonMessages'
+    operator: 'GreaterThan'
     threshold: 0
   }
   {
@@ -66,6 +67,7 @@ var rules = [
     query: loadTextContent('../monitoring/oldestIngestMessage.kql')
     timeAggregation: 'Maximum'
     metricMeasureColumn: 'ageSeconds'
+    operator: 'GreaterThan'
     threshold: ingestAgeThresholdSeconds
   }
   {
@@ -76,6 +78,7 @@ var rules = [
     query: loadTextContent('../monitoring/serverErrors.kql')
     timeAggregation: 'Count'
     metricMeasureColumn: null
+    operator: 'GreaterThan'
     threshold: 0
   }
   {
@@ -86,11 +89,26 @@ var rules = [
     query: loadTextContent('../monitoring/rebuildLockAge.kql')
     timeAggregation: 'Maximum'
     metricMeasureColumn: 'lockAgeSeconds'
+    operator: 'GreaterThan'
     threshold: rebuildLockThresholdSeconds
+  }
+  {
+    // (a), (b) and (d) read the queueHealth timer's metrics and stay quiet when they stop
+    // arriving (the function disabled or failing, the app stopped, telemetry refused): this
+    // one fires on their absence. Three readings are expected per window.
+    name: 'queue-health-silent'
+    displayName: 'No queue health reading for 15 minutes'
+    description: 'The queueHealth timer recorded nothing in the last 15 minutes, so the poison, queue-age and rebuild-lock alerts see nothing either. See docs/operations.md, Alerts and workbook.'
+    severity: 2
+    query: loadTextContent('../monitoring/queueHealthHeartbeat.kql')
+    timeAggregation: 'Count'
+    metricMeasureColumn: null
+    operator: 'LessThan'
+    threshold: 1
   }
 ]
 
-resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [
+resource alertRules 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [
   for rule in rules: {
     name: '${namePrefix}-${rule.name}'
     location: location
@@ -113,7 +131,7 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' 
             query: rule.query
             timeAggregation: rule.timeAggregation
             metricMeasureColumn: rule.metricMeasureColumn
-            operator: 'GreaterThan'
+            operator: rule.operator
             threshold: rule.threshold
             failingPeriods: {
               numberOfEvaluationPeriods: 1

@@ -58,9 +58,9 @@ param statsMinHierarchies int
 @description('Memory of each instance in MB.')
 param instanceMemoryMB int
 
-@minValue(1)
+@minValue(40)
 @maxValue(1000)
-@description('Upper bound on the on-demand instances of each per-function scale group.')
+@description('Upper bound on the on-demand instances of each per-function scale group (40 is the lowest every region accepts).')
 param maximumInstanceCount int
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {

@@ -48,8 +48,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     allowSharedKeyAccess: false
     defaultToOAuthAuthentication: true
     dnsEndpointType: 'Standard'
-    // Blob index tags, which the raw archive and the rejected store are listed by, are not
-    // available on accounts with a hierarchical namespace.
+    // No hierarchical namespace: blob index tags, which the raw archive and the rejected
+    // store are written with and listed by (deletion requests, replay, reaggregate), are not
+    // supported on accounts that have one, and it cannot be turned off again. The Parquet
+    // dataset in `datasets` is laid out in folder-like paths all the same (docs/deploy.md,
+    // "The datasets container and the hierarchical namespace").
     isHnsEnabled: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
@@ -88,6 +91,18 @@ resource rawContainer 'Microsoft.Storage/storageAccounts/blobServices/containers
 resource rejectedContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobService
   name: 'rejected'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// The weekly dataset in Parquet for BI tools (contract section 4.3), written by the
+// publisher; product teams get Storage Blob Data Reader on this container alone
+// (modules/weeklyDimensionsReaders.bicep). No lifecycle rule: a week's file is replaced
+// whole when it is published again, and the dataset is kept as long as the statistics.
+resource datasetsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
+  parent: blobService
+  name: 'datasets'
   properties: {
     publicAccess: 'None'
   }
@@ -216,3 +231,4 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06
 output name string = storage.name
 output deploymentContainerName string = deploymentContainer.name
 output weeklyDimensionsTableName string = weeklyDimensionsTable.name
+output datasetsContainerName string = datasetsContainer.name

@@ -10,9 +10,10 @@
 #                    built by scripts/buildDashboard.ts); no tests, benchmarks, local runtime or scripts
 #   node_modules/    production dependencies only, without source maps and TypeScript files
 #
-# azure.yaml runs this as the `prepackage` hook, which azd fires before it builds anything:
-# in a clean deploy job there is no dist/ and no node_modules yet, so this script builds
-# what it stages. The package is built here rather than remotely (azure.yaml sets
+# azure.yaml runs this as the `prepackage` hook. azd fires it after its restore (npm install)
+# and before its own build (`npm run build`, which writes the development dist/, not this
+# package): so this script builds what it stages, and does not rely on azd's build. Run by
+# hand or in a clean job, it installs the dev dependencies itself when they are missing. The package is built here rather than remotely (azure.yaml sets
 # `remoteBuild: false`): a remote build would install the dev dependencies (Azurite,
 # TypeScript, ESLint) on the platform for nothing.
 set -euo pipefail

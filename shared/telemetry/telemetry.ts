@@ -56,6 +56,11 @@ export class Telemetry {
     return Object.fromEntries(this.counts) as Record<Outcome, number>;
   }
 
+  /**
+   * Sends what is buffered now. The SDK exports metrics once a minute, each as that minute's
+   * aggregate; an invocation that may be the instance's last before it is frozen (the
+   * queueHealth timer) ends with this.
+   */
   async flush(): Promise<void> {
     await this.client?.flush();
   }

@@ -24,9 +24,9 @@ describe("infra/monitoring/*.kql, the one copy of each query", () => {
     for (const file of all) assert.ok(queryFiles.includes(file), `a module loads ${file}, which does not exist`);
   });
 
-  test("the alert rules load the four alert queries and the workbook the four chart queries", () => {
+  test("the alert rules load the five alert queries and the workbook the four chart queries", () => {
     const [alerts, workbook] = modules.map((m) => loaded(m.text).sort());
-    assert.deepEqual(alerts, ["oldestIngestMessage.kql", "poisonMessages.kql", "rebuildLockAge.kql", "serverErrors.kql"]);
+    assert.deepEqual(alerts, ["oldestIngestMessage.kql", "poisonMessages.kql", "queueHealthHeartbeat.kql", "rebuildLockAge.kql", "serverErrors.kql"]);
     assert.deepEqual(workbook, ["aggregationLag.kql", "ingestLatency.kql", "outcomesPerDay.kql", "poisonCount.kql"]);
   });
 
@@ -48,6 +48,53 @@ describe("infra/monitoring/*.kql, the one copy of each query", () => {
     const read = new Set(queryFiles.flatMap((file) => [...readFileSync(join(queryDir, file), "utf8").matchAll(/\bname == "([^"]+)"/g)].map((m) => m[1]!)));
     read.delete("UsageSubmission");
     for (const name of read) assert.ok(recorded.includes(name), `a query reads metric ${name}, which nothing records`);
-    for (const name of recorded.filter((n) => n !== "IngestQueueMessages" && n !== "RebuildLocks")) assert.ok(read.has(name), `no query reads ${name}`);
+    for (const name of recorded.filter((n) => n !== "RebuildLocks")) assert.ok(read.has(name), `no query reads ${name}`);
+  });
+
+  test("queries over customMetrics read the per-minute aggregates the SDK sends, never `value` nor a percentile of it", () => {
+    // trackMetric records into an OpenTelemetry histogram: each row is one export interval,
+    // `value` the sum of its readings (test/shared/telemetry/queueHealthMetrics.test.ts).
+    const metricQueries = queryFiles.filter((file) => readFileSync(join(queryDir, file), "utf8").includes("customMetrics"));
+    assert.ok(metricQueries.length >= 5, metricQueries.join(", "));
+    for (const file of metricQueries) {
+      const query = withoutComments(readFileSync(join(queryDir, file), "utf8"));
+      assert.doesNotMatch(query, /\bvalue\b/, `${file} reads value, the sum of a minute's readings`);
+      assert.doesNotMatch(query, /percentile\w*\(\s*value(Sum|Max|Min)?\b/, `${file} takes a percentile of per-minute aggregates`);
+      assert.match(query, /\bvalue(Max|Sum|Count)\b/, `${file} reads none of valueMax, valueSum, valueCount`);
+    }
+  });
+
+  test("a heartbeat rule fires when the queueHealth timer's readings stop arriving", () => {
+    const heartbeat = alertRules().find((rule) => rule.includes("queueHealthHeartbeat.kql"));
+    assert.ok(heartbeat !== undefined, "no alert rule loads queueHealthHeartbeat.kql");
+    assert.match(heartbeat, /timeAggregation: 'Count'/);
+    assert.match(heartbeat, /operator: 'LessThan'/);
+    assert.match(heartbeat, /threshold: 1\b/);
+    const query = withoutComments(readFileSync(join(queryDir, "queueHealthHeartbeat.kql"), "utf8"));
+    // A metric the timer records on every run, whatever the queues hold; no filter on its value.
+    const names = [...query.matchAll(/\bname == "([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(names, [monitoringSettings.queueHealthMetrics.ingestMessages]);
+    assert.doesNotMatch(query, /\|\s*where\s+(?!name ==)/, "the heartbeat must count every reading");
+  });
+
+  test("every other rule fires on a value above its threshold", () => {
+    const others = alertRules().filter((rule) => !rule.includes("queueHealthHeartbeat.kql"));
+    assert.equal(others.length, 4);
+    for (const rule of others) assert.match(rule, /operator: 'GreaterThan'/, rule);
   });
 });
+
+/** A query without its `//` comment lines, which may name what the query must not read. */
+function withoutComments(query: string): string {
+  return query
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("//"))
+    .join("\n");
+}
+
+/** The entries of the `rules` array of infra/modules/alerts.bicep, as source text. */
+function alertRules(): string[] {
+  const alerts = modules.find((m) => m.name === "alerts.bicep")?.text ?? "";
+  const list = /^var rules = \[\n([\s\S]*?)^\]$/m.exec(alerts)?.[1] ?? "";
+  return list.split(/^ {2}\{$/m).filter((entry) => entry.trim() !== "");
+}

@@ -1,6 +1,6 @@
 /**
  * The deployment package works from a clean clone: infra/scripts/stagePackage.sh (azd's
- * `prepackage` hook, which azd fires before anything is built) builds what it stages, and
+ * `prepackage` hook, which azd fires after its restore and before its own build) builds what it stages, and
  * the staged entry point registers every trigger with nothing but the staged node_modules.
  */
 import assert from "node:assert/strict";

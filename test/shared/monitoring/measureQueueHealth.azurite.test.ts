@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { InvocationContext } from "@azure/functions";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { queueHealthTrigger } from "../../../functions/queueHealth";
+import { queueHealth, queueHealthTrigger } from "../../../functions/queueHealth";
 import { storageNames } from "../../../shared/config";
 import type { IsoWeek } from "../../../shared/isoWeek";
 import { measureQueueHealth, type QueueHealth } from "../../../shared/monitoring/measureQueueHealth";
@@ -45,6 +46,20 @@ describe("queue health against Azurite", () => {
       await ingest.clearMessages();
       await queues.getQueueClient(storageNames.poisonQueue).clearMessages();
     }
+  });
+
+  test("the timer flushes its metrics before the invocation ends: the instance may be frozen right after it", async () => {
+    const steps: string[] = [];
+    const telemetry = {
+      recordQueueHealth: () => steps.push("record"),
+      flush: async () => {
+        await Promise.resolve();
+        steps.push("flush");
+      },
+    };
+    const context = new InvocationContext({ invocationId: "t", functionName: queueHealthTrigger.name, logHandler: () => undefined });
+    await queueHealth({ isPastDue: false }, context, { gauges: t.runtime.services.queueGauges, telemetry });
+    assert.deepEqual(steps, ["record", "flush"]);
   });
 });
 
