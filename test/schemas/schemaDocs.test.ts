@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { findProjectRoot } from "../../scripts/generateTypes";
-import { generateSchemaDocs, schemaDocsFolder } from "../../scripts/generateSchemaDocs";
+import { generateSchemaDocs, renderSchemaDoc, schemaDocsFolder } from "../../scripts/generateSchemaDocs";
 
 const root = findProjectRoot(__dirname);
 const docs = generateSchemaDocs(root);
@@ -47,4 +47,23 @@ test("a library of definitions (results v1) gets one table per definition", () =
   const results = docs.find((doc) => doc.path.endsWith("results-v1.md"))!.text;
   assert.match(results, /^## Problem$/m);
   assert.deepEqual(rowOf(results, "/status").slice(1, 4), ["integer", "yes", "≥ 400, ≤ 599"]);
+});
+
+test("a level is read from the description in either phrasing, and a recursive definition is named, not expanded forever", () => {
+  const schema = {
+    title: "Scratch",
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      osd: { description: "Task sequences: enhanced and full only.", type: "object", properties: { steps: { type: "integer", minimum: 0, maximum: 5 } } },
+      tree: { $ref: "#/$defs/Node" },
+    },
+    $defs: { Node: { description: "A node.", type: "object", properties: { child: { $ref: "#/$defs/Node" } } } },
+  };
+  const text = renderSchemaDoc(schema, { docType: "scratch", version: 2, current: "schemas/scratch.v2.schema.json", published: "schemas/published/scratch.v2.schema.json" });
+  assert.equal(rowOf(text, "/osd")[4], "enhanced, full");
+  assert.equal(rowOf(text, "/osd/steps")[4], "enhanced, full");
+  assert.equal(rowOf(text, "/tree")[4], "all");
+  assert.match(rowOf(text, "/tree/child")[3]!, /recursive: see Node/);
+  assert.ok(!text.includes("/tree/child/child"));
 });
