@@ -3,11 +3,12 @@
  * service against its floor side by side, printed as plain text. Figures, never verdicts:
  * nothing here fails on a slow number; the run exits non-zero only if a stage throws.
  *
- *   npm run bench [-- [--only d,f] [--seed-10k]]
+ *   npm run bench [-- [--only d,f] [--seed-10k] [--races]]
  *
  * `--only` runs the named stages alone (letters as in the report).
  * `--seed-10k` fills the query benchmark's week with the storage classes instead of through
  * aggregateDocument (the real path, which takes a minute or more on Azurite).
+ * `--races` makes (f) measure the ETag race shares alone (`--only f --races`).
  */
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
@@ -18,7 +19,7 @@ import { benchIngestionThroughput, benchStorageRequests } from "./ingestionBench
 import { fmt, secondsSince } from "./measure";
 import { benchMemory } from "./memoryBench";
 import { benchStagedPackage } from "./packageBench";
-import { benchQueryLatency } from "./queryBench";
+import { benchQueryLatency, benchRaceShares } from "./queryBench";
 import { benchValidation } from "./validationBench";
 
 interface Stage {
@@ -37,7 +38,7 @@ function describeCheckout(): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { "seed-10k": { type: "boolean", default: false }, only: { type: "string" } } });
+  const { values } = parseArgs({ options: { "seed-10k": { type: "boolean", default: false }, races: { type: "boolean", default: false }, only: { type: "string" } } });
   const all: Stage[] = [
     {
       name: "(a) validation",
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
     { name: "(c) storage requests per submission", run: benchStorageRequests },
     { name: "(d) aggregation throughput", run: benchAggregationThroughput },
     { name: "(e) storage requests per aggregated document", run: benchAggregationRoundTrips },
-    { name: "(f) query latency", run: () => benchQueryLatency({ populate: values["seed-10k"] ? "seed" : "aggregate" }) },
+    { name: "(f) query latency", run: () => (values.races ? benchRaceShares() : benchQueryLatency({ populate: values["seed-10k"] ? "seed" : "aggregate" })) },
     { name: "(g) staged deployment package", run: benchStagedPackage },
     { name: "(h) memory", run: benchMemory },
   ];
