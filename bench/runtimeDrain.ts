@@ -70,6 +70,8 @@ export async function drainThroughRuntime(
     for (;;) {
       const { approximateMessagesCount } = await queue.getProperties();
       if (approximateMessagesCount === 0) break;
+      // A runtime that died would leave the queue full for good: say so rather than wait forever.
+      if (runtime.process.exitCode !== null || runtime.process.signalCode !== null) throw new Error(`the runtime exited with ${runtime.process.exitCode ?? runtime.process.signalCode} while ${approximateMessagesCount} messages waited`);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     const seconds = (performance.now() - started) / 1000;
