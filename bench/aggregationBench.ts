@@ -20,6 +20,9 @@ import { startChild } from "../devkit/children";
 import { toArchived, type ArchivedDocument } from "../devkit/archivedDocument";
 import { archiveAll, fleetDocument, fleetDocuments } from "./fleet";
 import { fmt, median, pairedRatio, requestCounter, secondsSince, throughput } from "./measure";
+import { publishWeek } from "../shared/publishing/publishWeek";
+import { disabledSettingNames } from "../shared/config";
+import { cpuSecondsOf, drainThroughRuntime, type RuntimeDrain } from "./runtimeDrain";
 
 const CONCURRENCY = 16;
 /** A few weeks, as offline uploads and late SCPs spread documents in reality; 3 weeks x 8 shards = 24 rollup rows. */
@@ -28,6 +31,8 @@ const WEEKS: readonly IsoWeek[] = ["2026-W45", "2026-W46", "2026-W47"];
 const HIERARCHIES_PER_ROUND = 100; // x 3 weeks = 300 documents a round
 const ROUNDS = 10;
 const WARM_UP_HIERARCHIES = 100; // x 3 weeks, for each path: enough for both processes to reach steady state
+/** Documents left on the queue for each run through the runtime: as many as three rounds. */
+const RUNTIME_HIERARCHIES = 3 * HIERARCHIES_PER_ROUND;
 
 /** Services for the benchmark process, on the storage a connection string names. */
 export function benchServices(connectionString: string): Services {
@@ -135,7 +140,11 @@ export async function benchAggregationThroughput(): Promise<string[]> {
       real: fleetDocuments(`47 round ${r} real`, HIERARCHIES_PER_ROUND, WEEKS),
       floor: fleetDocuments(`47 round ${r} floor`, HIERARCHIES_PER_ROUND, WEEKS),
     }));
-    const all = [warmUp, ...rounds].flatMap((r) => [...r.real, ...r.floor]);
+    const throughRuntime = {
+      published: fleetDocuments("47 runtime published", RUNTIME_HIERARCHIES, WEEKS),
+      unpublished: fleetDocuments("47 runtime unpublished", RUNTIME_HIERARCHIES, WEEKS),
+    };
+    const all = [...[warmUp, ...rounds].flatMap((r) => [...r.real, ...r.floor]), ...throughRuntime.published, ...throughRuntime.unpublished];
     const generated = secondsSince(started);
     started = performance.now();
     const archived = await archiveAll(services.rawArchive, all);
@@ -144,7 +153,18 @@ export async function benchAggregationThroughput(): Promise<string[]> {
     for (const round of [warmUp, ...rounds]) plans.push(await floorWork(round.floor, floorRollups));
     const planned = secondsSince(started) - archived;
 
-    const real = async (docs: readonly ArchivedDocument[]): Promise<number> =>
+    const aloneCpu = { azurite: 0, bench: 0, documents: 0 };
+    const real = async (docs: readonly ArchivedDocument[]): Promise<number> => {
+      const azuriteBefore = cpuSecondsOf(azurite.process.pid) ?? Number.NaN;
+      const benchBefore = process.cpuUsage();
+      const rate = await realRate(docs);
+      const bench = process.cpuUsage(benchBefore);
+      aloneCpu.azurite += (cpuSecondsOf(azurite.process.pid) ?? Number.NaN) - azuriteBefore;
+      aloneCpu.bench += (bench.user + bench.system) / 1e6;
+      aloneCpu.documents += docs.length;
+      return rate;
+    };
+    const realRate = async (docs: readonly ArchivedDocument[]): Promise<number> =>
       throughput(docs.length, CONCURRENCY, async (i) => {
         const result = await aggregateDocument(docs[i]!.claim, services);
         const expected: AggregateStatus = "counted";
@@ -168,7 +188,7 @@ export async function benchAggregationThroughput(): Promise<string[]> {
 
     started = performance.now();
     await floor(plans[0]!);
-    await real(warmUp.real);
+    await realRate(warmUp.real);
     const realRates: number[] = [];
     const floorRates: number[] = [];
     const before = { ...conflicts };
@@ -187,6 +207,25 @@ export async function benchAggregationThroughput(): Promise<string[]> {
     const lost = conflicts.conflicts - before.conflicts;
     const commits = conflicts.commits - before.commits;
     const measured = secondsSince(started);
+
+    // The same kind of documents, the same weeks, the same Azurite: left on the ingest queue
+    // for a runtime started as `npm start` runs it, once as it is and once with the publisher
+    // disabled, which splits the publisher's share from the queue's.
+    const published = await drainThroughRuntime(connectionString, services, throughRuntime.published, azurite.process.pid);
+    const unpublished = await drainThroughRuntime(connectionString, services, throughRuntime.unpublished, azurite.process.pid, {
+      [disabledSettingNames("publishWeeklyDimensions")[1]]: "true",
+    });
+    // One publish of the fullest week, as the publisher runs it, and what it costs storage.
+    const azuriteBeforePublish = cpuSecondsOf(azurite.process.pid) ?? Number.NaN;
+    const publishStarted = performance.now();
+    const publish = await publishWeek(WEEKS[WEEKS.length - 1]!, { reader: services.statsReader, table: services.weeklyDimensions, minHierarchies: 1 });
+    const publishMs = performance.now() - publishStarted;
+    const publishAzuriteMs = ((cpuSecondsOf(azurite.process.pid) ?? Number.NaN) - azuriteBeforePublish) * 1000;
+    const aloneRate = median(realRates);
+    const perDocument = (seconds: number | undefined, documents: number) => (seconds === undefined ? "?" : fmt((1000 * seconds) / documents, 1));
+    const runtimeLine = (what: string, drain: RuntimeDrain) =>
+      `    through the runtime, ${what}: ${drain.documents} documents in ${fmt(drain.seconds)} s = ${fmt(drain.rate, 0)}/s, ${fmt(drain.rate / aloneRate, 2)}x aggregateDocument's median; ` +
+      `CPU per document: Azurite ${perDocument(drain.azuriteCpu, drain.documents)} ms, runtime ${perDocument(drain.runtimeCpu, drain.documents)} ms; ${drain.publishes} publishes ran`;
     const perRound = HIERARCHIES_PER_ROUND * WEEKS.length;
     lines.push(
       `(d) documents aggregated/s at concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${perRound} (new hierarchies over ${WEEKS.length} weeks, ${ROLLUP_SHARDS} rollup shards each), Azurite in its own process:`,
@@ -194,6 +233,10 @@ export async function benchAggregationThroughput(): Promise<string[]> {
       `    aggregateDocument: ${realRates.map((r) => fmt(r, 0)).join(", ")}  median ${fmt(median(realRates), 0)}/s`,
       `    ETag races: ${lost} of ${commits} commits lost one and were retried (${fmt((100 * lost) / commits, 0)}%)`,
       `    ratio aggregateDocument/floor: ${fmt(pairedRatio(realRates, floorRates), 2)}x (median of the ${ROUNDS} round pairs' ratios)`,
+      `    aggregateDocument's CPU per document: Azurite ${perDocument(aloneCpu.azurite, aloneCpu.documents)} ms, the bench process ${perDocument(aloneCpu.bench, aloneCpu.documents)} ms`,
+      runtimeLine("as npm start runs it", published),
+      runtimeLine("publisher disabled", unpublished),
+      `    one publish of ${publish.week} (${publish.written} rows written, ${publish.deleted} deleted): ${fmt(publishMs, 0)} ms, Azurite CPU ${fmt(publishAzuriteMs, 0)} ms`,
       `    setup: ${all.length} documents generated in ${fmt(generated)} s, archived (RawArchive.put, concurrency 32) in ${fmt(archived)} s; floor entities precomputed in ${fmt(planned)} s; measured in ${fmt(measured)} s`,
     );
     return lines;
