@@ -200,11 +200,9 @@ describe("parameters", { skip }, () => {
   });
 
   // The bound that holds on Azure: 40 instances is the floor, so one week's contention is
-  // bounded by what each instance runs at once (docs/deploy.md, "Scale-out"). host.json is not
-  // this change's file: the lead sets batchSize 1 and newBatchThreshold 0, then drops `todo`.
+  // bounded by what each instance runs at once (docs/deploy.md, "Scale-out").
   test(
     "aggregation runs at most 40 documents at once at the default instance limit, about the concurrency one week's partition holds (docs/data-model.md, Contention)",
-    { todo: "host.json extensions.queues batchSize 1, newBatchThreshold 0" },
     () => {
       const queues = readHostSettings(root).queues;
       const instances = parameters.maximumInstanceCount?.defaultValue;

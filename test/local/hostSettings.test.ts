@@ -14,8 +14,8 @@ test("the local runtime reads the project's host.json", () => {
   const settings = readHostSettings();
   assert.equal(settings.routePrefix, "api");
   assert.equal(settings.queues.maxDequeueCount, 5);
-  assert.equal(settings.queues.batchSize, 8);
-  assert.equal(settings.queues.newBatchThreshold, 8);
+  assert.equal(settings.queues.batchSize, 1);
+  assert.equal(settings.queues.newBatchThreshold, 0);
   assert.equal(settings.queues.visibilityTimeoutMs, 30_000);
 });
 
