@@ -125,34 +125,42 @@ export class WeeklyStatsTable implements WeekStatsStore {
   }
 
   /**
-   * Every shard's rollup row of a week in one range query, decoded and not merged (the
-   * domain merges: shared/aggregation/weekStats.ts). With `only`, the query selects the
-   * totals and those dimensions' (and features') properties, continuations included. Each
-   * request is reserved at its worst before it is sent, and each row's decoded cost before
-   * the row is decoded.
+   * Every shard's rollup row of a week in one range query, each decoded when the caller takes
+   * it and not merged (the domain merges: shared/aggregation/weekStats.ts), so that a reader
+   * that folds them holds one page as received and one decoded row besides its sum. With
+   * `only`, the query selects the totals and those dimensions' (and features') properties,
+   * continuations included. Each request is reserved at its worst before it is sent and
+   * given back once its rows are taken; each row's decoded cost is reserved before the row is
+   * decoded, and kept.
    */
-  async readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]> {
-    const parts: WeekRollup[] = [];
+  async *shards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): AsyncGenerator<WeekRollup, void, undefined> {
     const filter = rollupRange(week);
     const select =
       only === undefined ? undefined : ["hierarchies", "clients", ...(only.features === true ? featureProperties() : []), ...only.dimensions.flatMap(dimensionProperties)];
     const queryOptions = select === undefined ? { filter } : { filter, select };
     const pages = this.table.listEntities<Entity>({ queryOptions }).byPage({ maxPageSize: READ_PAGE_ROWS });
-    try {
-      for (;;) {
-        await reservation?.reserve(PAGE_RESERVATION);
-        const page = await pages.next();
-        for (const e of page.done === true ? [] : page.value) {
-          await reservation?.reserve(entitySize(e) * DECODED_ROW_FACTOR);
-          parts.push(rollupFromEntity(e));
-        }
-        // The page as received is garbage once decoded; its decoded rows stay reserved.
-        reservation?.giveBack(PAGE_RESERVATION);
-        if (page.done === true) break;
+    for (;;) {
+      await reservation?.reserve(PAGE_RESERVATION);
+      let page: IteratorResult<Entity[]>;
+      try {
+        page = await pages.next();
+      } catch (error) {
+        translateStorageError(error, "reading a week's statistics");
       }
-    } catch (error) {
-      translateStorageError(error, "reading a week's statistics");
+      for (const e of page.done === true ? [] : page.value) {
+        await reservation?.reserve(entitySize(e) * DECODED_ROW_FACTOR);
+        yield rollupFromEntity(e);
+      }
+      // The page as received is garbage once its rows are taken; their decoded cost stays reserved.
+      reservation?.giveBack(PAGE_RESERVATION);
+      if (page.done === true) return;
     }
+  }
+
+  /** Every shard's rollup row of a week, decoded and not merged (tools and tests; reads fold `shards`). */
+  async readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]> {
+    const parts: WeekRollup[] = [];
+    for await (const part of this.shards(week, only, reservation)) parts.push(part);
     return parts;
   }
 
