@@ -76,13 +76,13 @@ test("a route whose rows fit the budget but whose answer would not answers 503 w
   const budget = new MemoryBudget(3 * cost);
   const week = { ...request(), query: new URLSearchParams({ week: "2026-W10" }) };
   const refused = await statsOs(week, context([]), new WeekStats(threeShards(cost), budget));
-  assert.equal(refused.status, 503, String(refused.body));
+  assert.equal(refused.status, 503, JSON.stringify(refused.body));
   assert.ok(Number((refused.headers as Record<string, string>)["Retry-After"]) > 0, JSON.stringify(refused.headers));
   assert.equal(budget.bytesInUse, 0);
 
   const roomy = new MemoryBudget(100 * cost);
   const answered = await statsOs(week, context([]), new WeekStats(threeShards(cost), roomy));
   assert.equal(answered.status, 200);
-  assert.equal((JSON.parse(String(answered.body)) as { os: unknown[] }).os.length > 0, true);
+  assert.equal((JSON.parse(answered.body as string) as { os: unknown[] }).os.length > 0, true);
   assert.equal(roomy.bytesInUse, 0, "given back once answered");
 });
