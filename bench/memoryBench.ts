@@ -6,7 +6,8 @@
  * uploads that stall after inflating 31 MiB each do (the budget they hold, until their 408),
  * what a decoded rollup row costs beside its stored size (the factor its reads reserve), and
  * what 16 concurrent reads of a week of 256 full rows do to a runtime.
- * Not a test: it prints figures. `node dist/bench/memoryBench.js --only week` runs the last two alone.
+ * Not a test: it prints figures. `node dist/bench/memoryBench.js week` runs the row, answer and
+ * full-week figures alone, `node dist/bench/memoryBench.js stalled` the stalled uploads alone.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -22,14 +23,19 @@ import { makeUsageDocument } from "../devkit/usageDocuments";
 import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
 import { fmt, median } from "./measure";
 import { benchServices } from "./aggregationBench";
+import { createInterface } from "node:readline";
+import { odata } from "@azure/data-tables";
+import { dimensionNamed, dimensions } from "../shared/aggregation/dimensions";
 import { ROLLUP_SHARDS } from "../shared/aggregation/hierarchyKey";
-import { addContribution, contributionOf, emptyRollup, type WeekRollup } from "../shared/aggregation/weekRollup";
+import { addRollup, dimensionRollupOf, emptyRollup, OTHER_NAME, type WeekRollup } from "../shared/aggregation/weekRollup";
+import { ANSWER_SHARE } from "../shared/aggregation/weekStats";
 import type { IsoWeek } from "../shared/isoWeek";
+import { toDimensionStats } from "../shared/query/dimensionStats";
+import { toOsStats } from "../shared/query/osStats";
 import { ensureStorage } from "../shared/storage/ensureStorage";
-import { rollupFromEntity, rollupToEntity } from "../shared/storage/rollupRowCodec";
+import { dimensionProperties, rollupFromEntity, rollupToEntity } from "../shared/storage/rollupRowCodec";
 import { entitySize } from "../shared/storage/tableLimits";
-import { DECODED_ROW_FACTOR, rollupRowBudget } from "../shared/storage/weeklyStatsTable";
-import { makeWorstCaseUsageDocument } from "../devkit/usageDocuments";
+import { DECODED_ROW_FACTOR, KEPT_PAGE_FACTOR, RECEIVED_PAGE_FACTOR, rollupRowBudget, rowKeys, type WeeklyStatsTable } from "../shared/storage/weeklyStatsTable";
 
 const KEY = "bench-ingest-key";
 const MiB = 1024 * 1024;
@@ -275,72 +281,145 @@ async function stalledGzipFigures(): Promise<string[]> {
 
 const QUERY_KEY = "bench-query-key";
 const WEEK: IsoWeek = "2026-W50";
-/** Short OS names a document carries: short names put the most entries (and Maps) in a row's bytes. */
-const OS_NAMES_PER_DOCUMENT = 500;
+/** Hierarchies that name a row's OS names, as if each of its snapshots named this many. */
+const OS_NAMES_PER_HIERARCHY = 500;
+/** Clients counted under each OS name. */
+const CLIENTS_PER_NAME = 2000;
 
 /**
  * A rollup row filled to its budget with short OS names of its own (prefixed by `shard`, so
- * that the shards of a week share none and the merge keeps them all): worst-case documents
- * whose OS names are replaced by short ones, their Office versions and features emptied so
- * that the OS dimension takes the row.
+ * that the shards of a week share none and the merge keeps them all): the names are admitted
+ * as aggregation admits them (rollupRowBudget's cost of each, room kept for `(other)` in every
+ * list), without aggregating documents, so that a week of them is made in seconds.
  */
 function fullOsRollup(shard: number): WeekRollup {
   const rollup = emptyRollup();
-  for (let variant = 0; ; variant++) {
-    const doc = makeWorstCaseUsageDocument(variant % 1000);
-    const share = doc.clients.total / OS_NAMES_PER_DOCUMENT;
-    const names = Array.from({ length: OS_NAMES_PER_DOCUMENT }, (_, i) => `${shard.toString(36)}.${(variant * OS_NAMES_PER_DOCUMENT + i).toString(36)}`);
-    const placement = addContribution(
-      rollup,
-      contributionOf({ ...doc, clients: { ...doc.clients, byOs: Object.fromEntries(names.map((name) => [name, share])), byOfficeVersion: {} }, features: {} }),
-      rollupRowBudget,
-    );
-    // The first document some of whose names went to "(other)": the row is at its budget.
-    if (placement.values.has("os")) return rollup;
+  let left = rollupRowBudget.bytes - rollupRowBudget.entryBytes("features", OTHER_NAME);
+  for (const d of dimensions) left -= rollupRowBudget.entryBytes(d.name, OTHER_NAME);
+  const os = rollup.dimensions.get("os");
+  if (os === undefined || os.kind === "distribution") throw new Error("unreachable: os is a clients dimension");
+  for (let i = 0; ; i++) {
+    const name = `${shard.toString(36)}.${i.toString(36)}`;
+    const cost = rollupRowBudget.entryBytes("os", name);
+    if (cost > left) break;
+    left -= cost;
+    os.values.set(name, { hierarchies: 1, clients: CLIENTS_PER_NAME, count: 0 });
   }
+  const hierarchies = Math.ceil(os.values.size / OS_NAMES_PER_HIERARCHY);
+  const clients = os.values.size * CLIENTS_PER_NAME;
+  Object.assign(rollup, { hierarchies, clients });
+  Object.assign(os, { hierarchies, clients });
+  return rollup;
 }
 
 /** Decodes of one row kept alive at once: enough heap that the collector's noise does not count. */
 const DECODES = 24;
+
+/** Heap growth while what `make` returns is kept alive, between full collections. */
+function heapKept(gc: () => void, make: () => unknown): number {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = make();
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  if (kept === undefined) throw new Error("unreachable: something is kept");
+  return grown;
+}
 
 /**
  * Heap growth of decoding a full row DECODES times, the results kept, over DECODES times its
  * stored size; beside it the same with the entity as the SDK hands it over (parsed from its
  * wire JSON), which a read holds until its page is decoded.
  */
-function decodeFactor(): { lines: string[]; factor: number } {
+function decodeFactor(): string[] {
   const gc = collector();
   const entity = rollupToEntity(WEEK, 0, fullOsRollup(0));
   const size = entitySize(entity);
   const wire = JSON.stringify(entity);
-  const weigh = (decode: () => unknown): number => {
-    const kept: unknown[] = [];
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < DECODES; i++) kept.push(decode());
-    gc();
-    const grown = process.memoryUsage().heapUsed - before;
-    if (kept.length !== DECODES) throw new Error("unreachable: every decode is kept");
-    return grown / (DECODES * size);
-  };
-  const decoded = weigh(() => rollupFromEntity(entity));
-  const received = weigh(() => {
-    const copy = JSON.parse(wire) as Record<string, unknown>;
-    return [copy, rollupFromEntity(copy)];
-  });
+  const decoded = heapKept(gc, () => Array.from({ length: DECODES }, () => rollupFromEntity(entity))) / (DECODES * size);
+  const received =
+    heapKept(gc, () =>
+      Array.from({ length: DECODES }, () => {
+        const copy = JSON.parse(wire) as Record<string, unknown>;
+        return [copy, rollupFromEntity(copy)];
+      }),
+    ) /
+    (DECODES * size);
   const os = rollupFromEntity(entity).dimensions.get("os");
   const entries = os !== undefined && os.kind !== "distribution" ? os.values.size : 0;
-  return {
-    factor: Math.max(decoded, received),
-    lines: [
-      `    decoded rollup row: ${fmt(size / 1024, 0)} KiB stored (UTF-16), ${entries} short OS names; ${DECODES} decodes kept alive:`,
-      `      decoded ${fmt(decoded, 2)}x its stored size, with the entity as received ${fmt(received, 2)}x (DECODED_ROW_FACTOR = ${DECODED_ROW_FACTOR})`,
-    ],
-  };
+  return [
+    `    decoded rollup row: ${fmt(size / 1024, 0)} KiB stored (UTF-16), ${entries} short OS names; ${DECODES} decodes kept alive:`,
+    `      decoded ${fmt(decoded, 2)}x its stored size, with the entity as received ${fmt(received, 2)}x (DECODED_ROW_FACTOR = ${DECODED_ROW_FACTOR})`,
+  ];
+}
+
+/**
+ * What one page of a read weighs as the SDK hands it over, over its rows' stored size: the
+ * page kept alive (the entities as the SDK deserialised them, and whatever of the response it
+ * keeps), plus its wire text twice (the body's bytes and the string made of them, alive while
+ * it is parsed): the figures RECEIVED_PAGE_FACTOR and KEPT_PAGE_FACTOR hold.
+ */
+async function receivedPageFactor(weeklyStats: WeeklyStatsTable): Promise<string[]> {
+  const gc = collector();
+  const filter = odata`PartitionKey eq ${WEEK} and RowKey ge ${rowKeys.rollup(0)} and RowKey le ${rowKeys.rollup(ROLLUP_SHARDS - 1)}`;
+  const select = ["hierarchies", "clients", ...dimensionProperties("os")];
+  const pages = weeklyStats.table.listEntities({ queryOptions: { filter, select } }).byPage({ maxPageSize: 16 });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const page = await pages.next();
+  gc();
+  const kept = process.memoryUsage().heapUsed - before;
+  if (page.done === true) throw new Error("unreachable: the week has rows");
+  const stored = page.value.reduce((sum, e) => sum + entitySize(e), 0);
+  // 64-bit counts come back as BigInts; on the wire they are digits in a string.
+  const wire = Buffer.byteLength(JSON.stringify({ value: page.value }, (_key, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
+  return [
+    `    a page of ${page.value.length} such rows as received: ${mib(stored)} stored, kept ${fmt(kept / stored, 2)}x, wire text ${fmt(wire / stored, 2)}x: ` +
+      `${fmt((kept + 2 * wire) / stored, 2)}x with the wire text twice (RECEIVED_PAGE_FACTOR = ${RECEIVED_PAGE_FACTOR}, KEPT_PAGE_FACTOR = ${KEPT_PAGE_FACTOR})`,
+  ];
+}
+
+/** Shards merged for the answer's weighing: enough heap that the collector's noise does not count. */
+const MERGED_SHARDS = 32;
+
+/**
+ * What the two routes' answers cost beside the merged rollup they are built from, as a share of
+ * what the rollup's rows were reserved at (DECODED_ROW_FACTOR times their stored size): the
+ * figure ANSWER_SHARE holds. The merged rollup's own heap is shown beside its reservation.
+ */
+function answerShare(): string[] {
+  const gc = collector();
+  let stored = 0;
+  const merged = emptyRollup();
+  const mergedHeap = heapKept(gc, () => {
+    for (let shard = 0; shard < MERGED_SHARDS; shard++) {
+      const entity = rollupToEntity(WEEK, shard, fullOsRollup(shard));
+      stored += entitySize(entity);
+      addRollup(merged, rollupFromEntity(entity));
+    }
+    return merged;
+  });
+  const reserved = stored * DECODED_ROW_FACTOR;
+  const osDimension = dimensionNamed("os")!;
+  const osAnswer = heapKept(gc, () => {
+    const body = toOsStats(WEEK, merged);
+    return [body, JSON.stringify(body)];
+  });
+  const dimensionAnswer = heapKept(gc, () => {
+    const rollup = dimensionRollupOf(merged, "os");
+    const body = toDimensionStats(WEEK, osDimension, rollup, { minHierarchies: 1 });
+    return [rollup, body, JSON.stringify(body)];
+  });
+  return [
+    `    ${MERGED_SHARDS} such rows merged (${mib(stored)} stored, reserved at ${mib(reserved)}): the merged rollup keeps ${fmt(mergedHeap / stored, 2)}x their stored size;`,
+    `      answers built from it, kept with their JSON text: stats/os ${fmt(osAnswer / reserved, 2)}, dimensions/os ${fmt(dimensionAnswer / reserved, 2)} of the reservation (ANSWER_SHARE = ${ANSWER_SHARE})`,
+  ];
 }
 
 /** Concurrent reads of each route over the full week. */
 const WEEK_READS = 8;
+/** Rows written at once while the week is seeded. */
+const SEED_WRITES = 8;
 
 /** A GET's status and Retry-After; a connection cut before the whole body arrived counts as status 0. */
 async function timedGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; retryAfter: string | null; seconds: number }> {
@@ -363,13 +442,45 @@ function tally(answers: { status: number; retryAfter: string | null; seconds: nu
   return [...counts].map(([key, n]) => `${n} x ${key}`).join(", ");
 }
 
+/** Writes the week's ROLLUP_SHARDS full rows straight to the table, SEED_WRITES at a time; their stored bytes. */
+async function seedFullWeek(weeklyStats: WeeklyStatsTable): Promise<number> {
+  let stored = 0;
+  let next = 0;
+  const writer = async (): Promise<void> => {
+    for (let shard = next++; shard < ROLLUP_SHARDS; shard = next++) {
+      const entity = rollupToEntity(WEEK, shard, fullOsRollup(shard));
+      stored += entitySize(entity);
+      await weeklyStats.table.upsertEntity({ ...entity, partitionKey: WEEK, rowKey: String(entity["rowKey"]) }, "Replace");
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_WRITES }, writer));
+  await weeklyStats.markWeek(WEEK);
+  return stored;
+}
+
+/** Asks a budgetPeakRuntime child for its budget's peak since it was last asked (and starts it again). */
+function budgetPeak(runtime: Child): Promise<{ peak: number; inUse: number }> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: runtime.process.stdout! });
+    lines.on("line", (line) => {
+      const found = /^budget peak (\d+) in use (\d+)$/.exec(line);
+      if (found === null) return;
+      lines.close();
+      resolve({ peak: Number(found[1]), inUse: Number(found[2]) });
+    });
+    runtime.process.kill("SIGUSR2");
+  });
+}
+
 /**
  * A week of ROLLUP_SHARDS rollup rows, each at its budget with short OS names of its own,
  * written straight to the table of an Azurite in its own process; then WEEK_READS concurrent
  * GETs of the OS route and as many of the OS dimension route through a runtime in its own
- * process, with /api/health probed until they have all answered.
+ * process (bench/budgetPeakRuntime.js: local/start.js's runtime, which also reports its
+ * budget's peak), with /api/health probed until they have all answered. With `heapLimitMib`
+ * the runtime's V8 is told its old-space limit (`--max-old-space-size`), as a host can be.
  */
-async function fullWeekFigures(): Promise<string[]> {
+async function fullWeekFigures(heapLimitMib?: number): Promise<string[]> {
   if (process.platform !== "linux") return ["    full-week reads: skipped (RSS is read from /proc, Linux only)"];
   const azurite = await startChild("local/azuriteServer.js", ["--in-memory", "--ports", "0"], {}, /"connectionString":"([^"]+)"/);
   let runtime: Child | undefined;
@@ -377,24 +488,29 @@ async function fullWeekFigures(): Promise<string[]> {
     const connectionString = azurite.match[1]!;
     const services = benchServices(connectionString);
     await ensureStorage(services.clients);
-    let stored = 0;
-    for (let shard = 0; shard < ROLLUP_SHARDS; shard++) {
-      const entity = rollupToEntity(WEEK, shard, fullOsRollup(shard));
-      stored += entitySize(entity);
-      await services.weeklyStats.table.upsertEntity({ ...entity, partitionKey: WEEK, rowKey: String(entity["rowKey"]) }, "Replace");
-    }
-    await services.weeklyStats.markWeek(WEEK);
+    const seeding = performance.now();
+    const stored = await seedFullWeek(services.weeklyStats);
+    const seeded = (performance.now() - seeding) / 1000;
+    const received = await receivedPageFactor(services.weeklyStats);
 
     runtime = await startChild(
-      "local/start.js",
-      [...noLocalSettings],
-      { ...aggregationDisabled, AzureWebJobsStorage: connectionString, PORT: "0", INGEST_KEY: KEY, QUERY_KEY },
+      "bench/budgetPeakRuntime.js",
+      [],
+      {
+        ...aggregationDisabled,
+        AzureWebJobsStorage: connectionString,
+        PORT: "0",
+        INGEST_KEY: KEY,
+        QUERY_KEY,
+        ...(heapLimitMib === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapLimitMib}` }),
+      },
       /listening on (http:\/\/\S+)/,
     );
     const url = runtime.match[1]!;
     const pid = runtime.process.pid!;
     await timedGet(`${url}/api/health`);
     const peakReset = resetPeakRss(pid);
+    await budgetPeak(runtime);
     const idle = rssField(pid, "VmRSS");
     const headers = { "x-functions-key": QUERY_KEY };
     const started = performance.now();
@@ -415,10 +531,14 @@ async function fullWeekFigures(): Promise<string[]> {
     const seconds = (performance.now() - started) / 1000;
     const after = await timedGet(`${url}/api/v1/stats/os?week=${WEEK}`, headers);
     const peak = rssField(pid, "VmHWM");
+    const budget = await budgetPeak(runtime);
     const healthCounts = [...new Set(health)].map((status) => `${health.filter((h) => h === status).length} x ${status}`).join(", ");
     return [
-      `    full week: ${ROLLUP_SHARDS} rollup rows of short OS names (${mib(stored)} stored, UTF-16), ${WEEK_READS} concurrent GET /api/v1/stats/os and ${WEEK_READS} GET /api/v1/stats/dimensions/os (runtime and Azurite in their own processes):`,
-      `      idle RSS ${mib(idle)}, peak RSS ${mib(peak)}${peakReset ? "" : " [peak not reset: includes start-up]"} (budget ${mib(limits.maxInFlightBytes)})`,
+      ...received,
+      `    full week, runtime with ${heapLimitMib === undefined ? "V8's default heap limit" : `--max-old-space-size=${heapLimitMib}`}: ${ROLLUP_SHARDS} rollup rows of short OS names (${mib(stored)} stored, UTF-16; written in ${fmt(seeded, 1)} s), ` +
+        `${WEEK_READS} concurrent GET /api/v1/stats/os and ${WEEK_READS} GET /api/v1/stats/dimensions/os (runtime and Azurite in their own processes):`,
+      `      idle RSS ${mib(idle)}, peak RSS (VmHWM) ${mib(peak)}${peakReset ? "" : " [peak not reset: includes start-up]"}: ` +
+        `${mib(peak - idle)} over idle (budget ${mib(limits.maxInFlightBytes)}); the budget's peak accounted ${mib(budget.peak)}, ${mib(budget.inUse)} in use after`,
       `      stats/os: ${tally(answers.slice(0, WEEK_READS))}; dimensions/os: ${tally(answers.slice(WEEK_READS))}; ` +
         `answered after ${fmt(Math.min(...answers.map((a) => a.seconds)), 1)}-${fmt(Math.max(...answers.map((a) => a.seconds)), 1)} s, all in ${fmt(seconds, 1)} s`,
       `      runtime ${runtime.process.exitCode === null && runtime.process.signalCode === null ? "still running" : `exited (${runtime.process.exitCode ?? runtime.process.signalCode})`} after them`,
@@ -430,10 +550,15 @@ async function fullWeekFigures(): Promise<string[]> {
   }
 }
 
-/** The decoded row's factor and the full-week reads. */
+/**
+ * The old-space limit the second full-week run gives the runtime: the budget and 128 MiB for
+ * what the budget does not hold (the idle heap, code, the requests' own objects).
+ */
+const HEAP_LIMIT_MIB = limits.maxInFlightBytes / MiB + 128;
+
+/** The decoded row's factor, the answer's share and the full-week reads, with V8's default heap limit and with HEAP_LIMIT_MIB. */
 async function weekReadFigures(): Promise<string[]> {
-  const { lines } = decodeFactor();
-  return [...lines, ...(await fullWeekFigures())];
+  return [...decodeFactor(), ...answerShare(), ...(await fullWeekFigures()), ...(await fullWeekFigures(HEAP_LIMIT_MIB))];
 }
 
 /** (h) The memory figures: the burst's peak RSS beside idle RSS, stalled uploads, heap per parsed value, the scan's cost, full-week reads. */
@@ -441,15 +566,18 @@ export async function benchMemory(): Promise<string[]> {
   return ["(h) memory:", ...(await burstFigures()), ...(await stalledGzipFigures()), ...weighShapes(), compareScanWithParse(), ...(await weekReadFigures())];
 }
 
-if (require.main === module && process.argv.includes("week")) {
-  weekReadFigures().then(
-    (lines) => {
-      for (const line of ["(h) memory, full-week reads only:", ...lines]) console.log(line);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+if (require.main === module) {
+  const only = process.argv.includes("week") ? "week" : process.argv.includes("stalled") ? "stalled" : undefined;
+  if (only !== undefined) {
+    (only === "week" ? weekReadFigures() : stalledGzipFigures()).then(
+      (lines) => {
+        for (const line of [`(h) memory, ${only === "week" ? "full-week reads" : "stalled gzip uploads"} only:`, ...lines]) console.log(line);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  }
 }

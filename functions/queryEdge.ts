@@ -2,7 +2,7 @@ import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { InvalidParameterError, MemoryBudgetExceededError, NotFoundError, StorageUnavailableError } from "../shared/errors";
 import { prefersCsv } from "../shared/http/accept";
 import { csvResponse, toCsv, type CsvTable } from "../shared/http/csv";
-import type { WeekStats } from "../shared/aggregation/weekStats";
+import { answeringWithin, type WeekStats } from "../shared/aggregation/weekStats";
 import { jsonResponse, problemResponse } from "../shared/http/problem";
 import type { HttpRequestLike } from "./triggerTypes";
 import { logUnexpected } from "./httpEdge";
@@ -26,8 +26,11 @@ const VARY = { Vary: "Accept" };
  */
 export async function answerQuery<T>(request: HttpRequestLike, context: InvocationContext, run: () => Promise<QueryAnswer<T>>): Promise<HttpResponseInit> {
   try {
-    const answer = await run();
-    return prefersCsv(request.headers.get("accept")) ? csvResponse(200, toCsv(answer.csvTable(answer.body)), VARY) : jsonResponse(200, answer.body, VARY);
+    // The reads' budget is held until the answer is serialised: the merged rows and the answer built from them count too.
+    return await answeringWithin(async () => {
+      const answer = await run();
+      return prefersCsv(request.headers.get("accept")) ? csvResponse(200, toCsv(answer.csvTable(answer.body)), VARY) : jsonResponse(200, answer.body, VARY);
+    });
   } catch (error) {
     const expected =
       error instanceof InvalidParameterError || error instanceof NotFoundError || error instanceof StorageUnavailableError || error instanceof MemoryBudgetExceededError;

@@ -278,17 +278,23 @@ function changeRollup(rollup: WeekRollup, c: Contribution, sign: 1 | -1, placeme
 /** The sum of several rollups (a week's shards). */
 export function mergeRollups(parts: Iterable<WeekRollup>): WeekRollup {
   const total = emptyRollup();
-  for (const part of parts) {
-    total.hierarchies += part.hierarchies;
-    total.clients += part.clients;
-    total.featureHierarchies += part.featureHierarchies;
-    for (const [key, v] of part.features) {
-      const t = total.features.get(key) ?? { enabledHierarchies: 0, uses: 0, named: 0 };
-      total.features.set(key, { enabledHierarchies: t.enabledHierarchies + v.enabledHierarchies, uses: t.uses + v.uses, named: t.named + v.named });
-    }
-    for (const [name, d] of part.dimensions) mergeDimension(dimensionOf(total, name, d.kind), d);
-  }
+  for (const part of parts) addRollup(total, part);
   return total;
+}
+
+/**
+ * Adds one rollup into another, in place: a week's shards folded one at a time, so that a
+ * read holds the running sum and one shard rather than every shard at once.
+ */
+export function addRollup(total: WeekRollup, part: Readonly<WeekRollup>): void {
+  total.hierarchies += part.hierarchies;
+  total.clients += part.clients;
+  total.featureHierarchies += part.featureHierarchies;
+  for (const [key, v] of part.features) {
+    const t = total.features.get(key) ?? { enabledHierarchies: 0, uses: 0, named: 0 };
+    total.features.set(key, { enabledHierarchies: t.enabledHierarchies + v.enabledHierarchies, uses: t.uses + v.uses, named: t.named + v.named });
+  }
+  for (const [name, d] of part.dimensions) mergeDimension(dimensionOf(total, name, d.kind), d);
 }
 
 /** Adds one rollup dimension into another of the same kind, in place. */

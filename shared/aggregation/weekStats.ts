@@ -8,12 +8,13 @@
  * memory budget in the service: a rollup row may hold up to 1 MiB and a week has 256 of
  * them, so a read past the budget is refused (a 503 with Retry-After) rather than let grow.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as pause } from "node:timers/promises";
 import { MemoryBudgetExceededError, NotFoundError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import type { DimensionRollup, DimensionRollupReader } from "./dimensionRollup";
 import { dimensionNamed, dimensions } from "./dimensions";
-import { dimensionRollupOf, mergeRollups, weekSummaryOf, type WeekRollup, type WeekSummary } from "./weekRollup";
+import { addRollup, dimensionRollupOf, emptyRollup, weekSummaryOf, type WeekRollup, type WeekSummary } from "./weekRollup";
 
 /** Which parts of each shard's row to read: the totals, these dimensions and, when asked, the features (the rest stays on the server). */
 export interface ShardSelection {
@@ -52,12 +53,14 @@ export interface ReadBudget {
 /** Where a week's rollup rows come from (WeeklyStatsTable). */
 export interface RollupShardSource {
   /**
-   * Every shard's rollup row of a week in one range query, decoded and not merged; none for a
-   * week without data. `only` absent: every column. Before each request the source reserves
-   * what its answer may cost at most, and gives back what the rows turned out not to cost;
-   * a reservation that throws stops the read.
+   * Every shard's rollup row of a week from one range query, decoded one at a time as they
+   * are taken and not merged; none for a week without data. `only` absent: every column.
+   * Before each request the source reserves what its answer may cost at most, and gives it
+   * back once its rows are taken; before it decodes a row it reserves what the row costs
+   * decoded, and keeps that: the sum a reader folds the row into grows by no more. A
+   * reservation that throws stops the read.
    */
-  readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]>;
+  shards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): AsyncIterable<WeekRollup>;
   /** Every week that has data, oldest first. */
   listWeeks(): Promise<IsoWeek[]>;
 }
@@ -78,19 +81,70 @@ async function reserveWaiting(lease: ReadLease, bytes: number): Promise<void> {
 /** A budget that never refuses: for tools and tests that read whole weeks on purpose. */
 export const unboundedReads: ReadBudget = { lease: () => ({ reserve: () => {}, giveBack: () => {}, release: () => {} }) };
 
+/**
+ * What a route's answer costs beside the merged rollup it is built from, as a share of what
+ * that rollup's rows were reserved at: the dimension's values copied out of the rollup, the
+ * route's array of rows, and its JSON text. Measured by bench (h) on rows full of short OS
+ * names (the most entries per byte): 0.74 for stats/os, 1.17 for dimensions/os, so 1.25;
+ * see docs/performance.md.
+ */
+export const ANSWER_SHARE = 1.25;
+
+/** The leases of the reads made while a route answers, held until it has answered (answeringWithin). */
+const answering = new AsyncLocalStorage<ReadLease[]>();
+
+/**
+ * Runs `answer`, a query route's reads and the building of its response, holding what its
+ * reads reserved until `answer` has returned. A read hands over the merged rollup, which
+ * stays alive while the route copies it into its answer and serialises that; both count
+ * against the budget until then, and each read in here also reserves its answer's share
+ * (ANSWER_SHARE) before it returns. Outside this scope (the publisher, tools) a read gives
+ * everything back as it returns.
+ */
+export async function answeringWithin<T>(answer: () => Promise<T>): Promise<T> {
+  const held: ReadLease[] = [];
+  try {
+    return await answering.run(held, answer);
+  } finally {
+    for (const lease of held) lease.release();
+  }
+}
+
 export class WeekStats implements DimensionRollupReader {
   constructor(
     private readonly source: RollupShardSource,
     private readonly budget: ReadBudget = unboundedReads,
   ) {}
 
+  /**
+   * The week's shards folded into one rollup as storage decodes them, so that the sum and one
+   * page of rows are alive at a time, never every shard. In a route (answeringWithin) the
+   * lease outlives the read, with the answer's share reserved on top.
+   */
   private async read(week: IsoWeek, only?: ShardSelection): Promise<WeekRollup> {
     const lease = this.budget.lease();
+    const route = answering.getStore();
+    let answered = false;
     try {
-      const reservation: ReadReservation = { reserve: (bytes) => reserveWaiting(lease, bytes), giveBack: (bytes) => lease.giveBack(bytes) };
-      return mergeRollups(await this.source.readShards(week, only, reservation));
+      let held = 0;
+      const reservation: ReadReservation = {
+        reserve: async (bytes) => {
+          await reserveWaiting(lease, bytes);
+          held += bytes;
+        },
+        giveBack: (bytes) => {
+          lease.giveBack(bytes);
+          held -= bytes;
+        },
+      };
+      const total = emptyRollup();
+      for await (const part of this.source.shards(week, only, reservation)) addRollup(total, part);
+      if (route !== undefined) await reservation.reserve(held * ANSWER_SHARE);
+      answered = true;
+      return total;
     } finally {
-      lease.release();
+      if (answered && route !== undefined) route.push(lease);
+      else lease.release();
     }
   }
 

@@ -12,6 +12,7 @@ import { MemoryBudgetExceededError } from "../errors";
  */
 export class MemoryBudget {
   private used = 0;
+  private peak = 0;
 
   constructor(readonly capacityBytes: number) {
     if (!(capacityBytes > 0)) throw new RangeError(`a memory budget needs a positive capacity, got ${capacityBytes}`);
@@ -20,6 +21,16 @@ export class MemoryBudget {
   /** Bytes reserved by requests in flight. */
   get bytesInUse(): number {
     return this.used;
+  }
+
+  /** The most bytes reserved at once since the budget was made or `resetPeak` was called (bench h reports it). */
+  get peakBytes(): number {
+    return this.peak;
+  }
+
+  /** Starts the peak again from what is reserved now. */
+  resetPeak(): void {
+    this.peak = this.used;
   }
 
   /** A new request's share, empty until it reserves. */
@@ -31,6 +42,7 @@ export class MemoryBudget {
   tryTake(bytes: number): boolean {
     if (this.used + bytes > this.capacityBytes) return false;
     this.used += bytes;
+    this.peak = Math.max(this.peak, this.used);
     return true;
   }
 

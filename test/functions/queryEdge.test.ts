@@ -3,6 +3,11 @@ import { test } from "node:test";
 import { InvocationContext } from "@azure/functions";
 import { InvalidParameterError, MemoryBudgetExceededError } from "../../shared/errors";
 import { answerQuery } from "../../functions/queryEdge";
+import { statsOs } from "../../functions/statsOs";
+import { WeekStats, type ReadReservation } from "../../shared/aggregation/weekStats";
+import { addContribution, contributionOf, emptyRollup, type WeekRollup } from "../../shared/aggregation/weekRollup";
+import { MemoryBudget } from "../../shared/http/memoryBudget";
+import { makeUsageDocument } from "../../devkit/usageDocuments";
 import type { HttpRequestLike } from "../../functions/triggerTypes";
 
 function request(accept?: string): HttpRequestLike {
@@ -49,4 +54,35 @@ test("a read past the memory budget is a 503 with Retry-After, and no log line",
   assert.equal(full.status, 503);
   assert.ok(Number((full.headers as Record<string, string>)["Retry-After"]) > 0, JSON.stringify(full.headers));
   assert.deepEqual(logged, []);
+});
+
+/** Three shard rows of one hierarchy each, each costing `cost` to read. */
+function threeShards(cost: number) {
+  return {
+    async *shards(_week: string, _only: unknown, reservation?: ReadReservation): AsyncGenerator<WeekRollup> {
+      for (let i = 0; i < 3; i++) {
+        await reservation?.reserve(cost);
+        const rollup = emptyRollup();
+        addContribution(rollup, contributionOf(makeUsageDocument()));
+        yield rollup;
+      }
+    },
+    listWeeks: async () => [],
+  };
+}
+
+test("a route whose rows fit the budget but whose answer would not answers 503 with Retry-After, and gives everything back", async () => {
+  const cost = 1000;
+  const budget = new MemoryBudget(3 * cost);
+  const week = { ...request(), query: new URLSearchParams({ week: "2026-W10" }) };
+  const refused = await statsOs(week, context([]), new WeekStats(threeShards(cost), budget));
+  assert.equal(refused.status, 503, JSON.stringify(refused.body));
+  assert.ok(Number((refused.headers as Record<string, string>)["Retry-After"]) > 0, JSON.stringify(refused.headers));
+  assert.equal(budget.bytesInUse, 0);
+
+  const roomy = new MemoryBudget(100 * cost);
+  const answered = await statsOs(week, context([]), new WeekStats(threeShards(cost), roomy));
+  assert.equal(answered.status, 200);
+  assert.equal((JSON.parse(answered.body as string) as { os: unknown[] }).os.length > 0, true);
+  assert.equal(roomy.bytesInUse, 0, "given back once answered");
 });

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { WeekStats, type ReadReservation, type RollupShardSource, type ShardSelection } from "../../../shared/aggregation/weekStats";
+import { answeringWithin, ANSWER_SHARE, WeekStats, type ReadReservation, type RollupShardSource, type ShardSelection } from "../../../shared/aggregation/weekStats";
 import { MemoryBudget } from "../../../shared/http/memoryBudget";
 import { MemoryBudgetExceededError } from "../../../shared/errors";
 import { addContribution, contributionOf, emptyRollup, mergeRollups, type WeekRollup } from "../../../shared/aggregation/weekRollup";
-import { NotFoundError } from "../../../shared/errors";
+import { NotFoundError, StorageUnavailableError } from "../../../shared/errors";
 import type { IsoWeek } from "../../../shared/isoWeek";
 import { versionsOf } from "../../support/rollupViews";
 import { makeUsageDocument } from "../../../devkit/usageDocuments";
@@ -13,11 +13,13 @@ import { makeUsageDocument } from "../../../devkit/usageDocuments";
 class ShardRows implements RollupShardSource {
   readonly asked: (ShardSelection | undefined)[] = [];
   constructor(private readonly rows: ReadonlyMap<string, WeekRollup[]>) {}
-  async readShards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): Promise<WeekRollup[]> {
+  async *shards(week: IsoWeek, only?: ShardSelection, reservation?: ReadReservation): AsyncGenerator<WeekRollup> {
     this.asked.push(only);
-    const found = this.rows.get(week) ?? [];
-    for (let i = 0; i < found.length; i++) await reservation?.reserve(ROW_COST);
-    return found;
+    for (const row of this.rows.get(week) ?? []) {
+      await reservation?.reserve(ROW_COST);
+      if (row === BROKEN) throw new StorageUnavailableError("storage stopped answering mid-read");
+      yield row;
+    }
   }
   listWeeks(): Promise<IsoWeek[]> {
     return Promise.resolve([...this.rows.keys()].sort() as IsoWeek[]);
@@ -26,6 +28,9 @@ class ShardRows implements RollupShardSource {
 
 /** What each row of ShardRows costs its read. */
 const ROW_COST = 1000;
+
+/** A row at which ShardRows fails, as storage failing mid-read would. */
+const BROKEN = emptyRollup();
 
 function shard(...versions: string[]): WeekRollup {
   const rollup = emptyRollup();
@@ -108,5 +113,43 @@ test("a read waits for room that comes back soon, instead of being refused", asy
   const read = stats.readOs("2026-W10");
   setTimeout(() => other.release(), 100);
   assert.equal((await read).hierarchies, 4);
+  assert.equal(budget.bytesInUse, 0);
+});
+
+test("in a route, a read holds its rows and its answer's share until the route has answered, then gives all back", async () => {
+  const budget = new MemoryBudget(100 * ROW_COST);
+  const stats = new WeekStats(new ShardRows(rows), budget);
+  let during = 0;
+  const hierarchies = await answeringWithin(async () => {
+    const week = await stats.readOs("2026-W10");
+    // The route builds its answer from the rollup here: what the rollup and the answer cost still counts.
+    during = budget.bytesInUse;
+    return week.hierarchies;
+  });
+  assert.equal(hierarchies, 4);
+  assert.equal(during, Math.ceil(3 * ROW_COST * (1 + ANSWER_SHARE)), "the three rows and their answer's share");
+  assert.equal(budget.bytesInUse, 0, "all given back once the route answered");
+});
+
+test("in a route, a read whose answer would not fit is refused (and holds nothing) instead of growing past the budget", async () => {
+  // Room for the rows, not for what the answer built from them costs.
+  const budget = new MemoryBudget(3 * ROW_COST);
+  const stats = new WeekStats(new ShardRows(rows), budget);
+  await assert.rejects(
+    answeringWithin(() => stats.readOs("2026-W10")),
+    MemoryBudgetExceededError,
+  );
+  assert.equal(budget.bytesInUse, 0, "the refused read gave back its rows");
+});
+
+test("a read that fails midway gives back what it reserved, in a route or not", async () => {
+  const budget = new MemoryBudget(100 * ROW_COST);
+  const stats = new WeekStats(new ShardRows(new Map([["2026-W12", [shard("2409"), BROKEN, shard("2503")]]])), budget);
+  await assert.rejects(stats.readOs("2026-W12"), StorageUnavailableError);
+  assert.equal(budget.bytesInUse, 0);
+  await assert.rejects(
+    answeringWithin(() => stats.readOs("2026-W12")),
+    StorageUnavailableError,
+  );
   assert.equal(budget.bytesInUse, 0);
 });

@@ -79,3 +79,18 @@ test("a lease gives back part of what it holds, never more than it holds", () =>
   lease.release();
   assert.equal(budget.bytesInUse, 0);
 });
+
+test("the peak is the most reserved at once, kept after release, and starts again from what is held on reset", () => {
+  const budget = new MemoryBudget(1000);
+  const a = budget.lease();
+  const b = budget.lease();
+  a.reserve(300);
+  b.reserve(500);
+  a.release();
+  b.reserve(100);
+  assert.equal(budget.peakBytes, 800);
+  budget.resetPeak();
+  assert.equal(budget.peakBytes, 600);
+  b.release();
+  assert.equal(budget.peakBytes, 600);
+});

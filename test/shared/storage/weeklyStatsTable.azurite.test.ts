@@ -4,7 +4,7 @@ import { snapshotOf } from "../../../shared/aggregation/aggregateDocument";
 import { shardOf } from "../../../shared/aggregation/hierarchyKey";
 import { addContribution, contributionOf, emptyRollup, noPlacement, OTHER_NAME } from "../../../shared/aggregation/weekRollup";
 import { entitySize, tableLimits } from "../../../shared/storage/tableLimits";
-import { DECODED_ROW_FACTOR, rollupRowBudget, rowKeys } from "../../../shared/storage/weeklyStatsTable";
+import { DECODED_ROW_FACTOR, KEPT_PAGE_FACTOR, RECEIVED_PAGE_FACTOR, rollupRowBudget, rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import { MemoryBudgetExceededError } from "../../../shared/errors";
 import { AggregationHarness } from "../../support/aggregationHarness";
 import { versionsOf } from "../../support/rollupViews";
@@ -112,5 +112,51 @@ describe("WeeklyStatsTable rows against Azurite", () => {
       giveBack: () => {},
     };
     await assert.rejects(weeklyStats.readShards(snapshot.week, undefined, full), MemoryBudgetExceededError);
+  });
+
+  test("a page is reserved as the SDK receives it, trued up to what its entities keep before a row is decoded, and given back after its rows", async () => {
+    const { weeklyStats } = await harness.freshTables();
+    const doc = makeUsageDocument({ collectedAt: "2026-12-29T03:00:00Z" });
+    const snapshot = { ...snapshotOf(doc), placement: noPlacement() };
+    const rollup = emptyRollup();
+    addContribution(rollup, snapshot.contribution, rollupRowBudget);
+    const shard = shardOf(snapshot.hierarchyKey);
+    assert.equal(await weeklyStats.commit(snapshot, undefined, shard, rollup, undefined), "committed");
+    const stored = entitySize(await weeklyStats.table.getEntity(snapshot.week, rowKeys.rollup(shard)));
+
+    const steps: string[] = [];
+    let held = 0;
+    const reservation = {
+      reserve: (bytes: number) => {
+        held += bytes;
+        steps.push(`reserve ${bytes}`);
+      },
+      giveBack: (bytes: number) => {
+        held -= bytes;
+        steps.push(`give back, holding ${held}`);
+      },
+    };
+    const taken = [];
+    for await (const part of weeklyStats.shards(snapshot.week, undefined, reservation)) {
+      // While the caller folds a row, the read holds the page's entities and the row decoded.
+      taken.push({ part, held });
+    }
+    assert.equal(taken.length, 1);
+    const page = 16 * tableLimits.maxEntityBytes * RECEIVED_PAGE_FACTOR;
+    // What the page's one entity weighs as listed (a little less than as read alone: no metadata).
+    const kept = Number(/holding (\d+)$/.exec(steps[1] ?? "")?.[1]);
+    const row = kept / KEPT_PAGE_FACTOR;
+    assert.ok(row > 0 && row <= stored, `${row} bytes kept for a ${stored}-byte row`);
+    assert.deepEqual(steps, [
+      `reserve ${page}`,
+      `give back, holding ${kept}`,
+      `reserve ${row * DECODED_ROW_FACTOR}`,
+      `give back, holding ${row * DECODED_ROW_FACTOR}`,
+      // The last request finds no more rows.
+      `reserve ${page}`,
+      `give back, holding ${row * DECODED_ROW_FACTOR}`,
+      `give back, holding ${row * DECODED_ROW_FACTOR}`,
+    ]);
+    assert.equal(taken[0]?.held, kept + row * DECODED_ROW_FACTOR);
   });
 });
