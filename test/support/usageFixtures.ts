@@ -1,5 +1,5 @@
 /**
- * The `usage` v1 fixtures in test/fixtures/usage/v1: documents that must pass, documents
+ * The `usage` fixtures in test/fixtures/usage/v1 and v2: documents that must pass, documents
  * that must fail, and what each failing one must produce (expectations.json). The documents
  * are plain JSON files, so integration tests can POST them as they are.
  */
@@ -39,9 +39,14 @@ export interface UsageFixtures {
   withdrawn: (UsageFixture & { expectation: WithdrawnExpectation })[];
 }
 
-const fixtureFolder = join(findProjectRoot(__dirname), "test", "fixtures", "usage", "v1");
+/** The usage versions that have fixtures, one folder each (test/fixtures/usage/v<version>). */
+export const fixtureVersions: readonly number[] = Object.freeze([1, 2]);
 
-function readFolder(kind: "pass" | "fail"): UsageFixture[] {
+function fixtureFolderOf(version: number): string {
+  return join(findProjectRoot(__dirname), "test", "fixtures", "usage", `v${version}`);
+}
+
+function readFolder(fixtureFolder: string, kind: "pass" | "fail"): UsageFixture[] {
   const folder = join(fixtureFolder, kind);
   return readdirSync(folder)
     .filter((name) => name.endsWith(".json"))
@@ -52,14 +57,15 @@ function readFolder(kind: "pass" | "fail"): UsageFixture[] {
     });
 }
 
-/** Loads every fixture; throws if a failing fixture has no expectation or vice versa. */
-export function loadUsageFixtures(): UsageFixtures {
+/** Loads every fixture of a version (1 unless given); throws if a failing fixture has no expectation or vice versa. */
+export function loadUsageFixtures(version = 1): UsageFixtures {
+  const fixtureFolder = fixtureFolderOf(version);
   const expectations = JSON.parse(readFileSync(join(fixtureFolder, "expectations.json"), "utf8")) as {
     now: string;
     fail: Record<string, FailExpectation>;
     withdrawn?: Record<string, WithdrawnExpectation>;
   };
-  const fail = readFolder("fail").map((fixture) => {
+  const fail = readFolder(fixtureFolder, "fail").map((fixture) => {
     const expectation = Object.hasOwn(expectations.fail, fixture.name) ? expectations.fail[fixture.name] : undefined;
     if (expectation === undefined) throw new Error(`fail/${fixture.name} has no entry in expectations.json`);
     return { ...fixture, expectation };
@@ -69,7 +75,7 @@ export function loadUsageFixtures(): UsageFixtures {
   const withdrawnExpectations = expectations.withdrawn ?? {};
   const pass: UsageFixture[] = [];
   const withdrawn: UsageFixtures["withdrawn"] = [];
-  for (const fixture of readFolder("pass")) {
+  for (const fixture of readFolder(fixtureFolder, "pass")) {
     const expectation = Object.hasOwn(withdrawnExpectations, fixture.name) ? withdrawnExpectations[fixture.name] : undefined;
     if (expectation === undefined) pass.push(fixture);
     else withdrawn.push({ ...fixture, expectation });
