@@ -5,6 +5,7 @@
  * depend only on the seed, the hierarchy's index and the weeks.
  */
 import { mondayOf, type IsoWeek } from "../../shared/isoWeek";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 import type { Clients, Feature, Level, Site, SiteRole, UsageV1 } from "../../shared/validation/usageV1";
 import { hashDotnetGuid } from "./dotnetGuid";
 import {
@@ -33,7 +34,7 @@ export interface FleetOptions {
 /** One document and the week it was collected for. */
 export interface FleetDocument {
   week: IsoWeek;
-  document: UsageV1;
+  document: UsageDocument;
 }
 
 export interface FleetHierarchy {

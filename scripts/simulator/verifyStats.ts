@@ -7,7 +7,7 @@
  */
 import { setTimeout as pause } from "node:timers/promises";
 import type { IsoWeek } from "../../shared/isoWeek";
-import type { UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 import { expectedDimension, expectedFeatures, expectedOs, expectedVersions, type DistributionExpectation } from "./expectedStats";
 import { dimensionRules, nearestRank, snapshotsOf, type Snapshots } from "./referenceModel";
 import type { FleetDocument } from "./generateFleet";
@@ -215,8 +215,8 @@ function hierarchyCount(snapshots: Snapshots): number {
 
 /** Every hierarchy's weekly snapshots as `/hierarchies/{id}/weeks` lists them; returns how many expected ones are missing or wrong. */
 async function compareHierarchyWeeks(c: Comparison, options: VerifyOptions, snapshots: Snapshots): Promise<number> {
-  const byHierarchy = new Map<string, Map<IsoWeek, UsageV1>>();
-  for (const [week, docs] of snapshots) for (const [id, doc] of docs) byHierarchy.set(id, (byHierarchy.get(id) ?? new Map<IsoWeek, UsageV1>()).set(week, doc));
+  const byHierarchy = new Map<string, Map<IsoWeek, UsageDocument>>();
+  for (const [week, docs] of snapshots) for (const [id, doc] of docs) byHierarchy.set(id, (byHierarchy.get(id) ?? new Map<IsoWeek, UsageDocument>()).set(week, doc));
   let lost = 0;
   for (const [id, weeks] of byHierarchy) {
     const { status, body } = await getJson(options, `/api/v1/hierarchies/${toBase64Url(id)}/weeks`);

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { mondayOf, weeksBetween, type IsoWeek } from "../../../shared/isoWeek";
-import { validateUsageV1 } from "../../../shared/validation/validateUsageV1";
-import type { UsageV1 } from "../../../shared/validation/usageV1";
+import { findDocumentType } from "../../../shared/validation/documentTypes";
+import type { UsageDocument } from "../../../shared/validation/usageDocument";
 import { currentBranch, longTermServicing } from "../../../scripts/simulator/fleetCatalog";
 import { apportion, generateFleet, type FleetHierarchy, type FleetOptions } from "../../../scripts/simulator/generateFleet";
 
@@ -17,8 +17,8 @@ const sum = (map: Record<string, number>) => Object.values(map).reduce((a, b) =>
 const buildOf = (version: string) => [...currentBranch, longTermServicing].find((r) => r.version === version)?.build;
 
 /** The contract's sums and topology rules, written out again rather than trusted to the validator alone. */
-function checkDocument(doc: UsageV1, week: IsoWeek, hierarchy: FleetHierarchy): void {
-  const verdict = validateUsageV1(JSON.parse(JSON.stringify(doc)), { docId: doc.docId, docVersion: 1 }, now);
+function checkDocument(doc: UsageDocument, week: IsoWeek, hierarchy: FleetHierarchy): void {
+  const verdict = findDocumentType("usage", doc.schemaVersion)!.validate(JSON.parse(JSON.stringify(doc)), { docId: doc.docId, docVersion: doc.schemaVersion }, now);
   assert.ok(verdict.ok, JSON.stringify(verdict.ok ? [] : verdict.errors));
   assert.equal(sum(doc.clients.byOs), doc.clients.total);
   assert.equal(sum(doc.clients.byClientBuild), doc.clients.total);

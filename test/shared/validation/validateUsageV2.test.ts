@@ -5,7 +5,8 @@ import { validateUsageV1 } from "../../../shared/validation/validateUsageV1";
 import { validateUsageV2 } from "../../../shared/validation/validateUsageV2";
 import { isErrorListNote, type ValidationResult } from "../../../shared/validation/validationResult";
 import { loadUsageFixtures, pathDocIdOf } from "../../support/usageFixtures";
-import { makeUsageDocument, testNow } from "../../../devkit/usageDocuments";
+import fc from "fast-check";
+import { arbitraryUsageV2Document, makeUsageDocument, testNow } from "../../../devkit/usageDocuments";
 
 const fixtures = loadUsageFixtures(2);
 
@@ -64,4 +65,14 @@ test("a v1-shaped v2 document under the v1 path fails at /schemaVersion, and a v
   assert.deepEqual(pathsOf(validateUsageV1(v2, { docId: v2.docId, docVersion: 1 }, testNow)), ["/schemaVersion"]);
   const v1 = makeUsageDocument();
   assert.deepEqual(pathsOf(validateUsageV2(v1, { docId: v1.docId, docVersion: 2 }, testNow)), ["/schemaVersion"]);
+});
+
+test("property: every document arbitraryUsageV2Document makes is valid v2", () => {
+  fc.assert(
+    fc.property(arbitraryUsageV2Document, (document) => {
+      const result = validateUsageV2(JSON.parse(JSON.stringify(document)), { docId: document.docId, docVersion: 2 }, testNow);
+      assert.deepEqual(result.ok ? [] : result.errors, []);
+    }),
+    { numRuns: 200 },
+  );
 });
