@@ -110,6 +110,17 @@ export const dimensionRules: readonly DimensionRule[] = Object.freeze([
   { name: "osdStepType", kind: "clients", level: "enhanced", read: (d) => entries(d.osd?.stepsByType) },
 ]);
 
+/** Contract section 4.1: the dimensions version 2 adds, which the list route gives `"sinceVersion": 2` (the others 1). */
+const version2Dimensions: ReadonlySet<string> = new Set([
+  "setupInstallType", "lastUpdatePackState", "languagePack", "windowsBuild", "architecture", "tenantAttached", "cmgRegion",
+  "cmgCount", "coManagementWorkload", "adrCount", "updateScanError", "osdTaskSequences", "osdStepType",
+]);
+
+/** The `sinceVersion` the list route must give a dimension. */
+export function sinceVersionOf(name: string): 1 | 2 {
+  return version2Dimensions.has(name) ? 2 : 1;
+}
+
 const rank: Record<Level, number> = { basic: 1, enhanced: 2, full: 3 };
 const DAY = 86_400_000;
 

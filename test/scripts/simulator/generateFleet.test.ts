@@ -104,3 +104,14 @@ test("apportion splits a total exactly, in proportion", () => {
   );
   assert.deepEqual(apportion(10, [1, 1, 2]), [3, 2, 5]);
 });
+
+test("the fleet sends v1 before 2409 and v2 from 2409 on, so that it upgrades into version 2 over the weeks", () => {
+  const documents = fleet.flatMap((h) => h.documents.map((d) => d.document));
+  for (const doc of documents) assert.equal(doc.schemaVersion, doc.product.version >= "2409" ? 2 : 1, `${doc.product.version} as v${doc.schemaVersion}`);
+  assert.ok(documents.some((d) => d.schemaVersion === 1) && documents.some((d) => d.schemaVersion === 2), "both versions are sent");
+  const movers = fleet.filter((h) => h.documents[0]?.document.schemaVersion === 1 && h.documents.some((d) => d.document.schemaVersion === 2));
+  assert.ok(movers.length > 0, "some hierarchy moves from v1 to v2");
+  const v2 = documents.filter((d) => d.schemaVersion === 2);
+  for (const part of ["setup", "cloud", "coManagement", "updates", "osd"] as const) assert.ok(v2.some((d) => d[part] !== undefined), `some v2 document has ${part}`);
+  assert.ok(v2.every((d) => d.clients.byWindowsBuild !== undefined && d.clients.byArchitecture !== undefined));
+});
