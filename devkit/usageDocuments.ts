@@ -266,6 +266,50 @@ export function makeWorstCaseUsageDocument(variant: number, overrides: Partial<U
   };
 }
 
+// ---- usage version 2 (contract section 3.2) ----
+
+/** A typical v2 document: makeUsageDocument's, relabelled, with each of version 2's parts at a usual size. */
+export function makeUsageV2Document(overrides: Partial<UsageDocument> = {}): UsageDocument {
+  const base = makeUsageDocument();
+  const total = base.clients.total;
+  const [x64 = 0, arm64 = 0] = splitTotal(total, 2, [19, 1]);
+  return {
+    ...base,
+    schemaVersion: 2,
+    clients: { ...base.clients, byWindowsBuild: mapOf(["10.0.19045", "10.0.22631", "10.0.26100"], splitTotal(total, 3)), byArchitecture: { x64, arm64 } },
+    setup: { installType: "upgrade", languagePacks: ["de-DE", "fr-FR"], lastUpdatePack: { version: base.product.version, state: "installed" } },
+    cloud: { cmgCount: 1, cmgRegions: ["westeurope"], tenantAttached: true },
+    coManagement: { workloads: { compliancePolicies: "intune", clientApps: "pilot", windowsUpdatePolicies: "configmgr" } },
+    updates: { adrCount: 8, scanErrors: [{ code: -2145124329, count: 12 }, { code: -2145107924, count: 3 }] },
+    osd: { taskSequences: 5, stepsByType: { ApplyOperatingSystem: 5, InstallApplication: 21, RunCommandLine: 14 } },
+    ...overrides,
+  };
+}
+
+/** The largest v2 document the schema allows in each of version 2's parts, on the largest v1 document. */
+export function makeLargestUsageV2Document(): UsageDocument {
+  const largest = makeLargestUsageDocument();
+  const total = largest.clients.total;
+  const builds = Array.from({ length: 500 }, (_, i) => `10.0.${String(10_000 + i)}`);
+  const letters = (i: number) => String.fromCharCode(97 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26));
+  const workloads = ["compliancePolicies", "deviceConfiguration", "endpointProtection", "resourceAccess", "clientApps", "officeClickToRun", "windowsUpdatePolicies"] as const;
+  const stepType = (i: number) => `Step${"X".repeat(55)}${letters(i % 676)}${letters(Math.floor(i / 676) + i)}`.slice(0, 64);
+  return {
+    ...largest,
+    schemaVersion: 2,
+    clients: { ...largest.clients, byWindowsBuild: mapOf(builds, splitTotal(total, 500)), byArchitecture: { x64: total - 2, arm64: 1, x86: 1 } },
+    setup: {
+      installType: "recovery",
+      languagePacks: Array.from({ length: 50 }, (_, i) => `${letters(i)}-${letters(i).toUpperCase()}`),
+      lastUpdatePack: { version: "9999", state: "failed", errorCode: -2147483648 },
+    },
+    cloud: { cmgCount: 1_000_000_000, cmgRegions: Array.from({ length: 60 }, (_, i) => `${"r".repeat(30)}${letters(i)}`), tenantAttached: true },
+    coManagement: { workloads: Object.fromEntries(workloads.map((w) => [w, "intune"])) },
+    updates: { adrCount: 1_000_000_000, scanErrors: Array.from({ length: 10 }, (_, i) => ({ code: 4_294_967_295 - i, count: 1_000_000_000 })) },
+    osd: { taskSequences: 1_000_000_000, stepsByType: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [stepType(i), 1_000_000_000])) },
+  };
+}
+
 // ---- fast-check: arbitrary valid documents ----
 
 const digits = (count: number, max = 10 ** count - 1): fc.Arbitrary<string> =>

@@ -6,7 +6,7 @@ import { validateUsageV2 } from "../../../shared/validation/validateUsageV2";
 import { isErrorListNote, type ValidationResult } from "../../../shared/validation/validationResult";
 import { loadUsageFixtures, pathDocIdOf } from "../../support/usageFixtures";
 import fc from "fast-check";
-import { arbitraryUsageV2Document, makeUsageDocument, testNow } from "../../../devkit/usageDocuments";
+import { arbitraryUsageV2Document, makeLargestUsageV2Document, makeUsageDocument, makeUsageV2Document, testNow } from "../../../devkit/usageDocuments";
 
 const fixtures = loadUsageFixtures(2);
 
@@ -75,4 +75,11 @@ test("property: every document arbitraryUsageV2Document makes is valid v2", () =
     }),
     { numRuns: 200 },
   );
+});
+
+test("the typical and the largest v2 documents (the benchmark's) are valid", () => {
+  for (const document of [makeUsageV2Document(), makeLargestUsageV2Document()]) {
+    const result = validateUsageV2(JSON.parse(JSON.stringify(document)), { docId: document.docId, docVersion: 2 }, testNow);
+    assert.deepEqual(result.ok ? [] : result.errors, []);
+  }
 });
