@@ -10,7 +10,8 @@
  */
 import type { IsoWeek } from "../shared/isoWeek";
 import type { RawArchive } from "../shared/storage/rawArchive";
-import type { Feature, UsageV1 } from "../shared/validation/usageV1";
+import type { Feature } from "../shared/validation/usageV1";
+import type { UsageDocument } from "../shared/validation/usageDocument";
 import { putArchived, toArchived, type ArchivedDocument } from "../devkit/archivedDocument";
 import { apportion, generateHierarchy } from "../scripts/simulator/generateFleet";
 import { seededRandom, type Random } from "../scripts/simulator/seededRandom";
@@ -54,10 +55,10 @@ function distinctPicks(random: Random, pool: readonly string[], count: number, s
 }
 
 /** `doc` with its clients spread over OS names of the wide pool, and (above level basic) features of the wide pool. */
-function widened(random: Random, doc: UsageV1): UsageV1 {
+function widened<D extends UsageDocument>(random: Random, doc: D): D {
   const osNames = distinctPicks(random, osNamePool, 6 + random.int(0, 10), 1.1);
   const counts = apportion(doc.clients.total, osNames.map(() => random.next()));
-  const wide: UsageV1 = { ...doc, clients: { ...doc.clients, byOs: Object.fromEntries(osNames.map((name, i) => [name, counts[i] ?? 0])) } };
+  const wide: D = { ...doc, clients: { ...doc.clients, byOs: Object.fromEntries(osNames.map((name, i) => [name, counts[i] ?? 0])) } };
   if (doc.level !== "basic") {
     const names = distinctPicks(random, featurePool, 8 + random.int(0, 12), 0.8);
     wide.features = Object.fromEntries(
@@ -68,7 +69,7 @@ function widened(random: Random, doc: UsageV1): UsageV1 {
 }
 
 /** Hierarchy `index` of the fleet `seed`: its first document of `week`, widened. */
-export function fleetDocument(seed: string | number, index: number, week: IsoWeek): UsageV1 {
+export function fleetDocument(seed: string | number, index: number, week: IsoWeek): UsageDocument {
   const { documents } = generateHierarchy({ seed, hierarchies: index + 1, weeks: [week], offlineShare: 0.1 }, index);
   return widened(seededRandom(seed, `bench widening ${index} ${week}`), documents[0]!.document);
 }

@@ -8,21 +8,22 @@ import { sha256Hex } from "../shared/sha256Hex";
 import { isoWeekOf, type IsoWeek } from "../shared/isoWeek";
 import type { ClaimCheck } from "../shared/storage/claimCheck";
 import { rawBlobName, type RawArchive } from "../shared/storage/rawArchive";
-import type { UsageV1 } from "../shared/validation/usageV1";
+import type { UsageDocument } from "../shared/validation/usageDocument";
 
 /** A document as aggregation sees it: the claim check pointing at its archived bytes. */
 export interface ArchivedDocument {
-  doc: UsageV1;
+  doc: UsageDocument;
   week: IsoWeek;
   body: string;
   claim: ClaimCheck;
 }
 
 /** The canonical bytes, hash and claim check that ingestion makes of a valid document. */
-export function toArchived(doc: UsageV1): ArchivedDocument {
+export function toArchived(doc: UsageDocument): ArchivedDocument {
   const body = canonicalJson(doc);
   const sha256 = sha256Hex(body);
-  const claim: ClaimCheck = { v: 1, docType: "usage", docVersion: 1, docId: doc.docId, blobName: rawBlobName("usage", 1, doc.docId), sha256 };
+  const docVersion = doc.schemaVersion;
+  const claim: ClaimCheck = { v: 1, docType: "usage", docVersion, docId: doc.docId, blobName: rawBlobName("usage", docVersion, doc.docId), sha256 };
   return { doc, week: isoWeekOf(new Date(doc.collectedAt)), body, claim };
 }
 
@@ -30,7 +31,7 @@ export function toArchived(doc: UsageV1): ArchivedDocument {
 export async function putArchived(rawArchive: RawArchive, { doc, week, body, claim }: ArchivedDocument): Promise<boolean> {
   const put = await rawArchive.put({
     docType: "usage",
-    docVersion: 1,
+    docVersion: claim.docVersion,
     docId: doc.docId,
     hierarchyId: doc.hierarchyId,
     collectedAt: doc.collectedAt,

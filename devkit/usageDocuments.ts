@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fc from "fast-check";
+import type { UsageDocument } from "../shared/validation/usageDocument";
 import type { Clients, Feature, Level, Site, SiteRole, UsageV1 } from "../shared/validation/usageV1";
 
 /** The clock validation tests pass as `now`; every collectedAt below is before it. */
@@ -265,6 +266,50 @@ export function makeWorstCaseUsageDocument(variant: number, overrides: Partial<U
   };
 }
 
+// ---- usage version 2 (contract section 3.2) ----
+
+/** A typical v2 document: makeUsageDocument's, relabelled, with each of version 2's parts at a usual size. */
+export function makeUsageV2Document(overrides: Partial<UsageDocument> = {}): UsageDocument {
+  const base = makeUsageDocument();
+  const total = base.clients.total;
+  const [x64 = 0, arm64 = 0] = splitTotal(total, 2, [19, 1]);
+  return {
+    ...base,
+    schemaVersion: 2,
+    clients: { ...base.clients, byWindowsBuild: mapOf(["10.0.19045", "10.0.22631", "10.0.26100"], splitTotal(total, 3)), byArchitecture: { x64, arm64 } },
+    setup: { installType: "upgrade", languagePacks: ["de-DE", "fr-FR"], lastUpdatePack: { version: base.product.version, state: "installed" } },
+    cloud: { cmgCount: 1, cmgRegions: ["westeurope"], tenantAttached: true },
+    coManagement: { workloads: { compliancePolicies: "intune", clientApps: "pilot", windowsUpdatePolicies: "configmgr" } },
+    updates: { adrCount: 8, scanErrors: [{ code: -2145124329, count: 12 }, { code: -2145107924, count: 3 }] },
+    osd: { taskSequences: 5, stepsByType: { ApplyOperatingSystem: 5, InstallApplication: 21, RunCommandLine: 14 } },
+    ...overrides,
+  };
+}
+
+/** The largest v2 document the schema allows in each of version 2's parts, on the largest v1 document. */
+export function makeLargestUsageV2Document(): UsageDocument {
+  const largest = makeLargestUsageDocument();
+  const total = largest.clients.total;
+  const builds = Array.from({ length: 500 }, (_, i) => `10.0.${String(10_000 + i)}`);
+  const letters = (i: number) => String.fromCharCode(97 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26));
+  const workloads = ["compliancePolicies", "deviceConfiguration", "endpointProtection", "resourceAccess", "clientApps", "officeClickToRun", "windowsUpdatePolicies"] as const;
+  const stepType = (i: number) => `Step${"X".repeat(55)}${letters(i % 676)}${letters(Math.floor(i / 676) + i)}`.slice(0, 64);
+  return {
+    ...largest,
+    schemaVersion: 2,
+    clients: { ...largest.clients, byWindowsBuild: mapOf(builds, splitTotal(total, 500)), byArchitecture: { x64: total - 2, arm64: 1, x86: 1 } },
+    setup: {
+      installType: "recovery",
+      languagePacks: Array.from({ length: 50 }, (_, i) => `${letters(i)}-${letters(i).toUpperCase()}`),
+      lastUpdatePack: { version: "9999", state: "failed", errorCode: -2147483648 },
+    },
+    cloud: { cmgCount: 1_000_000_000, cmgRegions: Array.from({ length: 60 }, (_, i) => `${"r".repeat(30)}${letters(i)}`), tenantAttached: true },
+    coManagement: { workloads: Object.fromEntries(workloads.map((w) => [w, "intune"])) },
+    updates: { adrCount: 1_000_000_000, scanErrors: Array.from({ length: 10 }, (_, i) => ({ code: 4_294_967_295 - i, count: 1_000_000_000 })) },
+    osd: { taskSequences: 1_000_000_000, stepsByType: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [stepType(i), 1_000_000_000])) },
+  };
+}
+
 // ---- fast-check: arbitrary valid documents ----
 
 const digits = (count: number, max = 10 ** count - 1): fc.Arbitrary<string> =>
@@ -312,7 +357,7 @@ export const arbitraryEscapedName: fc.Arbitrary<string> = fc.string({
 });
 
 /** `doc` with its clients reported under `names` instead (the total unchanged, split over them). */
-export function withOsNames(doc: UsageV1, names: readonly string[]): UsageV1 {
+export function withOsNames<D extends UsageDocument>(doc: D, names: readonly string[]): D {
   return { ...doc, clients: { ...doc.clients, byOs: mapOf(names, splitTotal(doc.clients.total, names.length)) } };
 }
 
@@ -452,6 +497,56 @@ export const arbitraryUsageDocument: fc.Arbitrary<UsageV1> = fc
     return copy as unknown as UsageV1;
   });
 
+/** Version 2's optional parts for a document of `level` with `total` clients; each may be left out. */
+function arbitraryV2Parts(level: Level, total: number): fc.Arbitrary<Partial<UsageDocument>> {
+  const enhancedOrFull = level !== "basic";
+  const code = fc.integer({ min: -2147483648, max: 4294967295 });
+  const region = fc.stringMatching(/^[a-z0-9]{2,8}$/);
+  const authority = fc.constantFrom("configmgr" as const, "pilot" as const, "intune" as const);
+  const workloads = ["compliancePolicies", "deviceConfiguration", "endpointProtection", "resourceAccess", "clientApps", "officeClickToRun", "windowsUpdatePolicies"] as const;
+  const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+  return fc.record({
+    setup: optional(
+      fc.record(
+        {
+          installType: fc.constantFrom("new" as const, "upgrade" as const, "recovery" as const),
+          languagePacks: fc.uniqueArray(fc.constantFrom("de-DE", "fr-FR", "ja-JP", "pt-BR", "zh-CN"), { maxLength: 5 }),
+          lastUpdatePack: fc.record(
+            { version: digits(4), state: fc.constantFrom("installed" as const, "failed" as const, "in-progress" as const), errorCode: code },
+            { requiredKeys: ["version", "state"] },
+          ),
+        },
+        { requiredKeys: ["installType", "languagePacks"] },
+      ),
+    ),
+    byWindowsBuild: optional(arbitraryMapSummingTo(fc.stringMatching(/^10\.0\.\d{5}$/), total)),
+    byArchitecture: optional(arbitraryMapSummingTo(fc.constantFrom("x64", "arm64", "x86"), total)),
+    cloud: optional(fc.record({ cmgCount: arbitraryCount, cmgRegions: fc.uniqueArray(region, { maxLength: 4 }), tenantAttached: fc.boolean() })),
+    coManagement: enhancedOrFull
+      ? optional(fc.record({ workloads: fc.record(Object.fromEntries(workloads.map((w) => [w, authority])), { requiredKeys: [] }) }))
+      : fc.constant(undefined),
+    updates: enhancedOrFull
+      ? optional(fc.record({ adrCount: arbitraryCount, scanErrors: fc.uniqueArray(fc.record({ code, count: fc.integer({ min: 1, max: 1000 }) }), { maxLength: 4, selector: (e) => e.code }) }))
+      : fc.constant(undefined),
+    osd: enhancedOrFull
+      ? optional(fc.record({ taskSequences: arbitraryCount, stepsByType: fc.dictionary(fc.stringMatching(/^[A-Za-z]{1,12}$/), arbitraryCount, { maxKeys: 5 }) }))
+      : fc.constant(undefined),
+  }).map(({ byWindowsBuild, byArchitecture, ...parts }) => {
+    const copy: Record<string, unknown> = { ...parts, byWindowsBuild, byArchitecture };
+    for (const key of Object.keys(copy)) if (copy[key] === undefined) Reflect.deleteProperty(copy, key);
+    return copy;
+  });
+}
+
+/** Any valid `usage` v2 document: a v1 one relabelled, with any of version 2's parts its level allows. */
+export const arbitraryUsageV2Document: fc.Arbitrary<UsageDocument> = arbitraryUsageDocument.chain((v1) =>
+  arbitraryV2Parts(v1.level, v1.clients.total).map((parts) => {
+    const { byWindowsBuild, byArchitecture, ...rest } = parts as Partial<UsageDocument> & { byWindowsBuild?: Record<string, number>; byArchitecture?: Record<string, number> };
+    const clients = { ...v1.clients, ...(byWindowsBuild === undefined ? {} : { byWindowsBuild }), ...(byArchitecture === undefined ? {} : { byArchitecture }) };
+    return { ...v1, ...rest, schemaVersion: 2 as const, clients };
+  }),
+);
+
 // ---- documents for the dimensions (contract section 4.1) ----
 
 /** A site with a hash fixed by `seed`, the usual build and UTC, for hand-made documents. */
@@ -462,7 +557,7 @@ export function makeSite(seed: string, type: Site["type"], clientCount: number, 
 /** A valid document that exercises some dimensions, and why it is there. */
 export interface DimensionDocument {
   label: string;
-  document: UsageV1;
+  document: UsageDocument;
 }
 
 /**
@@ -471,7 +566,8 @@ export interface DimensionDocument {
  * primary; Software Assurance active on the day itself, expired the day before, far ahead
  * and absent; zero clients (percentages with nothing to divide by); Office versions absent,
  * empty and with `constructor`; an OS called `__proto__`; Endpoint Protection with and
- * without its states; a site with no roles; the smallest and largest values the schema allows.
+ * without its states; a site with no roles; the smallest and largest values the schema allows;
+ * version 2 documents with every new part, and with the new parts empty or absent.
  * Fixed ids, so the same call gives the same documents.
  */
 export function makeDimensionDocuments(): DimensionDocument[] {
@@ -543,10 +639,32 @@ export function makeDimensionDocuments(): DimensionDocument[] {
     clients: { total: 40, byClientBuild: { "5.00.9132.1000": 40 }, byOs: { "Windows 11 24H2": 40 }, byOfficeVersion: {}, entraJoined: 0, coManaged: 40 },
     collection: { runtimeSeconds: Number.MIN_VALUE, errors: 0 },
   };
+  // Version 2 (contract section 3.2): every new part, then a basic one whose new parts are empty.
+  const v2Full: UsageDocument = {
+    ...full,
+    schemaVersion: 2,
+    ...idOf(5),
+    clients: { ...full.clients, byWindowsBuild: { "10.0.26100": 60, "10.0.22631": 40 }, byArchitecture: { x64: 90, arm64: 10 } },
+    setup: { installType: "upgrade", languagePacks: ["de-DE", "ja-JP"], lastUpdatePack: { version: "2409", state: "failed", errorCode: -2147467259 } },
+    cloud: { cmgCount: 2, cmgRegions: ["westeurope", "eastus"], tenantAttached: true },
+    coManagement: { workloads: { clientApps: "intune", compliancePolicies: "pilot", windowsUpdatePolicies: "configmgr" } },
+    updates: { adrCount: 12, scanErrors: [{ code: -2145124329, count: 31 }, { code: 2149842967, count: 4 }] },
+    osd: { taskSequences: 3, stepsByType: Object.fromEntries([["ApplyOperatingSystem", 3], ["constructor", 0]]) },
+  };
+  const v2Basic: UsageDocument = {
+    ...basic,
+    schemaVersion: 2,
+    ...idOf(6),
+    clients: { ...basic.clients, byArchitecture: { x86: 40 } },
+    setup: { installType: "new", languagePacks: [] },
+    cloud: { cmgCount: 0, cmgRegions: [], tenantAttached: false },
+  };
   return [
     { label: "full, every optional field, a CAS, Software Assurance ending that day", document: full },
     { label: "full, a standalone primary without roles or clients, no optional field but the percentages' counts", document: fullEmpty },
     { label: "enhanced, Software Assurance ended the day before, no optional field", document: enhanced },
     { label: "basic, every role twice, empty Office versions, every client co-managed, the smallest runtime", document: basic },
+    { label: "version 2, full, every v2 part", document: v2Full },
+    { label: "version 2, basic, empty language packs and regions, no update pack, architecture only", document: v2Basic },
   ];
 }

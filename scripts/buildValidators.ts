@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { AnySchemaObject } from "ajv";
 import usageV1Schema from "../schemas/usage.v1.schema.json";
+import usageV2Schema from "../schemas/usage.v2.schema.json";
 import { generateValidatorModule } from "../shared/validation/generateValidatorModule";
 
 /** A schema and the validator module generated from it. */
@@ -24,6 +25,7 @@ export interface ValidatorTarget {
 
 export const validatorTargets: readonly ValidatorTarget[] = Object.freeze([
   { schemaFile: "schemas/usage.v1.schema.json", schema: usageV1Schema, output: "shared/validation/usageV1Validators.js" },
+  { schemaFile: "schemas/usage.v2.schema.json", schema: usageV2Schema, output: "shared/validation/usageV2Validators.js" },
 ]);
 
 /**

@@ -30,6 +30,7 @@ export interface TypeTarget {
 
 export const typeTargets: readonly TypeTarget[] = Object.freeze([
   { schema: "schemas/usage.v1.schema.json", output: "shared/validation/usageV1.ts", rootName: "UsageV1" },
+  { schema: "schemas/usage.v2.schema.json", output: "shared/validation/usageV2.ts", rootName: "UsageV2" },
   { schema: "schemas/results.v1.schema.json", output: "shared/resultsV1.ts", rootName: "ResultsV1", definitionsOnly: true },
 ]);
 

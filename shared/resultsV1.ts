@@ -293,13 +293,17 @@ export interface WeekTrend {
   weeks: TrendWeek[];
 }
 /**
- * One dimension: level is the lowest level it needs.
+ * One dimension: level is the lowest level it needs, sinceVersion the first usage version that carries its field.
  */
 export interface DimensionListEntry {
   name: string;
   kind: DimensionKind;
   level: Level;
   description: string;
+  /**
+   * The usage version whose documents first carry the field: snapshots of earlier versions never count in it.
+   */
+  sinceVersion?: number;
 }
 /**
  * GET /api/v1/stats/dimensions: every dimension, in the contract's order.

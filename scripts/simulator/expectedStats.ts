@@ -4,7 +4,7 @@
  * folded (the verifier asks for `minHierarchies=1`).
  */
 import type { IsoWeek } from "../../shared/isoWeek";
-import type { UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 import { modelDimension, weekTotals, type DimensionRule } from "./referenceModel";
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -16,7 +16,7 @@ export interface VersionsBody {
   versions: { version: string; hierarchies: number; clients: number }[];
 }
 
-export function expectedVersions(week: IsoWeek, snapshots: ReadonlyMap<string, UsageV1>): VersionsBody {
+export function expectedVersions(week: IsoWeek, snapshots: ReadonlyMap<string, UsageDocument>): VersionsBody {
   const { hierarchies, clients, versions } = weekTotals(snapshots);
   const list = [...versions].map(([version, v]) => ({ version, ...v })).sort((a, b) => b.version.length - a.version.length || byCodeUnits(b.version, a.version));
   return { week, hierarchies, clients, versions: list };
@@ -28,7 +28,7 @@ export interface OsBody {
   os: { name: string; clients: number }[];
 }
 
-export function expectedOs(week: IsoWeek, snapshots: ReadonlyMap<string, UsageV1>): OsBody {
+export function expectedOs(week: IsoWeek, snapshots: ReadonlyMap<string, UsageDocument>): OsBody {
   const { clients, os } = weekTotals(snapshots);
   return { week, clients, os: [...os].map(([name, n]) => ({ name, clients: n })).sort((a, b) => b.clients - a.clients || byCodeUnits(a.name, b.name)) };
 }
@@ -39,7 +39,7 @@ export interface FeaturesBody {
   features: { name: string; enabledHierarchies: number; uses: number }[];
 }
 
-export function expectedFeatures(week: IsoWeek, snapshots: ReadonlyMap<string, UsageV1>): FeaturesBody {
+export function expectedFeatures(week: IsoWeek, snapshots: ReadonlyMap<string, UsageDocument>): FeaturesBody {
   const { featureHierarchies, features } = weekTotals(snapshots);
   const list = [...features].map(([name, f]) => ({ name, ...f })).sort((a, b) => b.enabledHierarchies - a.enabledHierarchies || byCodeUnits(a.name, b.name));
   return { week, hierarchies: featureHierarchies, features: list };
@@ -63,7 +63,7 @@ export interface DistributionExpectation {
 export type DimensionExpectation = CategoricalExpectation | DistributionExpectation;
 
 /** One dimension of one week, as its route lists it. */
-export function expectedDimension(rule: DimensionRule, snapshots: ReadonlyMap<string, UsageV1>): DimensionExpectation {
+export function expectedDimension(rule: DimensionRule, snapshots: ReadonlyMap<string, UsageDocument>): DimensionExpectation {
   const d = modelDimension(rule, snapshots);
   if (d.kind === "distribution") return { kind: "distribution", hierarchies: d.hierarchies, numbers: d.numbers };
   const list = [...d.values];

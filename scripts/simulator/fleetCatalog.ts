@@ -118,3 +118,37 @@ export const features: readonly FeatureProfile[] = Object.freeze([
 export const utcOffsets: readonly (readonly [number, number])[] = Object.freeze([
   [-480, 10], [-420, 5], [-360, 10], [-300, 18], [-180, 3], [0, 10], [60, 22], [120, 6], [180, 2], [330, 8], [480, 4], [540, 3], [600, 2],
 ]);
+
+/**
+ * The first release whose SCPs send usage version 2 (contract section 3.2: the 2409 levels
+ * page lists what version 1 lacks). A hierarchy upgrading to it moves from v1 to v2.
+ */
+export const firstVersion2Release = "2409";
+
+/** Windows builds of clients, weighted (10.0.NNNNN: Windows 10 22H2, 11 22H2/23H2/24H2, Server 2019/2022). */
+export const windowsBuilds: readonly (readonly [string, number])[] = Object.freeze([
+  ["10.0.19045", 30], ["10.0.22621", 10], ["10.0.22631", 25], ["10.0.26100", 20], ["10.0.17763", 8], ["10.0.20348", 7],
+]);
+
+/** Server language packs, weighted. */
+export const languagePacks: readonly (readonly [string, number])[] = Object.freeze([
+  ["de-DE", 10], ["fr-FR", 8], ["ja-JP", 6], ["es-ES", 5], ["pt-BR", 4], ["zh-CN", 4], ["it-IT", 3], ["nl-NL", 2],
+]);
+
+/** Azure regions cloud management gateways run in, weighted. */
+export const cmgRegions: readonly (readonly [string, number])[] = Object.freeze([
+  ["eastus", 10], ["westeurope", 10], ["northeurope", 6], ["westus2", 6], ["uksouth", 4], ["australiaeast", 3], ["japaneast", 3], ["centralindia", 2],
+]);
+
+/** The co-management workloads (contract section 3.2). */
+export const coManagementWorkloads = Object.freeze([
+  "compliancePolicies", "deviceConfiguration", "endpointProtection", "resourceAccess", "clientApps", "officeClickToRun", "windowsUpdatePolicies",
+] as const);
+
+/** Common Windows Update scan errors (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED, WU_E_PT_HTTP_STATUS_NOT_FOUND, …) as signed HRESULTs. */
+export const scanErrorCodes: readonly number[] = Object.freeze([-2145107924, -2145124329, -2145123272, -2147012889, -2145107940, -2147023436]);
+
+/** Task sequence step types, weighted. */
+export const stepTypes: readonly (readonly [string, number])[] = Object.freeze([
+  ["ApplyOperatingSystem", 10], ["ApplyWindowsSettings", 10], ["InstallApplication", 8], ["RunCommandLine", 12], ["RunPowerShellScript", 9], ["SetupWindowsAndConfigMgr", 10], ["RestartComputer", 7],
+]);

@@ -5,6 +5,7 @@
  * depend only on the seed, the hierarchy's index and the weeks.
  */
 import { mondayOf, type IsoWeek } from "../../shared/isoWeek";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 import type { Clients, Feature, Level, Site, SiteRole, UsageV1 } from "../../shared/validation/usageV1";
 import { hashDotnetGuid } from "./dotnetGuid";
 import {
@@ -17,6 +18,13 @@ import {
   sqlReleases,
   startingReleaseWeights,
   utcOffsets,
+  cmgRegions,
+  coManagementWorkloads,
+  firstVersion2Release,
+  languagePacks,
+  scanErrorCodes,
+  stepTypes,
+  windowsBuilds,
   type ProductRelease,
 } from "./fleetCatalog";
 import { seededRandom, type Random } from "./seededRandom";
@@ -33,7 +41,7 @@ export interface FleetOptions {
 /** One document and the week it was collected for. */
 export interface FleetDocument {
   week: IsoWeek;
-  document: UsageV1;
+  document: UsageDocument;
 }
 
 export interface FleetHierarchy {
@@ -288,6 +296,72 @@ function writeDocument(random: Random, state: HierarchyState, collectedAtMs: num
   return document;
 }
 
+/** `count` distinct picks of a weighted list (fewer when it has fewer). */
+function distinctWeighted<T>(random: Random, items: readonly (readonly [T, number])[], count: number): T[] {
+  const left = [...items];
+  const picked: T[] = [];
+  while (picked.length < count && left.length > 0) {
+    const item = random.weighted(left.map((entry, i) => [i, entry[1]] as const));
+    picked.push(left[item]![0]);
+    left.splice(item, 1);
+  }
+  return picked;
+}
+
+/**
+ * The document as an SCP on `firstVersion2Release` or later sends it: usage version 2, with
+ * its new parts (contract section 3.2). What a hierarchy has (language packs, regions,
+ * workloads) comes from a stream of the hierarchy's own, so it stays put from week to week;
+ * the counts from one of the document's. Neither touches the v1 document's stream, so a
+ * fleet's v1 documents are the same as before v2 existed.
+ */
+function asVersion2(doc: UsageV1): UsageDocument {
+  const lasting = seededRandom(doc.hierarchyId, "usage v2 hierarchy");
+  const weekly = seededRandom(doc.docId, "usage v2 document");
+  const total = doc.clients.total;
+  const builds = distinctWeighted(lasting, windowsBuilds, lasting.int(1, 4));
+  const buildCounts = apportion(total, builds.map(() => 0.2 + weekly.next()));
+  const arm64 = lasting.chance(0.3) ? Math.round(total * 0.02 * weekly.next()) : 0;
+  const x86 = lasting.chance(0.2) ? Math.round((total - arm64) * 0.01 * weekly.next()) : 0;
+  const architecture: Record<string, number> = { x64: total - arm64 - x86, ...(arm64 > 0 ? { arm64 } : {}), ...(x86 > 0 ? { x86 } : {}) };
+  const failed = weekly.chance(0.05);
+  const hasCmg = doc.sites.some((site) => site.roles.includes("cloud-management-gateway"));
+  const v2: UsageDocument = {
+    ...doc,
+    schemaVersion: 2,
+    clients: { ...doc.clients, byWindowsBuild: Object.fromEntries(builds.map((build, i) => [build, buildCounts[i] ?? 0])), byArchitecture: architecture },
+    setup: {
+      installType: lasting.weighted([["upgrade", 8], ["new", 3], ["recovery", 1]] as const),
+      languagePacks: distinctWeighted(lasting, languagePacks, lasting.chance(0.6) ? 0 : lasting.int(1, 3)),
+      lastUpdatePack: failed
+        ? { version: doc.product.version, state: "failed", errorCode: weekly.weighted([[-2147467259, 3], [-2146885628, 1]] as const) }
+        : { version: doc.product.version, state: weekly.chance(0.03) ? "in-progress" : "installed" },
+    },
+    cloud: {
+      cmgCount: hasCmg ? lasting.int(1, 3) : 0,
+      cmgRegions: hasCmg ? distinctWeighted(lasting, cmgRegions, lasting.int(1, 2)) : [],
+      tenantAttached: lasting.chance(0.5),
+    },
+  };
+  if (doc.level === "basic") return v2;
+  const authorities = [["configmgr", 4], ["pilot", 2], ["intune", 4]] as const;
+  const workloads = coManagementWorkloads.filter(() => lasting.chance(0.6));
+  const errors = scanErrorCodes.filter(() => weekly.chance(0.3));
+  return {
+    ...v2,
+    ...(lasting.chance(0.7) ? { coManagement: { workloads: Object.fromEntries(workloads.map((w) => [w, lasting.weighted(authorities)])) } } : {}),
+    updates: { adrCount: lasting.int(0, 40), scanErrors: errors.map((code) => ({ code, count: weekly.int(1, Math.max(1, Math.ceil(total / 100))) })) },
+    ...(lasting.chance(0.6)
+      ? { osd: { taskSequences: lasting.int(1, 30), stepsByType: Object.fromEntries(distinctWeighted(lasting, stepTypes, lasting.int(2, 7)).map((step) => [step, weekly.int(0, 200)])) } }
+      : {}),
+  };
+}
+
+/** The version an SCP of the document's release sends: 2 from `firstVersion2Release` on (YYMM compares as text), else 1. */
+function asSent(doc: UsageV1): UsageDocument {
+  return doc.product.version >= firstVersion2Release ? asVersion2(doc) : doc;
+}
+
 /** One hierarchy's documents over `options.weeks`. */
 export function generateHierarchy(options: FleetOptions, index: number): FleetHierarchy {
   const random = seededRandom(options.seed, `hierarchy ${index}`);
@@ -303,8 +377,8 @@ export function generateHierarchy(options: FleetOptions, index: number): FleetHi
     const jitter = random.int(-600_000, 600_000);
     const offset = Math.min(WEEK_MS - RERUN_MS - 1, Math.max(0, state.offsetMs + jitter));
     const at = mondayOf(week).getTime() + offset;
-    documents.push({ week, document: writeDocument(random, state, at, connectionMode, hierarchyId) });
-    if (random.chance(RERUN_SHARE)) documents.push({ week, document: writeDocument(random, state, at + random.int(60_000, RERUN_MS - 1), connectionMode, hierarchyId) });
+    documents.push({ week, document: asSent(writeDocument(random, state, at, connectionMode, hierarchyId)) });
+    if (random.chance(RERUN_SHARE)) documents.push({ week, document: asSent(writeDocument(random, state, at + random.int(60_000, RERUN_MS - 1), connectionMode, hierarchyId)) });
   });
   return { index, guid, hierarchyId, connectionMode, documents };
 }

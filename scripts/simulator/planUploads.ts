@@ -5,11 +5,11 @@
  * and sometimes together with other offline hierarchies. Some documents are sent again
  * (an SCP that never saw its answer, a folder uploaded twice) under the same docId.
  */
-import type { UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 import type { FleetHierarchy } from "./generateFleet";
 import { seededRandom } from "./seededRandom";
 
-export type Upload = { kind: "single"; document: UsageV1; resend: boolean } | { kind: "batch"; documents: UsageV1[]; resend: boolean };
+export type Upload = { kind: "single"; document: UsageDocument; resend: boolean } | { kind: "batch"; documents: UsageDocument[]; resend: boolean };
 
 export interface PlanOptions {
   seed: string | number;
@@ -32,7 +32,7 @@ export function planUploads(fleet: readonly FleetHierarchy[], options: PlanOptio
   const weeksOf = (h: FleetHierarchy) => [...new Set(h.documents.map((d) => d.week))];
   const weekCount = Math.max(0, ...fleet.map((h) => weeksOf(h).length));
   const steps: Upload[][] = Array.from({ length: weekCount }, () => []);
-  const offlineResends: UsageV1[][] = Array.from({ length: weekCount }, () => []);
+  const offlineResends: UsageDocument[][] = Array.from({ length: weekCount }, () => []);
   const laterStep = (step: number) => Math.min(steps.length - 1, step + random.int(0, 3));
 
   for (const hierarchy of fleet) {
@@ -47,7 +47,7 @@ export function planUploads(fleet: readonly FleetHierarchy[], options: PlanOptio
     }
     // An offline site carries its data across every few weeks; the last trip takes what is left.
     const every = random.int(2, 6);
-    let carried: UsageV1[] = [];
+    let carried: UsageDocument[] = [];
     weeks.forEach((week, step) => {
       carried.push(...hierarchy.documents.filter((d) => d.week === week).map((d) => d.document));
       if ((step + 1) % every !== 0 && step !== weeks.length - 1) return;
@@ -66,7 +66,7 @@ export function planUploads(fleet: readonly FleetHierarchy[], options: PlanOptio
 /** Offline trips of the same week go up together in twos and threes, as one upload from the connected machine would. */
 function mergeBatches(random: ReturnType<typeof seededRandom>, uploads: readonly Upload[]): Upload[] {
   const out: Upload[] = [];
-  let open: UsageV1[] | undefined;
+  let open: UsageDocument[] | undefined;
   for (const upload of uploads) {
     if (upload.kind === "single") {
       out.push(upload);
@@ -83,6 +83,6 @@ function mergeBatches(random: ReturnType<typeof seededRandom>, uploads: readonly
 }
 
 /** Documents an upload carries. */
-export function documentsOf(upload: Upload): UsageV1[] {
+export function documentsOf(upload: Upload): UsageDocument[] {
   return upload.kind === "single" ? [upload.document] : upload.documents;
 }

@@ -7,7 +7,8 @@
  * Maps only, never objects keyed by names.
  */
 import type { IsoWeek } from "../../shared/isoWeek";
-import type { Level, UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
+import type { Level } from "../../shared/validation/usageV1";
 
 export type DimensionKind = "hierarchy" | "set" | "clients" | "distribution";
 
@@ -17,7 +18,7 @@ export interface DimensionRule {
   name: string;
   kind: DimensionKind;
   level: Level;
-  read: (doc: UsageV1) => Reading;
+  read: (doc: UsageDocument) => Reading;
 }
 
 const count = (names: readonly string[]) => {
@@ -26,8 +27,8 @@ const count = (names: readonly string[]) => {
   return m;
 };
 const entries = (map: Record<string, number> | undefined) => (map === undefined ? undefined : new Map(Object.entries(map)));
-const sqlMajorMinor = (doc: UsageV1) => doc.database.sqlVersion.split(".").slice(0, 2).join(".");
-const shareOf = (doc: UsageV1, part: number | undefined) => (part === undefined || doc.clients.total === 0 ? undefined : (100 * part) / doc.clients.total);
+const sqlMajorMinor = (doc: UsageDocument) => doc.database.sqlVersion.split(".").slice(0, 2).join(".");
+const shareOf = (doc: UsageDocument, part: number | undefined) => (part === undefined || doc.clients.total === 0 ? undefined : (100 * part) / doc.clients.total);
 
 /** The dimension table of contract section 4.1, row by row (not shared/aggregation/dimensions.ts). */
 export const dimensionRules: readonly DimensionRule[] = Object.freeze([
@@ -73,7 +74,52 @@ export const dimensionRules: readonly DimensionRule[] = Object.freeze([
   { name: "softwareUpdateCompliancePercent", kind: "distribution", level: "full", read: (d) => d.compliance?.softwareUpdateCompliancePercent },
   { name: "scanSuccessPercent", kind: "distribution", level: "full", read: (d) => d.compliance?.scanSuccessPercent },
   { name: "collectionRuntimeSeconds", kind: "distribution", level: "basic", read: (d) => d.collection.runtimeSeconds },
+  // Version 2's table: a v1 document has none of these fields, so reads undefined.
+  { name: "setupInstallType", kind: "hierarchy", level: "basic", read: (d) => d.setup?.installType },
+  {
+    name: "lastUpdatePackState",
+    kind: "hierarchy",
+    level: "basic",
+    read: (d) => (d.setup?.lastUpdatePack === undefined ? undefined : `${d.setup.lastUpdatePack.version}|${d.setup.lastUpdatePack.state}`),
+  },
+  { name: "languagePack", kind: "set", level: "basic", read: (d) => (d.setup === undefined ? undefined : count(d.setup.languagePacks)) },
+  { name: "windowsBuild", kind: "clients", level: "basic", read: (d) => entries(d.clients.byWindowsBuild) },
+  { name: "architecture", kind: "clients", level: "basic", read: (d) => entries(d.clients.byArchitecture as Record<string, number> | undefined) },
+  { name: "tenantAttached", kind: "hierarchy", level: "basic", read: (d) => (d.cloud === undefined ? undefined : String(d.cloud.tenantAttached)) },
+  { name: "cmgRegion", kind: "set", level: "basic", read: (d) => (d.cloud === undefined ? undefined : count(d.cloud.cmgRegions)) },
+  { name: "cmgCount", kind: "distribution", level: "basic", read: (d) => d.cloud?.cmgCount },
+  {
+    name: "coManagementWorkload",
+    kind: "set",
+    level: "enhanced",
+    read: (d) => (d.coManagement === undefined ? undefined : count(Object.entries(d.coManagement.workloads).map(([w, a]) => `${w}|${a}`))),
+  },
+  { name: "adrCount", kind: "distribution", level: "enhanced", read: (d) => d.updates?.adrCount },
+  {
+    name: "updateScanError",
+    kind: "set",
+    level: "enhanced",
+    read: (d) => {
+      if (d.updates === undefined) return undefined;
+      const m = new Map<string, number>();
+      for (const e of d.updates.scanErrors) m.set(e.code.toString(10), (m.get(e.code.toString(10)) ?? 0) + e.count);
+      return m;
+    },
+  },
+  { name: "osdTaskSequences", kind: "distribution", level: "enhanced", read: (d) => d.osd?.taskSequences },
+  { name: "osdStepType", kind: "clients", level: "enhanced", read: (d) => entries(d.osd?.stepsByType) },
 ]);
+
+/** Contract section 4.1: the dimensions version 2 adds, which the list route gives `"sinceVersion": 2` (the others 1). */
+const version2Dimensions: ReadonlySet<string> = new Set([
+  "setupInstallType", "lastUpdatePackState", "languagePack", "windowsBuild", "architecture", "tenantAttached", "cmgRegion",
+  "cmgCount", "coManagementWorkload", "adrCount", "updateScanError", "osdTaskSequences", "osdStepType",
+]);
+
+/** The `sinceVersion` the list route must give a dimension. */
+export function sinceVersionOf(name: string): 1 | 2 {
+  return version2Dimensions.has(name) ? 2 : 1;
+}
 
 const rank: Record<Level, number> = { basic: 1, enhanced: 2, full: 3 };
 const DAY = 86_400_000;
@@ -93,7 +139,7 @@ function isoWeekOf(instant: Date): IsoWeek {
 }
 
 /** The later of two documents of one hierarchy's week: whole seconds first, then the fraction digit by digit, then the docId. */
-function laterOf(a: UsageV1, b: UsageV1): UsageV1 {
+function laterOf(a: UsageDocument, b: UsageDocument): UsageDocument {
   const split = (s: string): [number, string] => {
     const [head = s, frac = ""] = s.replace(/Z$/i, "").split(".");
     return [Date.parse(`${head}Z`), frac.padEnd(9, "0")];
@@ -106,13 +152,13 @@ function laterOf(a: UsageV1, b: UsageV1): UsageV1 {
 }
 
 /** week -> hierarchyId -> the document that counts for that hierarchy's week. */
-export type Snapshots = Map<IsoWeek, Map<string, UsageV1>>;
+export type Snapshots = Map<IsoWeek, Map<string, UsageDocument>>;
 
 /** The week's snapshot of every hierarchy, from documents labelled with their week (latest `collectedAt`, ties to the greater docId). */
-export function snapshotsOf(documents: readonly { week: IsoWeek; document: UsageV1 }[]): Snapshots {
+export function snapshotsOf(documents: readonly { week: IsoWeek; document: UsageDocument }[]): Snapshots {
   const weeks: Snapshots = new Map();
   for (const { week, document } of documents) {
-    const byHierarchy = weeks.get(week) ?? new Map<string, UsageV1>();
+    const byHierarchy = weeks.get(week) ?? new Map<string, UsageDocument>();
     const current = byHierarchy.get(document.hierarchyId);
     byHierarchy.set(document.hierarchyId, current === undefined ? document : laterOf(current, document));
     weeks.set(week, byHierarchy);
@@ -137,7 +183,7 @@ export interface ModelDimension {
 }
 
 /** One dimension of one week's snapshots. */
-export function modelDimension(rule: DimensionRule, snapshots: ReadonlyMap<string, UsageV1>): ModelDimension {
+export function modelDimension(rule: DimensionRule, snapshots: ReadonlyMap<string, UsageDocument>): ModelDimension {
   const d: ModelDimension = { kind: rule.kind, hierarchies: 0, clients: 0, values: new Map(), numbers: [] };
   for (const doc of snapshots.values()) {
     const reading = rank[doc.level] >= rank[rule.level] ? rule.read(doc) : undefined;
@@ -172,7 +218,7 @@ export interface WeekTotals {
   features: Map<string, { enabledHierarchies: number; uses: number }>;
 }
 
-export function weekTotals(snapshots: ReadonlyMap<string, UsageV1>): WeekTotals {
+export function weekTotals(snapshots: ReadonlyMap<string, UsageDocument>): WeekTotals {
   const w: WeekTotals = { hierarchies: snapshots.size, clients: 0, featureHierarchies: 0, versions: new Map(), os: new Map(), features: new Map() };
   for (const doc of snapshots.values()) {
     w.clients += doc.clients.total;
@@ -201,7 +247,7 @@ export interface Model {
 }
 
 /** The statistics that `documents` must give, each in the ISO week of its `collectedAt`. */
-export function referenceModel(documents: readonly UsageV1[]): Model {
+export function referenceModel(documents: readonly UsageDocument[]): Model {
   const snapshots = snapshotsOf(documents.map((document) => ({ week: isoWeekOf(new Date(document.collectedAt)), document })));
   const weeks = new Map<IsoWeek, ModelWeek>();
   for (const [week, byHierarchy] of snapshots) {

@@ -4,7 +4,7 @@
  */
 import { SingleBar, Presets } from "cli-progress";
 import type { IsoWeek } from "../../shared/isoWeek";
-import type { UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 import { generateFleet, type FleetDocument, type FleetHierarchy, type FleetOptions } from "./generateFleet";
 import { documentsOf, planUploads, type PlanOptions, type Upload } from "./planUploads";
 import { isConfirmed, UploadClient, type AttemptRecord, type DocumentOutcome, type UploadClientOptions } from "./uploadClient";
@@ -20,7 +20,7 @@ export interface SimulationOptions extends FleetOptions, PlanOptions {
 /** A document and every outcome its sends had, in the order they came back. */
 export interface SentDocument {
   week: IsoWeek;
-  document: UsageV1;
+  document: UsageDocument;
   outcomes: DocumentOutcome[];
 }
 

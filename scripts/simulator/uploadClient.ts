@@ -5,7 +5,7 @@
  * says or, without one, an exponential back-off with jitter.
  */
 import { gzipSync } from "node:zlib";
-import type { UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 
 /** What became of one document, as the SCP last heard it. */
 export type DocumentOutcome = "accepted" | "duplicate" | "conflict" | "invalid" | "rate_limited" | "failed";
@@ -80,11 +80,11 @@ export class UploadClient {
     this.random = options.random ?? Math.random;
   }
 
-  /** POST /api/v1/submit/usage/1/{docId}, retried until an answer that retrying cannot change. */
-  async sendDocument(document: UsageV1): Promise<DocumentResult> {
+  /** POST /api/v1/submit/usage/{schemaVersion}/{docId}, retried until an answer that retrying cannot change. */
+  async sendDocument(document: UsageDocument): Promise<DocumentResult> {
     const body = JSON.stringify(document);
     for (let attempt = 1; ; attempt++) {
-      const reply = await this.post("submit", `/api/v1/submit/usage/1/${document.docId}`, body, { "content-type": "application/json" });
+      const reply = await this.post("submit", `/api/v1/submit/usage/${document.schemaVersion}/${document.docId}`, body, { "content-type": "application/json" });
       const final = finalOutcome(reply.status);
       if (final !== undefined) return { docId: document.docId, outcome: final, attempts: attempt };
       const wait = this.waitBeforeRetry(reply, attempt);
@@ -98,13 +98,13 @@ export class UploadClient {
    * sends the batch again (lines already stored answer `duplicate`); `rate_limited` lines
    * go again on their own after the wait the line names.
    */
-  async sendBatch(documents: readonly UsageV1[]): Promise<DocumentResult[]> {
+  async sendBatch(documents: readonly UsageDocument[]): Promise<DocumentResult[]> {
     const results = new Map<string, DocumentResult>();
     let pending = [...documents];
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const ndjson = pending.map((document) => JSON.stringify({ docType: "usage", docVersion: 1, docId: document.docId, document })).join("\n");
+      const ndjson = pending.map((document) => JSON.stringify({ docType: "usage", docVersion: document.schemaVersion, docId: document.docId, document })).join("\n");
       const reply = await this.post("batch", "/api/v1/batch", gzipSync(ndjson), { "content-type": "application/x-ndjson", "content-encoding": "gzip" });
-      let retry: UsageV1[] = pending;
+      let retry: UsageDocument[] = pending;
       let waitMs = this.waitBeforeRetry(reply, attempt);
       if (reply.status === 200) {
         retry = [];

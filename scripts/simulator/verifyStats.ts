@@ -7,9 +7,9 @@
  */
 import { setTimeout as pause } from "node:timers/promises";
 import type { IsoWeek } from "../../shared/isoWeek";
-import type { UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 import { expectedDimension, expectedFeatures, expectedOs, expectedVersions, type DistributionExpectation } from "./expectedStats";
-import { dimensionRules, nearestRank, snapshotsOf, type Snapshots } from "./referenceModel";
+import { dimensionRules, nearestRank, sinceVersionOf, snapshotsOf, type Snapshots } from "./referenceModel";
 import type { FleetDocument } from "./generateFleet";
 
 export interface VerifyOptions {
@@ -169,6 +169,8 @@ export async function verifyStats(confirmed: readonly FleetDocument[], options: 
   const listed = await getJson(options, "/api/v1/stats/dimensions");
   const served = ((listed.body["dimensions"] ?? []) as Json[]).map((d) => String(d["name"]));
   c.equal("/stats/dimensions names", dimensionRules.map((r) => r.name).sort().join(","), [...served].sort().join(","));
+  const sinceVersions = ((listed.body["dimensions"] ?? []) as Json[]).map((d) => `${String(d["name"])}:${String(d["sinceVersion"])}`).sort();
+  c.equal("/stats/dimensions sinceVersion", served.map((name) => `${name}:${sinceVersionOf(name)}`).sort().join(","), sinceVersions.join(","));
 
   for (const [week, byHierarchy] of [...snapshots].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const versions = expectedVersions(week, byHierarchy);
@@ -215,8 +217,8 @@ function hierarchyCount(snapshots: Snapshots): number {
 
 /** Every hierarchy's weekly snapshots as `/hierarchies/{id}/weeks` lists them; returns how many expected ones are missing or wrong. */
 async function compareHierarchyWeeks(c: Comparison, options: VerifyOptions, snapshots: Snapshots): Promise<number> {
-  const byHierarchy = new Map<string, Map<IsoWeek, UsageV1>>();
-  for (const [week, docs] of snapshots) for (const [id, doc] of docs) byHierarchy.set(id, (byHierarchy.get(id) ?? new Map<IsoWeek, UsageV1>()).set(week, doc));
+  const byHierarchy = new Map<string, Map<IsoWeek, UsageDocument>>();
+  for (const [week, docs] of snapshots) for (const [id, doc] of docs) byHierarchy.set(id, (byHierarchy.get(id) ?? new Map<IsoWeek, UsageDocument>()).set(week, doc));
   let lost = 0;
   for (const [id, weeks] of byHierarchy) {
     const { status, body } = await getJson(options, `/api/v1/hierarchies/${toBase64Url(id)}/weeks`);

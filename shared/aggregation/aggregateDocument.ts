@@ -9,7 +9,7 @@ import { sightLock, type LockSighting } from "./rebuildLock";
 import type { DocumentClaim, Requeue } from "./requeue";
 import type { WeekSnapshot } from "./weekSnapshot";
 import type { WeekStatsStore } from "./weekStatsStore";
-import type { UsageV1 } from "../validation/usageV1";
+import type { UsageDocument } from "../validation/usageDocument";
 import { shardOf, toHierarchyKey } from "./hierarchyKey";
 import type { WeekChangeListener } from "./dimensionRollup";
 import { compareSnapshots } from "./compareSnapshots";
@@ -58,7 +58,7 @@ export class PermanentAggregationError extends Error {
 const MAX_COMMIT_ATTEMPTS = 25;
 
 /** The snapshot a validated document makes. */
-export function snapshotOf(doc: UsageV1): WeekSnapshot {
+export function snapshotOf(doc: UsageDocument): WeekSnapshot {
   return {
     hierarchyId: doc.hierarchyId,
     hierarchyKey: toHierarchyKey(doc.hierarchyId),
@@ -75,14 +75,14 @@ export function snapshotOf(doc: UsageV1): WeekSnapshot {
   };
 }
 
-async function loadDocument(claim: DocumentClaim, rawArchive: RawDocumentSource): Promise<UsageV1> {
+async function loadDocument(claim: DocumentClaim, rawArchive: RawDocumentSource): Promise<UsageDocument> {
   const stored = await rawArchive.read(claim.blobName);
   if (stored === undefined) throw new PermanentAggregationError(`raw document ${claim.blobName} is missing`);
   if (sha256Hex(stored.body) !== claim.sha256) {
     throw new PermanentAggregationError(`raw document ${claim.blobName} does not hash to the accepted document's SHA-256`);
   }
   try {
-    return JSON.parse(stored.body) as UsageV1;
+    return JSON.parse(stored.body) as UsageDocument;
   } catch {
     throw new PermanentAggregationError(`raw document ${claim.blobName} is not JSON`);
   }

@@ -7,7 +7,8 @@
  * Readers return `Map`s, never plain objects: an OS or Office version may be called
  * `__proto__` or `constructor`.
  */
-import type { Level, UsageV1 } from "../validation/usageV1";
+import type { UsageDocument } from "../validation/usageDocument";
+import type { Level } from "../validation/usageV1";
 
 /** How a snapshot gives a dimension's value(s), and so how a week counts them (contract section 4.1). */
 export type DimensionKind = "hierarchy" | "set" | "clients" | "distribution";
@@ -33,6 +34,11 @@ export interface DimensionOf<K extends DimensionKind> {
   /** One sentence a product team reads (the dimensions route and docs/dimensions.md show it). */
   readonly description: string;
   /**
+   * The usage version that first carries the field (contract section 4.1, `sinceVersion`):
+   * a snapshot of an earlier version never counts in it, as it cannot carry the field.
+   */
+  readonly sinceVersion: 1 | 2;
+  /**
    * A distribution's largest possible value (a percentage's 100). A bucket reaches up to 0.97%
    * past its values, so estimates taken from buckets are held to it.
    */
@@ -42,7 +48,7 @@ export interface DimensionOf<K extends DimensionKind> {
    * snapshot is below the dimension's level, or does not carry the field. Only snapshots it
    * applies to count in its `hierarchies` and `clients`.
    */
-  readonly read: (doc: UsageV1) => DimensionValueByKind[K] | undefined;
+  readonly read: (doc: UsageDocument) => DimensionValueByKind[K] | undefined;
 }
 
 /** Any declared dimension; switch on `kind` to get its reader's type. */
@@ -54,25 +60,29 @@ const levelRanks: Readonly<Record<Level, number>> = Object.freeze({ basic: 1, en
  * A dimension with its level enforced: the one place that keeps snapshots below a
  * dimension's level out of it, so that no reader has to remember to.
  */
-function declare<K extends DimensionKind>(kind: K, entry: Omit<DimensionOf<K>, "kind">): DimensionOf<K> {
+function declare<K extends DimensionKind>(kind: K, entry: DimensionEntry<K>): DimensionOf<K> {
   const needed = levelRanks[entry.level];
   return Object.freeze({
     name: entry.name,
     kind,
     level: entry.level,
     description: entry.description,
+    sinceVersion: entry.sinceVersion ?? 1,
     ...(entry.upperBound === undefined ? {} : { upperBound: entry.upperBound }),
-    read: (doc: UsageV1) => (levelRanks[doc.level] >= needed ? entry.read(doc) : undefined),
+    read: (doc: UsageDocument) => (levelRanks[doc.level] >= needed ? entry.read(doc) : undefined),
   });
 }
 
-const hierarchy = (entry: Omit<DimensionOf<"hierarchy">, "kind">) => declare("hierarchy", entry);
-const set = (entry: Omit<DimensionOf<"set">, "kind">) => declare("set", entry);
-const clients = (entry: Omit<DimensionOf<"clients">, "kind">) => declare("clients", entry);
-const distribution = (entry: Omit<DimensionOf<"distribution">, "kind">) => declare("distribution", entry);
+/** A declaration as written below: `sinceVersion` defaults to 1. */
+type DimensionEntry<K extends DimensionKind> = Omit<DimensionOf<K>, "kind" | "sinceVersion"> & { sinceVersion?: 1 | 2 };
+
+const hierarchy = (entry: DimensionEntry<"hierarchy">) => declare("hierarchy", entry);
+const set = (entry: DimensionEntry<"set">) => declare("set", entry);
+const clients = (entry: DimensionEntry<"clients">) => declare("clients", entry);
+const distribution = (entry: DimensionEntry<"distribution">) => declare("distribution", entry);
 
 /** `15.0` from `15.0.4153.1`: the schema requires four dot-separated numbers. */
-function sqlMajorMinor(doc: UsageV1): string {
+function sqlMajorMinor(doc: UsageDocument): string {
   return doc.database.sqlVersion.split(".").slice(0, 2).join(".");
 }
 
@@ -81,7 +91,7 @@ function sqlMajorMinor(doc: UsageV1): string {
  * schema makes collectedAt `YYYY-MM-DDT…Z` and the expiry `YYYY-MM-DD`, so the first ten
  * characters are the UTC date and dates of that form compare as text.
  */
-function softwareAssuranceOf(doc: UsageV1): string {
+function softwareAssuranceOf(doc: UsageDocument): string {
   const expires = doc.product.softwareAssuranceExpires;
   if (expires === undefined) return "none";
   return expires >= doc.collectedAt.slice(0, 10) ? "active" : "expired";
@@ -100,11 +110,11 @@ function mapOf(record: Readonly<Record<string, number>>): Map<string, number> {
 }
 
 /** 100 × part / total, where the part is reported and there are clients to divide by. */
-function percentOfClients(doc: UsageV1, part: number | undefined): number | undefined {
+function percentOfClients(doc: UsageDocument, part: number | undefined): number | undefined {
   return part === undefined || doc.clients.total === 0 ? undefined : (100 * part) / doc.clients.total;
 }
 
-/** Every dimension, in the order of the contract's table; names are unique. */
+/** Every dimension, in the order of the contract's tables (version 1's, then version 2's); names are unique. */
 export const dimensions: readonly Dimension[] = Object.freeze([
   hierarchy({
     name: "version",
@@ -269,6 +279,109 @@ export const dimensions: readonly Dimension[] = Object.freeze([
     level: "basic",
     description: "How long the weekly data collection queries ran, in seconds.",
     read: (doc) => doc.collection.runtimeSeconds,
+  }),
+  // Version 2's (contract section 4.1, second table). Each reads a part only version 2 can
+  // carry, so a v1 snapshot gives undefined and never counts in them.
+  hierarchy({
+    name: "setupInstallType",
+    level: "basic",
+    sinceVersion: 2,
+    description: "How the hierarchy was installed: new, upgrade or recovery.",
+    read: (doc) => doc.setup?.installType,
+  }),
+  hierarchy({
+    name: "lastUpdatePackState",
+    level: "basic",
+    sinceVersion: 2,
+    description: "The last update pack the hierarchy took and how it went, as version|state (2409|failed).",
+    read: (doc) => {
+      const pack = doc.setup?.lastUpdatePack;
+      return pack === undefined ? undefined : `${pack.version}|${pack.state}`;
+    },
+  }),
+  set({
+    name: "languagePack",
+    level: "basic",
+    sinceVersion: 2,
+    description: "The server language packs a hierarchy has installed (de-DE); count is the hierarchies naming it.",
+    // The schema makes languagePacks unique, so each is named once per snapshot.
+    read: (doc) => (doc.setup === undefined ? undefined : occurrences(doc.setup.languagePacks)),
+  }),
+  clients({
+    name: "windowsBuild",
+    level: "basic",
+    sinceVersion: 2,
+    description: "Clients by Windows build (10.0.22631), over the hierarchies that report it.",
+    read: (doc) => (doc.clients.byWindowsBuild === undefined ? undefined : mapOf(doc.clients.byWindowsBuild)),
+  }),
+  clients({
+    name: "architecture",
+    level: "basic",
+    sinceVersion: 2,
+    description: "Clients by processor architecture (x64, arm64, x86), over the hierarchies that report it.",
+    read: (doc) => (doc.clients.byArchitecture === undefined ? undefined : mapOf(doc.clients.byArchitecture as Record<string, number>)),
+  }),
+  hierarchy({
+    name: "tenantAttached",
+    level: "basic",
+    sinceVersion: 2,
+    description: "Whether the hierarchy is attached to a Microsoft Intune tenant: true or false.",
+    read: (doc) => (doc.cloud === undefined ? undefined : String(doc.cloud.tenantAttached)),
+  }),
+  set({
+    name: "cmgRegion",
+    level: "basic",
+    sinceVersion: 2,
+    description: "The Azure regions a hierarchy runs cloud management gateways in; count is the hierarchies naming it.",
+    // The schema makes cmgRegions unique.
+    read: (doc) => (doc.cloud === undefined ? undefined : occurrences(doc.cloud.cmgRegions)),
+  }),
+  distribution({
+    name: "cmgCount",
+    level: "basic",
+    sinceVersion: 2,
+    description: "The number of cloud management gateways a hierarchy runs, over the hierarchies that report it.",
+    read: (doc) => doc.cloud?.cmgCount,
+  }),
+  set({
+    name: "coManagementWorkload",
+    level: "enhanced",
+    sinceVersion: 2,
+    description: "Who manages each co-management workload, as workload|authority (clientApps|intune).",
+    read: (doc) => {
+      const workloads = doc.coManagement?.workloads;
+      if (workloads === undefined) return undefined;
+      return occurrences(Object.entries(workloads).map(([workload, authority]) => `${workload}|${authority}`));
+    },
+  }),
+  distribution({
+    name: "adrCount",
+    level: "enhanced",
+    sinceVersion: 2,
+    description: "The number of automatic deployment rules a hierarchy has, over the hierarchies that report it.",
+    read: (doc) => doc.updates?.adrCount,
+  }),
+  set({
+    name: "updateScanError",
+    level: "enhanced",
+    sinceVersion: 2,
+    description: "The update scan error codes hierarchies report, in decimal; count is the summed number of clients reporting it.",
+    // Codes are unique within a snapshot (a semantic rule), so each entry is its code's count.
+    read: (doc) => (doc.updates === undefined ? undefined : new Map(doc.updates.scanErrors.map((entry) => [String(entry.code), entry.count]))),
+  }),
+  distribution({
+    name: "osdTaskSequences",
+    level: "enhanced",
+    sinceVersion: 2,
+    description: "The number of OS deployment task sequences a hierarchy has, over the hierarchies that report it.",
+    read: (doc) => doc.osd?.taskSequences,
+  }),
+  clients({
+    name: "osdStepType",
+    level: "enhanced",
+    sinceVersion: 2,
+    description: "Task sequence steps by step type, summed over the hierarchies that report them.",
+    read: (doc) => (doc.osd === undefined ? undefined : mapOf(doc.osd.stepsByType)),
   }),
 ]);
 

@@ -4,7 +4,7 @@
  * statistics. Maps are `Map`s, never plain objects: an OS or feature may be called
  * `__proto__` or `constructor`.
  */
-import type { UsageV1 } from "../validation/usageV1";
+import type { UsageDocument } from "../validation/usageDocument";
 import { emptyDimensionRollup, type CategoricalRollup, type DimensionRollup, type DistributionRollup, type ValueCounts } from "./dimensionRollup";
 import { dimensionNamed, dimensions, type DimensionKind, type DimensionValueByKind } from "./dimensions";
 import { numberOf, unitsOf, type ExactSum } from "./exactSum";
@@ -128,7 +128,7 @@ export function emptyRollup(): WeekRollup {
 }
 
 /** The part of a validated document that the weekly statistics count. */
-export function contributionOf(doc: UsageV1): Contribution {
+export function contributionOf(doc: UsageDocument): Contribution {
   const featureLevel = doc.level !== "basic";
   const values = new Map<string, DimensionValue>();
   for (const dimension of dimensions) {

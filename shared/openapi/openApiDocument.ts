@@ -7,6 +7,7 @@
  */
 import resultsV1Schema from "../../schemas/results.v1.schema.json";
 import usageV1Schema from "../../schemas/usage.v1.schema.json";
+import usageV2Schema from "../../schemas/usage.v2.schema.json";
 import { toComponentSchemas } from "./componentSchemas";
 
 type Json = Record<string, unknown>;
@@ -107,11 +108,11 @@ function paths(): Json {
         security: ingestKey,
         parameters: [
           { name: "docType", in: "path", required: true, schema: { type: "string", enum: ["usage"] } },
-          { name: "docVersion", in: "path", required: true, schema: { type: "string", enum: ["1"] } },
+          { name: "docVersion", in: "path", required: true, description: "The document's version: 1 or 2 (contract section 3.2); the body's schemaVersion must equal it.", schema: { type: "string", enum: ["1", "2"] } },
           { name: "docId", in: "path", required: true, description: "The idempotency key: a UUID generated once per document, reused on every retry.", schema: { type: "string", format: "uuid" } },
           { name: "Content-Encoding", in: "header", schema: { type: "string", enum: ["gzip", "identity"] } },
         ],
-        requestBody: { required: true, description: "At most 2 MiB on the wire and 8 MiB decompressed; charset UTF-8 only.", content: json(ref("UsageV1")) },
+        requestBody: { required: true, description: "At most 2 MiB on the wire and 8 MiB decompressed; charset UTF-8 only.", content: json({ oneOf: [ref("UsageV1"), ref("UsageV2")] }) },
         responses: {
           "200": { description: "The same document again under this docId.", content: json(ref("SubmitDuplicate")) },
           "202": { description: "New and valid: stored, and its aggregation queued.", content: json(ref("SubmitAccepted")) },
@@ -137,7 +138,7 @@ function paths(): Json {
         requestBody: {
           required: true,
           description:
-            'At most 500 lines and 32 MiB. Each line is an envelope {"docType":"usage","docVersion":1,"docId":"<uuid>","document":<UsageV1>}, judged alone with the rules of the submit route.',
+            'At most 500 lines and 32 MiB. Each line is an envelope {"docType":"usage","docVersion":1 or 2,"docId":"<uuid>","document":<UsageV1 or UsageV2>}, judged alone with the rules of the submit route.',
           content: { "application/x-ndjson": { schema: { type: "string" } }, "application/ndjson": { schema: { type: "string" } } },
         },
         responses: {
@@ -235,6 +236,8 @@ export function buildOpenApiDocument(): Json {
     components: {
       schemas: toComponentSchemas([
         { schema: usageV1Schema, rootName: "UsageV1" },
+        // Version 2 repeats version 1's definition names: its own are prefixed.
+        { schema: usageV2Schema, rootName: "UsageV2", definitionPrefix: "UsageV2" },
         { schema: resultsV1Schema },
       ]),
       securitySchemes: {

@@ -10,6 +10,7 @@ import { weeksBetween, type IsoWeek } from "../isoWeek";
 import type { ClaimCheck } from "../storage/claimCheck";
 import type { HistoryStore } from "../aggregation/historyStore";
 import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
+import { documentTypes } from "../validation/documentTypes";
 import { rawBlobName } from "../storage/rawArchive";
 
 /** What a rebuild runs on: live aggregation's dependencies, and removing history rows. */
@@ -210,8 +211,11 @@ export async function rebuildWeek(week: IsoWeek, deps: RebuildDeps, options: Reb
     await Promise.all(previous.map((snapshot) => deps.hierarchyWeeks.remove(snapshot.hierarchyKey, week)));
     lease.assertHeld();
     const cleared = await deps.weeklyStats.clearWeek(week);
-    // Snapshots are made of usage v1 documents only, archived under their docId.
-    for (const docId of [...previous.map((s) => s.docId), ...cleared.docIds]) names.add(rawBlobName("usage", 1, docId));
+    // A snapshot names its docId, not its version: try the docId under every known version
+    // (a name with no blob is skipped below), so that v1 and v2 snapshots are both rebuilt.
+    for (const docId of [...previous.map((s) => s.docId), ...cleared.docIds]) {
+      for (const type of documentTypes) names.add(rawBlobName(type.docType, type.docVersion, docId));
+    }
     const pending = [...names];
     let next = 0;
     await Promise.all(

@@ -7,10 +7,13 @@ export type { DimensionList, DimensionListEntry };
 
 /** The declared dimensions as the route lists them (its readers stay inside). */
 export function toDimensionList(declared: readonly Dimension[] = dimensions): DimensionList {
-  return { dimensions: declared.map(({ name, kind, level, description }) => ({ name, kind, level, description })) };
+  return { dimensions: declared.map(({ name, kind, level, description, sinceVersion }) => ({ name, kind, level, description, sinceVersion })) };
 }
 
-/** The CSV form: `name,kind,level,description`. */
+/** The CSV form: `name,kind,level,description,sinceVersion`. */
 export function toDimensionListCsv(list: DimensionList): CsvTable {
-  return { header: ["name", "kind", "level", "description"], rows: list.dimensions.map((d) => [d.name, d.kind, d.level, d.description]) };
+  return {
+    header: ["name", "kind", "level", "description", "sinceVersion"],
+    rows: list.dimensions.map((d) => [d.name, d.kind, d.level, d.description, String(d.sinceVersion ?? 1)]),
+  };
 }

@@ -1,5 +1,6 @@
 import { toJsonPointer } from "./jsonPointer";
-import type { Site, UsageV1 } from "./usageV1";
+import type { UsageDocument } from "./usageDocument";
+import type { Site } from "./usageV1";
 import type { DocumentError } from "./validationResult";
 
 /**
@@ -14,7 +15,7 @@ export interface SemanticRuleContext {
   now: Date;
 }
 
-export type SemanticRule = (document: UsageV1, context: SemanticRuleContext) => DocumentError[];
+export type SemanticRule = (document: UsageDocument, context: SemanticRuleContext) => DocumentError[];
 
 /** The contract's lower bound: current-branch ConfigMgr (1511), which sends this data, dates from late 2015. */
 export const earliestCollectedAt = Date.UTC(2015, 0, 1);
@@ -43,7 +44,7 @@ function sumOfClientCounts(sites: readonly Site[]): number {
 }
 
 /** The document agrees with its submission path: `schemaVersion` = docVersion, `docId` = docId. */
-export function checkPathAgreement(document: UsageV1, context: SemanticRuleContext): DocumentError[] {
+export function checkPathAgreement(document: UsageDocument, context: SemanticRuleContext): DocumentError[] {
   const errors: DocumentError[] = [];
   if (document.schemaVersion !== context.expected.docVersion) {
     errors.push({ path: "/schemaVersion", message: `must equal the docVersion in the path (${context.expected.docVersion})` });
@@ -62,7 +63,7 @@ function hasSubMillisecondPart(collectedAt: string): boolean {
 }
 
 /** `collectedAt` is from 2015-01-01 on and not more than one day ahead of `now`. */
-export function checkCollectedAt(document: UsageV1, context: SemanticRuleContext): DocumentError[] {
+export function checkCollectedAt(document: UsageDocument, context: SemanticRuleContext): DocumentError[] {
   // Date.parse keeps milliseconds and drops the rest, which can only make a value look earlier:
   // exact for the lower bound, and the upper bound adds back what was dropped.
   const millis = Date.parse(document.collectedAt);
@@ -76,7 +77,7 @@ export function checkCollectedAt(document: UsageV1, context: SemanticRuleContext
 }
 
 /** `clients.total` equals the sum of byOs, of byClientBuild and of sites[].clientCount, each reported at its own path. */
-export function checkClientTotals(document: UsageV1): DocumentError[] {
+export function checkClientTotals(document: UsageDocument): DocumentError[] {
   const { total } = document.clients;
   const byOs = sumOfMap(document.clients.byOs);
   const byClientBuild = sumOfMap(document.clients.byClientBuild);
@@ -93,7 +94,7 @@ export function checkClientTotals(document: UsageV1): DocumentError[] {
 }
 
 /** At most one CAS; with a CAS 1..25 primaries, without one exactly one primary. */
-export function checkSiteTopology(document: UsageV1): DocumentError[] {
+export function checkSiteTopology(document: UsageDocument): DocumentError[] {
   const errors: DocumentError[] = [];
   let casCount = 0;
   let primaryCount = 0;
@@ -128,7 +129,7 @@ function firstIndexOf(seen: Map<string, number>, siteHash: string, index: number
 }
 
 /** `siteHash` values are unique; each repeat is reported at its own path. */
-export function checkUniqueSiteHashes(document: UsageV1): DocumentError[] {
+export function checkUniqueSiteHashes(document: UsageDocument): DocumentError[] {
   const { sites } = document;
   const seen = sites.length > maxSitesComparedPairwise ? new Map<string, number>() : undefined;
   const errors: DocumentError[] = [];
@@ -141,7 +142,7 @@ export function checkUniqueSiteHashes(document: UsageV1): DocumentError[] {
 }
 
 /** `clients.entraJoined` and `clients.coManaged`, when present, are at most `clients.total`: they are shares of it. */
-export function checkClientShares(document: UsageV1): DocumentError[] {
+export function checkClientShares(document: UsageDocument): DocumentError[] {
   const { total, entraJoined, coManaged } = document.clients;
   const errors: DocumentError[] = [];
   if (entraJoined !== undefined && entraJoined > total) {
@@ -183,7 +184,7 @@ export const freeTextMaps: readonly ("byOs" | "byOfficeVersion")[] = Object.free
  * Only the names of `freeTextMaps` are read: the schema already holds every other string to
  * ASCII, and a walk over all of them would cost half again what JSON.parse does.
  */
-export function checkWellFormedText(document: UsageV1): DocumentError[] {
+export function checkWellFormedText(document: UsageDocument): DocumentError[] {
   const errors: DocumentError[] = [];
   for (const map of freeTextMaps) {
     const names = document.clients[map];
@@ -195,7 +196,7 @@ export function checkWellFormedText(document: UsageV1): DocumentError[] {
   return errors;
 }
 
-/** Every semantic rule, in the order their errors are reported. */
+/** Version 1's semantic rules, in the order their errors are reported. */
 export const semanticRules: readonly SemanticRule[] = Object.freeze([
   checkPathAgreement,
   checkCollectedAt,
@@ -206,9 +207,51 @@ export const semanticRules: readonly SemanticRule[] = Object.freeze([
   checkWellFormedText,
 ]);
 
-/** Runs every semantic rule on a schema-valid document and returns all their errors. */
-export function checkSemanticRules(document: UsageV1, context: SemanticRuleContext): DocumentError[] {
+/**
+ * `clients.byWindowsBuild` and `clients.byArchitecture`, when present, each sum to
+ * `clients.total` (contract section 3.2), each reported at its own path.
+ */
+export function checkClientBreakdowns(document: UsageDocument): DocumentError[] {
+  const { total, byWindowsBuild, byArchitecture } = document.clients;
   const errors: DocumentError[] = [];
-  for (const rule of semanticRules) errors.push(...rule(document, context));
+  for (const [path, what, map] of [
+    ["/clients/byWindowsBuild", "clients.byWindowsBuild", byWindowsBuild],
+    ["/clients/byArchitecture", "clients.byArchitecture", byArchitecture],
+  ] as const) {
+    if (map === undefined) continue;
+    const sum = sumOfMap(map);
+    if (sum !== total) errors.push({ path, message: `the sum of ${what} (${sum}) must equal clients.total (${total})` });
+  }
+  return errors;
+}
+
+/** `updates.scanErrors[].code` values are unique: a code's count is reported once. */
+export function checkUniqueScanErrorCodes(document: UsageDocument): DocumentError[] {
+  const scanErrors = document.updates?.scanErrors ?? [];
+  const errors: DocumentError[] = [];
+  // At most 10 entries (schema): comparing pairs is cheapest.
+  scanErrors.forEach((entry, index) => {
+    const first = scanErrors.findIndex((other) => other.code === entry.code);
+    if (first !== index) {
+      errors.push({ path: toJsonPointer(["updates", "scanErrors", index, "code"]), message: `duplicate of /updates/scanErrors/${first}/code` });
+    }
+  });
+  return errors;
+}
+
+/** Version 2's rules: version 1's, then those of its new parts. */
+export const semanticRulesV2: readonly SemanticRule[] = Object.freeze([...semanticRules, checkClientBreakdowns, checkUniqueScanErrorCodes]);
+
+/**
+ * Runs every semantic rule of a version (version 1's by default) on a schema-valid document
+ * and returns all their errors.
+ */
+export function checkSemanticRules(
+  document: UsageDocument,
+  context: SemanticRuleContext,
+  rules: readonly SemanticRule[] = semanticRules,
+): DocumentError[] {
+  const errors: DocumentError[] = [];
+  for (const rule of rules) errors.push(...rule(document, context));
   return errors;
 }

@@ -23,6 +23,20 @@ const contractTable: { name: string; kind: string; level: string }[] = [
   { name: "softwareUpdateCompliancePercent", kind: "distribution", level: "full" },
   { name: "scanSuccessPercent", kind: "distribution", level: "full" },
   { name: "collectionRuntimeSeconds", kind: "distribution", level: "basic" },
+  // Version 2's (sinceVersion 2).
+  { name: "setupInstallType", kind: "hierarchy", level: "basic" },
+  { name: "lastUpdatePackState", kind: "hierarchy", level: "basic" },
+  { name: "languagePack", kind: "set", level: "basic" },
+  { name: "windowsBuild", kind: "clients", level: "basic" },
+  { name: "architecture", kind: "clients", level: "basic" },
+  { name: "tenantAttached", kind: "hierarchy", level: "basic" },
+  { name: "cmgRegion", kind: "set", level: "basic" },
+  { name: "cmgCount", kind: "distribution", level: "basic" },
+  { name: "coManagementWorkload", kind: "set", level: "enhanced" },
+  { name: "adrCount", kind: "distribution", level: "enhanced" },
+  { name: "updateScanError", kind: "set", level: "enhanced" },
+  { name: "osdTaskSequences", kind: "distribution", level: "enhanced" },
+  { name: "osdStepType", kind: "clients", level: "enhanced" },
 ];
 
 interface Listed {
@@ -30,6 +44,7 @@ interface Listed {
   kind: string;
   level: string;
   description: string;
+  sinceVersion: number;
 }
 
 /** RFC 4180 fields of one record, as a spreadsheet would read them (no field here holds CR or LF). */
@@ -59,7 +74,7 @@ describe("GET /api/v1/stats/dimensions against Azurite", () => {
       contractTable,
     );
     for (const d of body.dimensions) {
-      assert.deepEqual(Object.keys(d), ["name", "kind", "level", "description"], d.name);
+      assert.deepEqual(Object.keys(d), ["name", "kind", "level", "description", "sinceVersion"], d.name);
       assert.ok(d.description.length > 10, d.name);
     }
   });
@@ -72,10 +87,10 @@ describe("GET /api/v1/stats/dimensions against Azurite", () => {
     const text = await response.text();
     assert.ok(text.endsWith("\r\n"));
     const [header, ...rows] = text.slice(0, -2).split("\r\n");
-    assert.equal(header, "name,kind,level,description");
+    assert.equal(header, "name,kind,level,description,sinceVersion");
     assert.deepEqual(
       rows.map(csvFields),
-      json.dimensions.map((d) => [d.name, d.kind, d.level, d.description]),
+      json.dimensions.map((d) => [d.name, d.kind, d.level, d.description, String(d.sinceVersion)]),
     );
   });
 

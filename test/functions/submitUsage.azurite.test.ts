@@ -7,6 +7,8 @@ import { storageNames } from "../../shared/config";
 import { dumpStorage, listBlobNames, peekQueue } from "../support/storageScan";
 import { INGEST_KEY, QUERY_KEY, post, startTestRuntime, submitPath, type TestRuntime } from "../support/testRuntime";
 import { freshDocument } from "../support/freshDocument";
+import { loadUsageFixtures, pathDocIdOf } from "../support/usageFixtures";
+import { makeUsageDocument } from "../../devkit/usageDocuments";
 
 function submit(t: TestRuntime, doc: Record<string, unknown>, headers: Record<string, string> = {}) {
   return post(t.url, submitPath(String(doc["docId"])), JSON.stringify(doc), headers);
@@ -179,10 +181,54 @@ describe("POST /api/v1/submit against Azurite", () => {
 
   test("unknown docType or docVersion is a 404 problem", async () => {
     const doc = freshDocument();
-    for (const [type, version] of [["inventory", "1"], ["usage", "2"], ["usage", "01"]] as const) {
+    for (const [type, version] of [["inventory", "1"], ["usage", "3"], ["usage", "02"], ["usage", "01"]] as const) {
       const response = await post(t.url, submitPath(String(doc["docId"]), type, version), JSON.stringify(doc));
       assert.equal(response.status, 404, `${type}/${version}`);
       assert.equal(response.headers.get("content-type"), "application/problem+json");
+    }
+  });
+
+  test("version 2: every v2 pass fixture is a 202 under /usage/2 and stored as usage/v2, each fail fixture a 400 at its paths; a v2 document under /usage/1 is a 400", async () => {
+    const fixtures = loadUsageFixtures(2);
+    for (const fixture of fixtures.pass) {
+      const docId = pathDocIdOf(fixture.document);
+      const response = await post(t.url, submitPath(docId, "usage", "2"), fixture.text);
+      assert.equal(response.status, 202, `${fixture.name}: ${JSON.stringify(response.json)}`);
+      assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/v2/${docId}.json`), fixture.name);
+    }
+    for (const fixture of fixtures.fail) {
+      const response = await post(t.url, submitPath(pathDocIdOf(fixture.document, fixture.expectation), "usage", "2"), fixture.text);
+      assert.equal(response.status, 400, fixture.name);
+      assert.deepEqual((response.json["errors"] as { path: string }[]).map((e) => e.path), fixture.expectation.paths, fixture.name);
+      if (fixture.expectation.kind === "consent") assert.match(String(response.json["type"]), /consent/, fixture.name);
+    }
+    const v2 = { ...freshDocument(), schemaVersion: 2 };
+    const underV1 = await submit(t, v2);
+    assert.equal(underV1.status, 400);
+    assert.deepEqual((underV1.json["errors"] as { path: string }[]).map((e) => e.path), ["/schemaVersion"]);
+  });
+
+  test("version 2: a consent violation (osd at basic) is a 400 by submit and batch alike, and leaves no trace in storage", async () => {
+    const own = await startTestRuntime({}, { runQueueTriggers: false });
+    try {
+      const doc: Record<string, unknown> = { ...makeUsageDocument({ level: "basic" }), docId: randomUUID(), schemaVersion: 2, osd: { taskSequences: 4, stepsByType: { ApplyOperatingSystem: 4 } } };
+      const response = await post(own.url, submitPath(String(doc["docId"]), "usage", "2"), JSON.stringify(doc));
+      assert.equal(response.status, 400);
+      assert.match(String(response.json["type"]), /consent/);
+      assert.deepEqual((response.json["errors"] as { path: string }[]).map((e) => e.path), ["/osd"]);
+      const batch = await post(own.url, "/api/v1/batch", JSON.stringify({ docType: "usage", docVersion: 2, docId: doc["docId"], document: doc }), {
+        "content-type": "application/x-ndjson",
+      });
+      assert.equal((batch.json["results"] as { status: string }[])[0]?.status, "invalid");
+      assert.deepEqual(await dumpStorage(own.azurite.connectionString), []);
+      // The same parts in a valid v2 document at enhanced: a batch line of version 2 is accepted.
+      const enhanced = { ...doc, docId: randomUUID(), level: "enhanced" };
+      const accepted = await post(own.url, "/api/v1/batch", JSON.stringify({ docType: "usage", docVersion: 2, docId: enhanced["docId"], document: enhanced }), {
+        "content-type": "application/x-ndjson",
+      });
+      assert.equal((accepted.json["results"] as { status: string }[])[0]?.status, "accepted");
+    } finally {
+      await own.close();
     }
   });
 

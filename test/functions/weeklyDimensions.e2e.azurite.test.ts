@@ -31,7 +31,7 @@ describe("WeeklyDimensions through the local runtime", { timeout: 240_000 }, () 
     const week = isoWeekOf(new Date(documents[0]!.collectedAt));
     for (const document of documents) {
       assert.equal(isoWeekOf(new Date(document.collectedAt)), week);
-      assert.equal((await post(t.url, submitPath(document.docId), JSON.stringify(document))).status, 202);
+      assert.equal((await post(t.url, submitPath(document.docId, "usage", String(document.schemaVersion)), JSON.stringify(document))).status, 202);
     }
     const lastChange = Date.now();
     for (;;) {

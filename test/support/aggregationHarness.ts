@@ -13,7 +13,7 @@ import type { RebuildLock } from "../../shared/aggregation/rebuildLock";
 import type { RebuildDeps } from "../../shared/operations/rebuildWeeks";
 import { rowKeys, WeeklyStatsTable } from "../../shared/storage/weeklyStatsTable";
 import { WeekStats } from "../../shared/aggregation/weekStats";
-import type { UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 import { startAzurite, type EmbeddedAzurite } from "../../local/azurite";
 import { nearestRank, type Model, type ModelDimension } from "../../scripts/simulator/referenceModel";
 import { summarizeBuckets } from "../../shared/aggregation/logBuckets";
@@ -102,7 +102,7 @@ export class AggregationHarness {
   }
 
   /** Stores a document in the raw archive as ingestion does and returns its claim check. */
-  async archive(doc: UsageV1): Promise<ClaimCheck> {
+  async archive(doc: UsageDocument): Promise<ClaimCheck> {
     const archived = toArchived(doc);
     await putArchived(this.rawArchive, archived);
     return archived.claim;
@@ -126,7 +126,7 @@ export async function assertMatchesModel(tables: Tables, model: Model): Promise<
     );
     await assertDimensionsMatch(tables, week, expected.dimensions);
     const snapshots = await tables.weeklyStats.listSnapshots(week);
-    const expectedSnapshots = model.snapshots.get(week) ?? new Map<string, UsageV1>();
+    const expectedSnapshots = model.snapshots.get(week) ?? new Map<string, UsageDocument>();
     assert.deepEqual(
       new Map(snapshots.map((s) => [s.hierarchyId, s.docId])),
       new Map([...expectedSnapshots].map(([h, d]) => [h, d.docId.toLowerCase()])),

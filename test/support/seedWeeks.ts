@@ -7,12 +7,12 @@ import { countSnapshot, snapshotOf } from "../../shared/aggregation/aggregateDoc
 import { shardOf } from "../../shared/aggregation/hierarchyKey";
 import type { IsoWeek } from "../../shared/isoWeek";
 import type { Services } from "../../shared/services";
-import type { UsageV1 } from "../../shared/validation/usageV1";
+import type { UsageDocument } from "../../shared/validation/usageDocument";
 
 type SeedServices = Pick<Services, "weeklyStats" | "hierarchyWeeks" | "indexedWeeks">;
 
 /** One document, through the same counting step as live aggregation (without the raw archive). */
-async function seedDocument(services: SeedServices, doc: UsageV1): Promise<void> {
+async function seedDocument(services: SeedServices, doc: UsageDocument): Promise<void> {
   const status = await countSnapshot(snapshotOf(doc), services);
   if (status === "locked") throw new Error(`week of ${doc.docId} is being rebuilt`);
 }
@@ -22,8 +22,8 @@ async function seedDocument(services: SeedServices, doc: UsageV1): Promise<void>
  * conflict), the groups in parallel. Documents of one group are seeded in the order given,
  * so a test can feed a later snapshot before an earlier one. Returns the weeks seeded.
  */
-export async function seedWeeks(services: SeedServices, docs: readonly UsageV1[]): Promise<IsoWeek[]> {
-  const groups = new Map<string, UsageV1[]>();
+export async function seedWeeks(services: SeedServices, docs: readonly UsageDocument[]): Promise<IsoWeek[]> {
+  const groups = new Map<string, UsageDocument[]>();
   for (const doc of docs) {
     const s = snapshotOf(doc);
     const key = `${s.week}|${shardOf(s.hierarchyKey)}`;

@@ -39,6 +39,9 @@ export interface UsageFixtures {
   withdrawn: (UsageFixture & { expectation: WithdrawnExpectation })[];
 }
 
+/** The usage versions that have fixtures, one folder each (test/fixtures/usage/v<version>). */
+export const fixtureVersions: readonly number[] = Object.freeze([1, 2]);
+
 function fixtureFolderOf(version: number): string {
   return join(findProjectRoot(__dirname), "test", "fixtures", "usage", `v${version}`);
 }
@@ -54,7 +57,7 @@ function readFolder(fixtureFolder: string, kind: "pass" | "fail"): UsageFixture[
     });
 }
 
-/** Loads every fixture of a version (v1 by default); throws if a failing fixture has no expectation or vice versa. */
+/** Loads every fixture of a version (1 unless given); throws if a failing fixture has no expectation or vice versa. */
 export function loadUsageFixtures(version = 1): UsageFixtures {
   const fixtureFolder = fixtureFolderOf(version);
   const expectations = JSON.parse(readFileSync(join(fixtureFolder, "expectations.json"), "utf8")) as {

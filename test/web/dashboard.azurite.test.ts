@@ -154,6 +154,7 @@ describe("the dashboard in headless Chromium", { skip, timeout: 300_000 }, () =>
     // The dimension chosen from the list, with the server's default folding, then with the user's own.
     const list = await api<{ dimensions: { name: string }[] }>("stats/dimensions");
     assert.deepEqual(await page.locator("#dimension option").evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value)), list.dimensions.map((d) => d.name));
+    assert.ok(list.dimensions.some((d) => d.name === "windowsBuild"), "the picker lists version 2's dimensions too");
     const categorical = async (query: string) => {
       const answer = await api<{ weeks: { week: string; values: Record<string, number> }[] }>(`stats/dimensions/${FOLDED_DIMENSION}/trend${query}`);
       const totals = new Map<string, number>();

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { mondayOf, weeksBetween, type IsoWeek } from "../../../shared/isoWeek";
-import { validateUsageV1 } from "../../../shared/validation/validateUsageV1";
-import type { UsageV1 } from "../../../shared/validation/usageV1";
+import { findDocumentType } from "../../../shared/validation/documentTypes";
+import type { UsageDocument } from "../../../shared/validation/usageDocument";
 import { currentBranch, longTermServicing } from "../../../scripts/simulator/fleetCatalog";
 import { apportion, generateFleet, type FleetHierarchy, type FleetOptions } from "../../../scripts/simulator/generateFleet";
 
@@ -17,8 +17,8 @@ const sum = (map: Record<string, number>) => Object.values(map).reduce((a, b) =>
 const buildOf = (version: string) => [...currentBranch, longTermServicing].find((r) => r.version === version)?.build;
 
 /** The contract's sums and topology rules, written out again rather than trusted to the validator alone. */
-function checkDocument(doc: UsageV1, week: IsoWeek, hierarchy: FleetHierarchy): void {
-  const verdict = validateUsageV1(JSON.parse(JSON.stringify(doc)), { docId: doc.docId, docVersion: 1 }, now);
+function checkDocument(doc: UsageDocument, week: IsoWeek, hierarchy: FleetHierarchy): void {
+  const verdict = findDocumentType("usage", doc.schemaVersion)!.validate(JSON.parse(JSON.stringify(doc)), { docId: doc.docId, docVersion: doc.schemaVersion }, now);
   assert.ok(verdict.ok, JSON.stringify(verdict.ok ? [] : verdict.errors));
   assert.equal(sum(doc.clients.byOs), doc.clients.total);
   assert.equal(sum(doc.clients.byClientBuild), doc.clients.total);
@@ -103,4 +103,15 @@ test("apportion splits a total exactly, in proportion", () => {
     }),
   );
   assert.deepEqual(apportion(10, [1, 1, 2]), [3, 2, 5]);
+});
+
+test("the fleet sends v1 before 2409 and v2 from 2409 on, so that it upgrades into version 2 over the weeks", () => {
+  const documents = fleet.flatMap((h) => h.documents.map((d) => d.document));
+  for (const doc of documents) assert.equal(doc.schemaVersion, doc.product.version >= "2409" ? 2 : 1, `${doc.product.version} as v${doc.schemaVersion}`);
+  assert.ok(documents.some((d) => d.schemaVersion === 1) && documents.some((d) => d.schemaVersion === 2), "both versions are sent");
+  const movers = fleet.filter((h) => h.documents[0]?.document.schemaVersion === 1 && h.documents.some((d) => d.document.schemaVersion === 2));
+  assert.ok(movers.length > 0, "some hierarchy moves from v1 to v2");
+  const v2 = documents.filter((d) => d.schemaVersion === 2);
+  for (const part of ["setup", "cloud", "coManagement", "updates", "osd"] as const) assert.ok(v2.some((d) => d[part] !== undefined), `some v2 document has ${part}`);
+  assert.ok(v2.every((d) => d.clients.byWindowsBuild !== undefined && d.clients.byArchitecture !== undefined));
 });

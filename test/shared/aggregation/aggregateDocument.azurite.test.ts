@@ -9,15 +9,15 @@ import { OTHER_NAME } from "../../../shared/aggregation/weekRollup";
 import { isoWeekOf, type IsoWeek } from "../../../shared/isoWeek";
 import { rowKeys } from "../../../shared/storage/weeklyStatsTable";
 import type { ClaimCheck } from "../../../shared/storage/claimCheck";
-import type { UsageV1 } from "../../../shared/validation/usageV1";
+import type { UsageDocument } from "../../../shared/validation/usageDocument";
 import { AggregationHarness, assertMatchesModel, lockTaken, plantLock, sameShardHierarchies, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../../scripts/simulator/referenceModel";
 import { seededRandom } from "../../../scripts/simulator/seededRandom";
 import { osOf, versionsOf } from "../../support/rollupViews";
-import { arbitraryEscapedName, arbitraryUsageDocument, base64Sha256Of, makeDimensionDocuments, makeUsageDocument, withOsNames } from "../../../devkit/usageDocuments";
+import { arbitraryEscapedName, arbitraryUsageDocument, arbitraryUsageV2Document, base64Sha256Of, makeDimensionDocuments, makeUsageDocument, withOsNames } from "../../../devkit/usageDocuments";
 
 let harness: AggregationHarness;
-const archive = (doc: UsageV1) => harness.archive(doc);
+const archive = (doc: UsageDocument) => harness.archive(doc);
 const freshTables = () => harness.freshTables();
 
 class Crash extends Error {}
@@ -66,8 +66,9 @@ describe("aggregation against Azurite", () => {
     const arbitraryDelivery = fc.record({
       docs: fc.array(
         fc.record({
-          // Random documents, and those made to exercise every dimension (absent fields, each level, `__proto__`).
-          doc: fc.oneof(arbitraryUsageDocument, fc.constantFrom(...makeDimensionDocuments().map((d) => d.document))),
+          // Random documents of both versions mixed (so a hierarchy's week may move from v1 to v2 or
+          // back), and those made to exercise every dimension (absent fields, each level, `__proto__`).
+          doc: fc.oneof(arbitraryUsageDocument, arbitraryUsageV2Document, fc.constantFrom(...makeDimensionDocuments().map((d) => d.document))),
           hierarchy: fc.integer({ min: 0, max: 2 }),
           week: fc.integer({ min: 0, max: 2 }),
           // Few distinct instants, so that ties (decided by docId) happen.
@@ -172,7 +173,7 @@ describe("aggregation against Azurite", () => {
     const doc = makeUsageDocument({ level: "enhanced" });
     const total = doc.clients.total;
     const byOs = Object.fromEntries([["__proto__", 1], ["constructor", 2], ["hasOwnProperty", total - 3]]) as Record<string, number>;
-    const features = Object.fromEntries([["constructor", { enabled: true, uses: 4 }], ["hasOwnProperty", { enabled: false }]]) as UsageV1["features"];
+    const features = Object.fromEntries([["constructor", { enabled: true, uses: 4 }], ["hasOwnProperty", { enabled: false }]]) as UsageDocument["features"];
     const trap = { ...doc, clients: { ...doc.clients, byOs }, features };
     await aggregateDocument(await archive(trap), harness.deps(tables));
     const rollup = await tables.weekStats.readRollup(isoWeekOf(new Date(doc.collectedAt)));
@@ -216,7 +217,7 @@ describe("aggregation against Azurite", () => {
   test("a rebuild lock that has expired, or one left without an expiry more than a lease ago, is ignored and reported; a fresh one defers", async () => {
     const tables = await freshTables();
     const [expired, old, fresh] = ["2026-10-07", "2026-10-14", "2026-10-21"].map((day) => makeUsageDocument({ collectedAt: `${day}T03:00:00Z` }));
-    const weekOf = (doc: UsageV1) => isoWeekOf(new Date(doc.collectedAt));
+    const weekOf = (doc: UsageDocument) => isoWeekOf(new Date(doc.collectedAt));
     await plantLock(tables.weeklyStats, weekOf(expired!), lockTaken("reaggregate@dead", 7200));
     // Locks written before locks expired carry no expiresAt: they hold one lease from `since`.
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();

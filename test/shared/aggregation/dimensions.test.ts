@@ -3,9 +3,9 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { dimensionNamed, dimensions, type Dimension, type DimensionValueByKind } from "../../../shared/aggregation/dimensions";
 import { bucketIndexOf } from "../../../shared/aggregation/logBuckets";
-import type { UsageV1 } from "../../../shared/validation/usageV1";
-import { validateUsageV1 } from "../../../shared/validation/validateUsageV1";
-import { arbitraryUsageDocument, makeDimensionDocuments, makeUsageDocument, prototypeKeys, siteRoles, testNow } from "../../../devkit/usageDocuments";
+import { findDocumentType } from "../../../shared/validation/documentTypes";
+import type { UsageDocument } from "../../../shared/validation/usageDocument";
+import { arbitraryUsageDocument, arbitraryUsageV2Document, makeDimensionDocuments, makeUsageDocument, prototypeKeys, siteRoles, testNow } from "../../../devkit/usageDocuments";
 
 type Value = DimensionValueByKind[keyof DimensionValueByKind] | undefined;
 
@@ -36,7 +36,27 @@ const contractTable: [name: string, kind: string, level: string][] = [
   ["softwareUpdateCompliancePercent", "distribution", "full"],
   ["scanSuccessPercent", "distribution", "full"],
   ["collectionRuntimeSeconds", "distribution", "basic"],
+  // Version 2's (sinceVersion 2).
+  ["setupInstallType", "hierarchy", "basic"],
+  ["lastUpdatePackState", "hierarchy", "basic"],
+  ["languagePack", "set", "basic"],
+  ["windowsBuild", "clients", "basic"],
+  ["architecture", "clients", "basic"],
+  ["tenantAttached", "hierarchy", "basic"],
+  ["cmgRegion", "set", "basic"],
+  ["cmgCount", "distribution", "basic"],
+  ["coManagementWorkload", "set", "enhanced"],
+  ["adrCount", "distribution", "enhanced"],
+  ["updateScanError", "set", "enhanced"],
+  ["osdTaskSequences", "distribution", "enhanced"],
+  ["osdStepType", "clients", "enhanced"],
 ];
+
+/** Version 2's dimensions: the contract's second table. */
+const v2Names = contractTable.slice(contractTable.findIndex(([name]) => name === "setupInstallType")).map(([name]) => name);
+
+/** A v1 document carries none of version 2's fields, so none of its dimensions applies. */
+const noV2Values: Record<string, Value> = Object.fromEntries(v2Names.map((name) => [name, undefined]));
 
 const allRoles = (count: number) => new Map(siteRoles.map((role) => [role, count]));
 
@@ -71,6 +91,7 @@ const expected: Record<string, Record<string, Value>> = {
     softwareUpdateCompliancePercent: 91.5,
     scanSuccessPercent: 98,
     collectionRuntimeSeconds: 264.5,
+    ...noV2Values,
   },
   "full, a standalone primary without roles or clients, no optional field but the percentages' counts": {
     version: "2403",
@@ -99,6 +120,7 @@ const expected: Record<string, Record<string, Value>> = {
     softwareUpdateCompliancePercent: 0,
     scanSuccessPercent: 100,
     collectionRuntimeSeconds: 0,
+    ...noV2Values,
   },
   "enhanced, Software Assurance ended the day before, no optional field": {
     version: "2411",
@@ -126,6 +148,7 @@ const expected: Record<string, Record<string, Value>> = {
     softwareUpdateCompliancePercent: undefined,
     scanSuccessPercent: undefined,
     collectionRuntimeSeconds: 604_800,
+    ...noV2Values,
   },
   "basic, every role twice, empty Office versions, every client co-managed, the smallest runtime": {
     version: "2409",
@@ -154,11 +177,94 @@ const expected: Record<string, Record<string, Value>> = {
     softwareUpdateCompliancePercent: undefined,
     scanSuccessPercent: undefined,
     collectionRuntimeSeconds: Number.MIN_VALUE,
+    ...noV2Values,
+  },
+  "version 2, full, every v2 part": {
+    version: "2409",
+    build: "5.00.9132.1000",
+    branch: "current",
+    level: "full",
+    connectionMode: "online",
+    topology: "cas",
+    sqlVersion: "16.0",
+    sqlEdition: "enterprise",
+    alwaysOn: "true",
+    softwareAssurance: "active",
+    versionBySqlVersion: "2409|16.0",
+    siteType: new Map([["cas", 1], ["primary", 1], ["secondary", 1]]),
+    siteRole: new Map([["service-connection-point", 1], ["management-point", 2], ["distribution-point", 2]]),
+    os: new Map([["Windows 11 24H2", 60], ["__proto__", 40]]),
+    clientBuild: new Map([["5.00.9132.1000", 70], ["5.00.9128.1000", 30]]),
+    officeVersion: new Map([["constructor", 30], ["Office 2019", 0]]),
+    endpointProtection: new Map([["protected", 80], ["atRisk", 12], ["unknown", 5], ["unsupported", 3]]),
+    clients: 100,
+    sites: 3,
+    databaseSizeMb: 51858,
+    entraJoinedPercent: 25,
+    coManagedPercent: 50,
+    softwareUpdateCompliancePercent: 91.5,
+    scanSuccessPercent: 98,
+    collectionRuntimeSeconds: 264.5,
+    setupInstallType: "upgrade",
+    lastUpdatePackState: "2409|failed",
+    languagePack: new Map([["de-DE", 1], ["ja-JP", 1]]),
+    windowsBuild: new Map([["10.0.26100", 60], ["10.0.22631", 40]]),
+    architecture: new Map([["x64", 90], ["arm64", 10]]),
+    tenantAttached: "true",
+    cmgRegion: new Map([["westeurope", 1], ["eastus", 1]]),
+    cmgCount: 2,
+    coManagementWorkload: new Map([["clientApps|intune", 1], ["compliancePolicies|pilot", 1], ["windowsUpdatePolicies|configmgr", 1]]),
+    adrCount: 12,
+    updateScanError: new Map([["-2145124329", 31], ["2149842967", 4]]),
+    osdTaskSequences: 3,
+    osdStepType: new Map([["ApplyOperatingSystem", 3], ["constructor", 0]]),
+  },
+  "version 2, basic, empty language packs and regions, no update pack, architecture only": {
+    version: "2409",
+    build: "5.00.9132.1000",
+    branch: "current",
+    level: "basic",
+    connectionMode: "offline",
+    topology: "standalone",
+    sqlVersion: "2147483647.2147483647",
+    sqlEdition: "azure-sql-mi",
+    alwaysOn: "true",
+    softwareAssurance: "active",
+    versionBySqlVersion: "2409|2147483647.2147483647",
+    siteType: new Map([["primary", 1], ["secondary", 1]]),
+    siteRole: allRoles(2),
+    os: new Map([["Windows 11 24H2", 40]]),
+    clientBuild: new Map([["5.00.9132.1000", 40]]),
+    officeVersion: new Map(),
+    endpointProtection: undefined,
+    clients: 40,
+    sites: 2,
+    databaseSizeMb: 1,
+    entraJoinedPercent: 0,
+    coManagedPercent: 100,
+    softwareUpdateCompliancePercent: undefined,
+    scanSuccessPercent: undefined,
+    collectionRuntimeSeconds: Number.MIN_VALUE,
+    setupInstallType: "new",
+    lastUpdatePackState: undefined,
+    // Carried but empty: they apply, with no value.
+    languagePack: new Map(),
+    windowsBuild: undefined,
+    architecture: new Map([["x86", 40]]),
+    tenantAttached: "false",
+    cmgRegion: new Map(),
+    cmgCount: 0,
+    // Below enhanced: version 2's enhanced dimensions do not apply.
+    coManagementWorkload: undefined,
+    adrCount: undefined,
+    updateScanError: undefined,
+    osdTaskSequences: undefined,
+    osdStepType: undefined,
   },
 };
 
 /** The dimensions whose field a valid document may leave out (or, for the percentages, have nothing to divide). */
-const optional = new Set(["officeVersion", "endpointProtection", "entraJoinedPercent", "coManagedPercent", "softwareUpdateCompliancePercent", "scanSuccessPercent"]);
+const optional = new Set(["officeVersion", "endpointProtection", "entraJoinedPercent", "coManagedPercent", "softwareUpdateCompliancePercent", "scanSuccessPercent", ...v2Names]);
 
 /** What a table-driven case compares: Maps as their entries in insertion order, so order is checked too. */
 function comparable(value: Value): unknown {
@@ -170,6 +276,16 @@ test("the list is the contract's table: names, kinds and levels in its order", (
     dimensions.map((d) => [d.name, d.kind, d.level]),
     contractTable,
   );
+});
+
+test("sinceVersion: 1 for the first table's dimensions, 2 for version 2's", () => {
+  for (const d of dimensions) assert.equal(d.sinceVersion, v2Names.includes(d.name) ? 2 : 1, d.name);
+});
+
+test("a v1 snapshot never counts in version 2's dimensions", () => {
+  for (const { document } of makeDimensionDocuments().filter((d) => d.document.schemaVersion === 1)) {
+    for (const d of dimensions.filter((d) => d.sinceVersion === 2)) assert.equal(d.read(document), undefined, d.name);
+  }
 });
 
 test("each description is one sentence", () => {
@@ -189,7 +305,7 @@ test("the dimension documents are valid, and every dimension is read from them a
   const documents = makeDimensionDocuments();
   assert.deepEqual(documents.map((d) => d.label), Object.keys(expected));
   for (const { label, document } of documents) {
-    const result = validateUsageV1(structuredClone(document), { docId: document.docId, docVersion: 1 }, testNow);
+    const result = findDocumentType("usage", document.schemaVersion)!.validate(structuredClone(document), { docId: document.docId, docVersion: document.schemaVersion }, testNow);
     assert.ok(result.ok, `${label}: ${JSON.stringify(result)}`);
     const values = expected[label]!;
     assert.deepEqual(Object.keys(values), dimensions.map((d) => d.name), `${label}: every dimension has its expectation`);
@@ -238,12 +354,13 @@ test("sqlVersion is the first two parts as written", () => {
 test("a dimension never reads a snapshot below its level, even one that carries the field", () => {
   // Not a document validation lets through (compliance below full is refused): the level
   // alone must keep it out, wherever the field came from.
-  const [full] = makeDimensionDocuments();
+  // The v2 document carries every field, those of version 2 included.
+  const full = makeDimensionDocuments().find((d) => d.label === "version 2, full, every v2 part");
   for (const level of ["basic", "enhanced"] as const) {
-    const below: UsageV1 = { ...full!.document, level };
+    const below: UsageDocument = { ...full!.document, level };
     for (const d of dimensions) {
       const value = d.read(below);
-      if (d.level === "full") assert.equal(value, undefined, `${d.name} at ${level}`);
+      if (d.level === "full" || (d.level === "enhanced" && level === "basic")) assert.equal(value, undefined, `${d.name} at ${level}`);
       else assert.notEqual(value, undefined, `${d.name} at ${level}`);
     }
   }
@@ -265,7 +382,7 @@ function hasKindShape(d: Dimension, value: unknown): boolean {
 test("on any valid document: values of their kind's shape, absent only below the level or without the field, and every distribution value has a bucket", () => {
   const ranks = { basic: 1, enhanced: 2, full: 3 };
   fc.assert(
-    fc.property(arbitraryUsageDocument, (document) => {
+    fc.property(fc.oneof(arbitraryUsageDocument, arbitraryUsageV2Document), (document) => {
       for (const d of dimensions) {
         const value = d.read(document);
         if (ranks[document.level] < ranks[d.level]) {

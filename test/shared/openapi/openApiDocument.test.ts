@@ -4,6 +4,7 @@ import { triggers } from "../../../functions/triggers";
 import type { HttpTrigger } from "../../../functions/triggerTypes";
 import resultsV1Schema from "../../../schemas/results.v1.schema.json";
 import usageV1Schema from "../../../schemas/usage.v1.schema.json";
+import usageV2Schema from "../../../schemas/usage.v2.schema.json";
 import { buildOpenApiDocument, openApiJson } from "../../../shared/openapi/openApiDocument";
 
 type Json = Record<string, unknown>;
@@ -56,7 +57,21 @@ test("the schemas are those of schemas/, carried over with only their references
   for (const [name, schema] of Object.entries(usageV1Schema.$defs)) assert.deepEqual(components[name], moved(schema), name);
   const usageRoot: Json = Object.fromEntries(Object.entries(usageV1Schema).filter(([key]) => !["$defs", "$id", "$schema"].includes(key)));
   assert.deepEqual(components["UsageV1"], moved(usageRoot));
-  assert.deepEqual(Object.keys(components).sort(), ["UsageV1", ...Object.keys(usageV1Schema.$defs), ...Object.keys(resultsV1Schema.$defs)].sort());
+  // Version 2's definitions, prefixed: its own references lead to its own definitions.
+  const movedV2 = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\/\$defs\//g, '"$ref":"#/components/schemas/UsageV2'));
+  for (const [name, schema] of Object.entries(usageV2Schema.$defs)) assert.deepEqual(components[`UsageV2${name}`], movedV2(schema), name);
+  const usageV2Root: Json = Object.fromEntries(Object.entries(usageV2Schema).filter(([key]) => !["$defs", "$id", "$schema"].includes(key)));
+  assert.deepEqual(components["UsageV2"], movedV2(usageV2Root));
+  assert.deepEqual(
+    Object.keys(components).sort(),
+    ["UsageV1", "UsageV2", ...Object.keys(usageV1Schema.$defs), ...Object.keys(usageV2Schema.$defs).map((name) => `UsageV2${name}`), ...Object.keys(resultsV1Schema.$defs)].sort(),
+  );
+});
+
+test("the submit route takes docVersion 1 or 2, and either version's document", () => {
+  const submit = (description.paths as Record<string, { post: { parameters: { name: string; schema: Json }[]; requestBody: Json } }>)["/v1/submit/{docType}/{docVersion}/{docId}"]!.post;
+  assert.deepEqual(submit.parameters.find((p) => p.name === "docVersion")?.schema.enum, ["1", "2"]);
+  assert.deepEqual(submit.requestBody.content, { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/UsageV1" }, { $ref: "#/components/schemas/UsageV2" }] } } });
 });
 
 test("every reference in the description leads somewhere", () => {

@@ -9,7 +9,7 @@ import { listWeekLocks, RebuildLeaseLostError, rebuildWeeks } from "../../../sha
 import type { RawArchive } from "../../../shared/storage/rawArchive";
 import type { RebuildLock } from "../../../shared/aggregation/rebuildLock";
 import { rowKeys, type WeeklyStatsTable } from "../../../shared/storage/weeklyStatsTable";
-import type { UsageV1 } from "../../../shared/validation/usageV1";
+import type { UsageDocument } from "../../../shared/validation/usageDocument";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { PublishRequester } from "../../../shared/publishing/publishRequester";
 import { PublishQueue } from "../../../shared/storage/publishQueue";
@@ -47,16 +47,16 @@ function recordLocks(table: WeeklyStatsTable): RebuildLock[] {
 }
 
 /** `count` documents of distinct hierarchies collected on `day`, archived; returns them. */
-async function archivedDocs(label: string, day: string, count: number): Promise<UsageV1[]> {
+async function archivedDocs(label: string, day: string, count: number): Promise<UsageDocument[]> {
   const docs = Array.from({ length: count }, (_, i) => makeUsageDocument({ hierarchyId: base64Sha256Of(`${label} ${i}`), collectedAt: `${day}T03:00:00Z` }));
   await Promise.all(docs.map((doc) => harness.archive(doc)));
   return docs;
 }
 
-const deferredOrCounted = async (doc: UsageV1, tables: Tables) => aggregateDocument(await harness.archive(doc), harness.deps(tables));
+const deferredOrCounted = async (doc: UsageDocument, tables: Tables) => aggregateDocument(await harness.archive(doc), harness.deps(tables));
 
 /** Documents over two weeks and four hierarchies, with a replacement and a tie on collectedAt. */
-function scenario(label: string, year = 2026): UsageV1[] {
+function scenario(label: string, year = 2026): UsageDocument[] {
   const h = [0, 1, 2, 3].map((i) => base64Sha256Of(`${label} ${i}`));
   // Mid-November Mondays fall in weeks 46 and 47 in both 2025 and 2026.
   return [
@@ -148,6 +148,25 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     for (const { claim, status } of outcomes) if (status === "deferred") await aggregateDocument(claim, harness.deps(tables));
     assert.ok(outcomes.some((o) => o.status === "deferred"), "no message met the lock: the test did not exercise deferral");
     await assertMatchesModel(tables, referenceModel([...first, ...during]));
+  });
+
+  test("a v2 snapshot whose raw document the listing does not show yet is rebuilt from the v2 blob its docId names", async () => {
+    const tables = await harness.freshTables();
+    const deps = harness.deps(tables);
+    const hierarchyId = base64Sha256Of("rebuild v2");
+    // 2024-W20: no other test's documents in this week of the raw archive.
+    const v1 = makeUsageDocument({ hierarchyId, collectedAt: "2024-05-13T03:00:00Z" });
+    const v2: UsageDocument = { ...makeUsageDocument({ hierarchyId, collectedAt: "2024-05-15T03:00:00Z" }), schemaVersion: 2, cloud: { cmgCount: 1, cmgRegions: ["westeurope"], tenantAttached: true } };
+    for (const doc of [v1, v2]) await aggregateDocument(await harness.archive(doc), deps);
+    const model = referenceModel([v1, v2]);
+    await assertMatchesModel(tables, model);
+    // The listing lags the writes (blob index tags): only the snapshot's docId leads to the document.
+    const lagging = Object.create(harness.rawArchive) as RawArchive;
+    lagging.listByWeek = async function* () {};
+    // --force: a listing that shows nothing would otherwise skip the week.
+    const results = await rebuildWeeks("2024-W20", "2024-W20", { ...deps, rawArchive: lagging }, { force: true });
+    assert.deepEqual(results.map((r) => [r.status, r.documents, r.snapshots]), [["rebuilt", 1, 1]]);
+    await assertMatchesModel(tables, model);
   });
 
   test("a week whose raw documents are gone is skipped unless --force; --dry-run changes nothing", async () => {

@@ -250,7 +250,7 @@ describe("replay of rejected documents against Azurite", () => {
       { name: "a docId that is not a UUID", docId: notUuid, document: { ...doc(), docId: notUuid }, expected: "invalid" },
       { name: "features at basic level", document: doc({ level: "basic", features: { cmPivot: { enabled: true } } }), expected: "consent" },
       { name: "compliance below full level", document: doc({ level: "enhanced", compliance: { softwareUpdateCompliancePercent: 90, scanSuccessPercent: 90 } }), expected: "consent" },
-      { name: "a docVersion the receiver does not take", docVersion: 2, document: doc({ schemaVersion: 2 as 1 }), expected: "unsupported" },
+      { name: "a docVersion the receiver does not take", docVersion: 3, document: doc({ schemaVersion: 3 as 1 }), expected: "unsupported" },
     ];
     const rows = table.map((row) => ({ ...row, docId: row.docId ?? (row.document as { docId: string }).docId, docVersion: row.docVersion ?? 1 }));
     assert.equal(new Set(rows.map((r) => r.docId)).size, rows.length, "one docId per row");

@@ -16,7 +16,7 @@ test('"1" and 1 both find usage v1', () => {
 });
 
 test("anything but the canonical spelling finds nothing", () => {
-  for (const version of ["01", "1.0", " 1", "1 ", "+1", "1e0", "0x1", "", "0", "-1", "2", "١", 0, -1, 1.5, 2, Number.NaN, Number.POSITIVE_INFINITY]) {
+  for (const version of ["01", "1.0", " 1", "1 ", "+1", "1e0", "0x1", "", "0", "-1", "3", "02", "١", 0, -1, 1.5, 3, Number.NaN, Number.POSITIVE_INFINITY]) {
     assert.equal(findDocumentType("usage", version), undefined, JSON.stringify(version));
   }
 });
@@ -38,4 +38,17 @@ test("every registered type validates through the registry", () => {
 test("each docType/docVersion pair is registered once", () => {
   const keys = documentTypes.map((type) => `${type.docType}/${type.docVersion}`);
   assert.equal(new Set(keys).size, keys.length);
+});
+
+test('"2" and 2 find usage v2, which judges by version 2\'s rules', () => {
+  for (const version of ["2", 2]) {
+    const found = findDocumentType("usage", version);
+    assert.ok(found !== undefined);
+    assert.equal(found.docVersion, 2);
+    const document = { ...makeUsageDocument(), schemaVersion: 2 as const };
+    assert.equal(found.validate(document, { docId: document.docId, docVersion: 2 }, testNow).ok, true);
+    const basicWithOsd = { ...makeUsageDocument({ level: "basic" }), schemaVersion: 2, osd: { taskSequences: 1, stepsByType: {} } };
+    const verdict = found.validate(basicWithOsd, { docId: basicWithOsd.docId, docVersion: 2 }, testNow);
+    assert.equal(verdict.ok ? "valid" : verdict.kind, "consent");
+  }
 });
