@@ -56,7 +56,14 @@ describe("the weekly Parquet dataset against Azurite, read back with DuckDB", ()
   after(async () => azurite.close());
 
   const deps = (reader: FixedRollupReader, minHierarchies = 1): PublishWeekDeps => ({ reader, table, dataset, minHierarchies });
-  const download = async (path: string) => new Uint8Array(await container.getBlockBlobClient(path).downloadToBuffer());
+  // One GET of the whole blob: what the contract promises is whole. (downloadToBuffer reads
+  // the size, then ranges without an ETag condition, so it can mix two versions of a blob.)
+  const download = async (path: string) => {
+    const response = await container.getBlockBlobClient(path).download();
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+    return new Uint8Array(Buffer.concat(chunks));
+  };
   const manifest = async () => JSON.parse(Buffer.from(await download(MANIFEST_PATH)).toString("utf8")) as Manifest;
 
   test("a week's file holds the table's rows, one each: the contract's columns, counts INT64, figures DOUBLE, null where the kind has none", async () => {
@@ -96,13 +103,16 @@ describe("the weekly Parquet dataset against Azurite, read back with DuckDB", ()
       publishing = false;
     })();
     let reads = 0;
-    while (publishing) {
-      const file = await readParquet(await download(weekFilePath(week)));
-      const seen = JSON.stringify(inRowOrder(file.rows), (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
-      assert.ok(whole.includes(seen), `read ${reads}: the file is one whole published state`);
-      reads++;
+    try {
+      while (publishing) {
+        const file = await readParquet(await download(weekFilePath(week)));
+        const seen = JSON.stringify(inRowOrder(file.rows), (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+        assert.ok(whole.includes(seen), `read ${reads}: the file is one whole published state`);
+        reads++;
+      }
+    } finally {
+      await publishes;
     }
-    await publishes;
     assert.ok(reads > 0);
   });
 
