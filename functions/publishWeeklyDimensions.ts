@@ -29,7 +29,7 @@ export async function publishWeeklyDimensions(message: unknown, context: Invocat
 
 /** The publisher's part of the services. */
 function publishDeps(services: Services): PublishWeekDeps {
-  return { reader: services.statsReader, table: services.weeklyDimensions, minHierarchies: services.config.statsMinHierarchies };
+  return { reader: services.statsReader, table: services.weeklyDimensions, dataset: services.weeklyDataset, minHierarchies: services.config.statsMinHierarchies };
 }
 
 export const publishWeeklyDimensionsTrigger: QueueTrigger = {

@@ -19,6 +19,8 @@ export const storageNames = Object.freeze({
   weeklyStatsTable: "WeeklyStats",
   /** Statistics published for product teams, one row per (dimension, value): PartitionKey week (contract section 4.2). */
   weeklyDimensionsTable: "WeeklyDimensions",
+  /** The weekly Parquet dataset for BI tools (contract section 4.3): `weekly-dimensions/week=<week>/part-0.parquet` and `_published.json`. */
+  datasetsContainer: "datasets",
   /** Requests to republish a week's WeeklyDimensions rows, read by the publishWeeklyDimensions trigger. */
   publishQueue: "weekly-dimensions-publish",
   /** Where the host moves publish requests that keep failing. */

@@ -11,6 +11,7 @@ import { createStorageClients, credentialFor, type StorageClients } from "./stor
 import { WeeklyStatsTable } from "./storage/weeklyStatsTable";
 import { WeekStats } from "./aggregation/weekStats";
 import { WeeklyDimensionsTable } from "./storage/weeklyDimensionsTable";
+import { WeeklyDimensionsDataset } from "./storage/weeklyDimensionsDataset";
 import { PublishQueue } from "./storage/publishQueue";
 import { PublishRequester } from "./publishing/publishRequester";
 import { createTelemetry, type Telemetry } from "./telemetry/telemetry";
@@ -35,6 +36,8 @@ export interface Services extends Required<Omit<IngestionDeps, "now">> {
   hierarchyWeeks: HierarchyWeeksTable;
   /** The published table product teams read (contract section 4.2). */
   weeklyDimensions: WeeklyDimensionsTable;
+  /** The same rows as Parquet in the `datasets` container, for BI tools (contract section 4.3). */
+  weeklyDataset: WeeklyDimensionsDataset;
   /** The WeekChangeListener aggregation calls before committing a change to a week: queues that week's republication, debounced. */
   weekChanges: PublishRequester;
   poisonQueue: PoisonQueue;
@@ -74,6 +77,7 @@ export function createServices(config: Config, telemetry?: Telemetry): Services 
     statsReader: new WeekStats(weeklyStats, memoryBudget),
     hierarchyWeeks: new HierarchyWeeksTable(clients.table(storageNames.hierarchyWeeksTable)),
     weeklyDimensions: new WeeklyDimensionsTable(clients.table(storageNames.weeklyDimensionsTable)),
+    weeklyDataset: new WeeklyDimensionsDataset(clients.blobService.getContainerClient(storageNames.datasetsContainer)),
     weekChanges: new PublishRequester(new PublishQueue(clients.queueService.getQueueClient(storageNames.publishQueue))),
     poisonQueue: new PoisonQueue(clients.queueService.getQueueClient(storageNames.poisonQueue)),
     health: new HealthProbe(() => checkStorage(clients)),

@@ -3,6 +3,8 @@ import { emptyDimensionRollup, type DimensionRollupReader } from "../aggregation
 import { ContentionError } from "../errors";
 import type { IsoWeek } from "../isoWeek";
 import { toDimensionStats } from "../query/dimensionStats";
+import { publishDataset } from "./publishDataset";
+import type { PublishedDatasetStore } from "./publishedDatasetStore";
 import { publishedRowKey } from "./publishedRowKey";
 import { toPublishedRows, type PublishedRow } from "./publishedRows";
 import { RowsRefusedError, type PublishedWeekStore } from "./publishedWeekStore";
@@ -11,6 +13,8 @@ import { RowsRefusedError, type PublishedWeekStore } from "./publishedWeekStore"
 export interface PublishWeekDeps {
   reader: Pick<DimensionRollupReader, "readDimensions">;
   table: Pick<PublishedWeekStore, "readPartition" | "writeRows" | "deleteRows" | "writeSummary">;
+  /** The same rows as the week's Parquet file (contract section 4.3), written once the table holds them. */
+  dataset: PublishedDatasetStore;
   /** The folding applied (STATS_MIN_HIERARCHIES), as the routes apply it by default. */
   minHierarchies: number;
 }
@@ -84,7 +88,8 @@ async function writeRowsIsolated(week: IsoWeek, rows: readonly PublishedRow[], t
  * Recomputes a week's `WeeklyDimensions` rows from its rollups and makes the table hold
  * exactly them (contract section 4.2): reads what the partition holds, reads the rollups,
  * upserts every row, deletes the rows of values that are gone, and last writes `~published`,
- * guarded by the ETag it had at the start.
+ * guarded by the ETag it had at the start; then writes the same rows as the week's Parquet
+ * file (publishDataset), so that a file never shows rows the table does not.
  *
  * Why it converges: every step can be repeated. A crash anywhere leaves the request on the
  * queue, and the next attempt reads the partition again, so rows left by a crash before the
@@ -113,8 +118,11 @@ export async function publishWeek(week: IsoWeek, deps: PublishWeekDeps, options:
     const halfWritten = rows.filter((row) => refused.includes(row.dimension)).map((row) => publishedRowKey(row));
     const gone = [...new Set([...before.rowKeys, ...halfWritten])].filter((key) => !keep.has(key));
     await deps.table.deleteRows(week, gone);
-    const summary = await deps.table.writeSummary(week, { asOf, hierarchies, minHierarchies: deps.minHierarchies }, before.publishedEtag);
-    if (summary === "written") return { week, written: kept.length, deleted: gone.length, attempts: attempt, asOf, refused };
+    const summary = { asOf, hierarchies, minHierarchies: deps.minHierarchies };
+    if ((await deps.table.writeSummary(week, summary, before.publishedEtag)) !== "written") continue;
+    // Only the publish that wrote `~published` writes the file, from the rows it kept.
+    await publishDataset(week, kept, summary, deps.dataset);
+    return { week, written: kept.length, deleted: gone.length, attempts: attempt, asOf, refused };
   }
   throw new ContentionError(`${week}: other publishes of the week overlapped ${attempts} attempts in a row`);
 }

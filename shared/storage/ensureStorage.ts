@@ -9,6 +9,7 @@ export async function ensureStorage(clients: StorageClients): Promise<void> {
   await Promise.all([
     clients.blobService.getContainerClient(storageNames.rawContainer).createIfNotExists(),
     clients.blobService.getContainerClient(storageNames.rejectedContainer).createIfNotExists(),
+    clients.blobService.getContainerClient(storageNames.datasetsContainer).createIfNotExists(),
     clients.queueService.getQueueClient(storageNames.ingestQueue).createIfNotExists(),
     clients.queueService.getQueueClient(storageNames.poisonQueue).createIfNotExists(),
     clients.queueService.getQueueClient(storageNames.publishQueue).createIfNotExists(),

@@ -67,7 +67,7 @@ describe("any name the schema allows, through ingestion, aggregation and publish
     let run = 0;
     const logged: string[] = [];
     const context = new InvocationContext({ invocationId: "t", functionName: "publishWeeklyDimensions", logHandler: (_level, ...args) => logged.push(args.map(String).join(" ")) });
-    const deps = { reader: t.runtime.services.statsReader, table: t.runtime.services.weeklyDimensions, minHierarchies: 1 };
+    const deps = { reader: t.runtime.services.statsReader, table: t.runtime.services.weeklyDimensions, dataset: t.runtime.services.weeklyDataset, minHierarchies: 1 };
     const drawn = fc.record({ os: arbitraryNames, office: arbitraryNames, features: arbitraryFeatureNames });
     await fc.assert(
       fc.asyncProperty(fc.array(drawn, { minLength: 2, maxLength: 3 }), async (draws) => {

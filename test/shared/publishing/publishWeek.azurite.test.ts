@@ -13,6 +13,7 @@ import { ensureStorage } from "../../../shared/storage/ensureStorage";
 import { createStorageClients } from "../../../shared/storage/storageClients";
 import { PUBLISHED_ROW_KEY, publishedRowKey } from "../../../shared/publishing/publishedRowKey";
 import { WeeklyDimensionsTable } from "../../../shared/storage/weeklyDimensionsTable";
+import { WeeklyDimensionsDataset } from "../../../shared/storage/weeklyDimensionsDataset";
 import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
 import { publishWeeklyDimensions } from "../../../functions/publishWeeklyDimensions";
 import { categoricalRollup, distributionRollup, FixedRollupReader } from "../../support/dimensionRollups";
@@ -40,6 +41,7 @@ describe("publishWeek against Azurite", () => {
   let azurite: EmbeddedAzurite;
   let table: WeeklyDimensionsTable;
   let client: TableClient;
+  let dataset: WeeklyDimensionsDataset;
 
   before(async () => {
     azurite = await startAzurite();
@@ -47,10 +49,11 @@ describe("publishWeek against Azurite", () => {
     await ensureStorage(clients);
     client = clients.table(storageNames.weeklyDimensionsTable);
     table = new WeeklyDimensionsTable(client);
+    dataset = new WeeklyDimensionsDataset(clients.blobService.getContainerClient(storageNames.datasetsContainer));
   });
   after(async () => azurite.close());
 
-  const deps = (reader: FixedRollupReader, minHierarchies = 1): PublishWeekDeps => ({ reader, table, minHierarchies });
+  const deps = (reader: FixedRollupReader, minHierarchies = 1): PublishWeekDeps => ({ reader, table, dataset, minHierarchies });
 
   test("rows equal the routes' output for every dimension; ~published says when, how many and the folding", async () => {
     const week = "2026-W01";
@@ -118,6 +121,7 @@ describe("publishWeek against Azurite", () => {
     const crashing: PublishWeekDeps = {
       reader,
       minHierarchies: 1,
+      dataset,
       table: {
         readPartition: (w) => table.readPartition(w),
         writeRows: (w, rows) => table.writeRows(w, rows),
@@ -141,6 +145,7 @@ describe("publishWeek against Azurite", () => {
     const slow: PublishWeekDeps = {
       reader: older,
       minHierarchies: 1,
+      dataset,
       table: {
         readPartition: (w) => table.readPartition(w),
         writeRows: async (w, rows) => {
