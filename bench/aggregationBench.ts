@@ -218,7 +218,7 @@ export async function benchAggregationThroughput(): Promise<string[]> {
     // One publish of the fullest week, as the publisher runs it, and what it costs storage.
     const azuriteBeforePublish = cpuSecondsOf(azurite.process.pid) ?? Number.NaN;
     const publishStarted = performance.now();
-    const publish = await publishWeek(WEEKS[WEEKS.length - 1]!, { reader: services.statsReader, table: services.weeklyDimensions, minHierarchies: 1 });
+    const publish = await publishWeek(WEEKS[WEEKS.length - 1]!, { reader: services.statsReader, table: services.weeklyDimensions, dataset: services.weeklyDataset, minHierarchies: 1 });
     const publishMs = performance.now() - publishStarted;
     const publishAzuriteMs = ((cpuSecondsOf(azurite.process.pid) ?? Number.NaN) - azuriteBeforePublish) * 1000;
     const aloneRate = median(realRates);
