@@ -55,7 +55,7 @@ describe("the weekly Parquet dataset through ingestion, aggregation and publishi
   test("a published week's file says value for value what every dimension route says; an emptied week publishes its zeros", async () => {
     const documents = makeDimensionDocuments().map((d) => d.document);
     const week = isoWeekOf(new Date(documents[0]!.collectedAt));
-    for (const document of documents) assert.equal((await post(t.url, submitPath(document.docId), JSON.stringify(document))).status, 202);
+    for (const document of documents) assert.equal((await post(t.url, submitPath(document.docId, "usage", String(document.schemaVersion)), JSON.stringify(document))).status, 202);
     while ((await getJson(t, `/api/v1/stats/versions?week=${week}`))["hierarchies"] !== documents.length) await new Promise((r) => setTimeout(r, 200));
 
     await publishWeeklyDimensions({ v: 1, week }, context, deps());
