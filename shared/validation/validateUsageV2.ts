@@ -1,14 +1,9 @@
-import { checkConsent } from "./checkConsent";
-import { checkSemanticRules, semanticRulesV2 } from "./semanticRules";
-import { toSchemaValidator } from "./toSchemaValidator";
+import { semanticRulesV2 } from "./semanticRules";
 import type { UsageV2 } from "./usageV2";
 import * as usageV2Validators from "./usageV2Validators";
-import { limitErrors, type ValidationResult } from "./validationResult";
+import { usageValidator } from "./usageValidator";
 
 export type { UsageV2 } from "./usageV2";
-
-/** Compiled at build time from schemas/usage.v2.schema.json, as version 1's are. */
-const checkUsageV2Schema = toSchemaValidator<UsageV2>(usageV2Validators);
 
 /**
  * Validates a parsed `usage` version 2 document (contract section 3.2) in version 1's order:
@@ -23,19 +18,4 @@ const checkUsageV2Schema = toSchemaValidator<UsageV2>(usageV2Validators);
  * @param now - the receiver's clock, for the "not more than a day in the future" rule
  * @returns the document, typed, when valid; the `document` is `value` itself, not a copy
  */
-export function validateUsageV2(
-  value: unknown,
-  expected: { docId: string; docVersion: number },
-  now: Date = new Date(),
-): ValidationResult<UsageV2> {
-  const consentErrors = checkConsent(value, 2);
-  if (consentErrors.length > 0) return { ok: false, kind: "consent", errors: consentErrors };
-
-  const schemaCheck = checkUsageV2Schema(value);
-  if (!schemaCheck.ok) return { ok: false, kind: "invalid", errors: schemaCheck.errors };
-
-  const semanticErrors = checkSemanticRules(schemaCheck.value, { expected, now }, semanticRulesV2);
-  if (semanticErrors.length > 0) return { ok: false, kind: "invalid", errors: limitErrors(semanticErrors) };
-
-  return { ok: true, document: schemaCheck.value };
-}
+export const validateUsageV2 = usageValidator<UsageV2>(2, usageV2Validators, semanticRulesV2);
