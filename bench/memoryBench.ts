@@ -10,7 +10,6 @@
  * full-week figures alone, `node dist/bench/memoryBench.js stalled` the stalled uploads alone.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -19,6 +18,7 @@ import { PARSED_BYTES_PER_VALUE } from "../shared/ingestion/parseJsonBody";
 import { scanJsonShape } from "../shared/ingestion/scanJsonShape";
 import { gzipHead } from "../devkit/gzipHead";
 import { measureBurst, worstCaseBurst } from "../devkit/memoryBurst";
+import { residentBytes, resetPeakRss } from "../devkit/processMemory";
 import { makeUsageDocument } from "../devkit/usageDocuments";
 import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
 import { fmt, median } from "./measure";
@@ -203,23 +203,7 @@ function stalledUpload(url: string, head: Buffer): { answered: Promise<{ status:
   return { answered, abort: () => req.destroy() };
 }
 
-function rssField(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (match === null) throw new Error(`/proc/${pid}/status has no ${field}`);
-  return Number(match[1]) * 1024;
-}
-
 /** Status of a GET /api/health and of a typical submission, sent while the stalled uploads hold their memory. */
-/** Resets the process's peak RSS (VmHWM) to its current RSS; false where the kernel does not let us. */
-function resetPeakRss(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, "5");
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function probes(url: string): Promise<{ health: number; submit: number }> {
   const health = await fetch(`${url}/api/health`);
   await health.arrayBuffer();
@@ -255,15 +239,15 @@ async function stalledGzipFigures(): Promise<string[]> {
     await probes(url); // warm-up: the first request loads the validators
     const head = await gzipHead(STALLED_INFLATED_BYTES);
     const peakReset = resetPeakRss(pid);
-    const idle = rssField(pid, "VmRSS");
+    const idle = residentBytes(pid, "VmRSS");
     for (let i = 0; i < STALLED_UPLOADS; i++) uploads.push(stalledUpload(url, head));
     // Inflating 31 MiB of spaces takes well under a second; the probes then meet the budget they hold.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const held = rssField(pid, "VmRSS");
+    const held = residentBytes(pid, "VmRSS");
     const during = await probes(url);
     const answers = await Promise.all(uploads.map((u) => u.answered));
     const after = await probes(url);
-    const peak = rssField(pid, "VmHWM");
+    const peak = residentBytes(pid, "VmHWM");
     const statuses = [...new Set(answers.map((a) => a.status))].join(",");
     const seconds = answers.map((a) => a.seconds);
     return [
@@ -511,7 +495,7 @@ async function fullWeekFigures(heapLimitMib?: number): Promise<string[]> {
     await timedGet(`${url}/api/health`);
     const peakReset = resetPeakRss(pid);
     await budgetPeak(runtime);
-    const idle = rssField(pid, "VmRSS");
+    const idle = residentBytes(pid, "VmRSS");
     const headers = { "x-functions-key": QUERY_KEY };
     const started = performance.now();
     const reads = [
@@ -530,7 +514,7 @@ async function fullWeekFigures(heapLimitMib?: number): Promise<string[]> {
     const answers = await all;
     const seconds = (performance.now() - started) / 1000;
     const after = await timedGet(`${url}/api/v1/stats/os?week=${WEEK}`, headers);
-    const peak = rssField(pid, "VmHWM");
+    const peak = residentBytes(pid, "VmHWM");
     const budget = await budgetPeak(runtime);
     const healthCounts = [...new Set(health)].map((status) => `${health.filter((h) => h === status).length} x ${status}`).join(", ");
     return [

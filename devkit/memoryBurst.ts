@@ -5,9 +5,9 @@
  * send this burst, so the figure the bench prints is the one the test holds under its bound.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { limits } from "../shared/config";
+import { residentBytes, resetPeakRss } from "./processMemory";
 
 export interface BurstRequest {
   /** What the request is, for messages. */
@@ -112,23 +112,6 @@ export function worstCaseBurst(): BurstRequest[] {
   ];
 }
 
-function statusField(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
-  if (match === null) throw new Error(`/proc/${pid}/status has no ${field}`);
-  return Number(match[1]) * 1024;
-}
-
-/** Resets the process's peak RSS (VmHWM) to its current RSS; false where Linux does not allow it. */
-function resetPeak(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, "5");
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Sends every request at once, with the ingest key, and collects status and Retry-After. */
 export async function sendBurst(url: string, ingestKey: string, requests: readonly BurstRequest[]): Promise<BurstAnswer[]> {
   return Promise.all(
@@ -149,11 +132,11 @@ export async function sendBurst(url: string, ingestKey: string, requests: readon
  * rose above where it stood just before. Linux only: it reads /proc.
  */
 export async function measureBurst(url: string, pid: number, ingestKey: string, requests: readonly BurstRequest[]): Promise<BurstMeasurement> {
-  const peakReset = resetPeak(pid);
-  const idleRssBytes = statusField(pid, "VmRSS");
+  const peakReset = resetPeakRss(pid);
+  const idleRssBytes = residentBytes(pid, "VmRSS");
   const started = performance.now();
   const answers = await sendBurst(url, ingestKey, requests);
   const seconds = (performance.now() - started) / 1000;
-  const peakRssBytes = statusField(pid, "VmHWM");
+  const peakRssBytes = residentBytes(pid, "VmHWM");
   return { idleRssBytes, peakRssBytes, growthBytes: peakRssBytes - idleRssBytes, peakReset, answers, seconds };
 }
