@@ -85,22 +85,38 @@ export class WeeklyStatsTable implements WeekStatsStore {
     this.writes = new GuardedTable(table);
   }
 
-  /** One query: the hierarchy's snapshot row, its shard's rollup row, and the rebuild lock. */
+  /**
+   * The hierarchy's snapshot row, its shard's rollup row and the rebuild lock: three point
+   * reads at once, one round trip's wait. Not one query with `RowKey eq a or RowKey eq b`:
+   * storage serves an OR of row keys as a scan of the partition (Azure Tables' design guide;
+   * Azurite scans the whole table), and a week's partition holds a row per hierarchy, so that
+   * query grows with the fleet while a point read does not.
+   */
   async readForUpdate(week: IsoWeek, hierarchyKey: string, shard: number): Promise<WeekState> {
-    const filter =
-      odata`PartitionKey eq ${week} and (RowKey eq ${rowKeys.snapshot(hierarchyKey)} or ` +
-      odata`RowKey eq ${rowKeys.rollup(shard)} or RowKey eq ${rowKeys.rebuildLock})`;
-    const state: WeekState = { snapshot: undefined, rollup: undefined, lock: undefined };
     try {
-      for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) {
-        if (e.rowKey === rowKeys.rebuildLock) state.lock = lockFromEntity(e);
-        else if (e.rowKey === rowKeys.rollup(shard)) state.rollup = { value: rollupFromEntity(e), etag: e.etag };
-        else state.snapshot = { value: snapshotFromEntity(e), etag: e.etag };
-      }
+      const [snapshot, rollup, lock] = await Promise.all([
+        this.pointRead(week, rowKeys.snapshot(hierarchyKey)),
+        this.pointRead(week, rowKeys.rollup(shard)),
+        this.pointRead(week, rowKeys.rebuildLock),
+      ]);
+      return {
+        snapshot: snapshot === undefined ? undefined : { value: snapshotFromEntity(snapshot), etag: snapshot.etag },
+        rollup: rollup === undefined ? undefined : { value: rollupFromEntity(rollup), etag: rollup.etag },
+        lock: lock === undefined ? undefined : lockFromEntity(lock),
+      };
     } catch (error) {
       translateStorageError(error, "reading a week's statistics");
     }
-    return state;
+  }
+
+  /** One row by its keys, or undefined when there is none (404 is an answer here, not an error). */
+  private async pointRead(week: IsoWeek, rowKey: string): Promise<(Entity & { etag: string }) | undefined> {
+    try {
+      return await this.table.getEntity<Entity>(week, rowKey);
+    } catch (error) {
+      if (isStorageError(error, 404, "ResourceNotFound")) return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -223,10 +239,9 @@ export class WeeklyStatsTable implements WeekStatsStore {
 
   private async readVersionedLock(week: IsoWeek): Promise<Versioned<RebuildLock> | undefined> {
     try {
-      const e = await this.table.getEntity<Entity>(week, rowKeys.rebuildLock);
-      return { value: lockFromEntity(e), etag: e.etag };
+      const e = await this.pointRead(week, rowKeys.rebuildLock);
+      return e === undefined ? undefined : { value: lockFromEntity(e), etag: e.etag };
     } catch (error) {
-      if (isStorageError(error, 404, "ResourceNotFound")) return undefined;
       translateStorageError(error, "reading a week's lock");
     }
   }
