@@ -65,6 +65,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     triggers: triggers.filter((t): t is QueueTrigger => t.kind === "queue").map((t) => bindTrigger(t, services)),
     queueService: services.clients.queueService,
     settings: { ...settings.queues, ...options.queueSettings },
+    instances: options.config.local.instances,
     log,
   });
   const timerHost = new TimerHost({ triggers: triggers.filter((t): t is TimerTrigger => t.kind === "timer").map((t) => bindTrigger(t, services)), log });

@@ -13,6 +13,8 @@ export interface QueueHostOptions {
   triggers: readonly Bound<QueueTrigger>[];
   queueService: QueueServiceClient;
   settings: HostSettings["queues"];
+  /** Instances played: each runs every queue trigger's loop of its own, as scaled-out hosts do. */
+  instances?: number;
   log: LocalLog;
 }
 
@@ -30,7 +32,8 @@ export function decodeQueueMessage(messageText: string): unknown {
  * Drives queue triggers with the Functions host's semantics: batches of `batchSize` topped
  * up at `newBatchThreshold`, a failed message made visible again after `visibilityTimeout`,
  * and after `maxDequeueCount` failed attempts moved, unchanged, to `<queue>-poison`. Polling
- * backs off to `maxPollingInterval` while a queue is empty.
+ * backs off to `maxPollingInterval` while a queue is empty. It plays `instances` hosts at
+ * once: each has its own loop per trigger with those per-instance limits.
  */
 export class QueueHost {
   private stopped = false;
@@ -40,7 +43,8 @@ export class QueueHost {
   constructor(private readonly options: QueueHostOptions) {}
 
   start(): void {
-    for (const trigger of this.options.triggers) this.loops.push(this.run(trigger));
+    const instances = this.options.instances ?? 1;
+    for (let instance = 0; instance < instances; instance++) for (const trigger of this.options.triggers) this.loops.push(this.run(trigger));
   }
 
   /** Polls now rather than at the end of the current back-off (tests use this to avoid waiting). */

@@ -47,6 +47,7 @@ export const localSettingNames = Object.freeze({
   dataDir: "DATA_DIR",
   ingestKey: "INGEST_KEY",
   queryKey: "QUERY_KEY",
+  instances: "LOCAL_INSTANCES",
 });
 
 /**
@@ -141,6 +142,12 @@ export interface Config {
     dataDir: string;
     ingestKey: string;
     queryKey: string;
+    /**
+     * How many Functions instances the local runtime plays for its queue triggers: each polls
+     * with host.json's per-instance batchSize and newBatchThreshold, as scaled-out instances do
+     * on Azure (where host.json allows one message at a time per instance).
+     */
+    instances: number;
   };
 }
 
@@ -211,6 +218,8 @@ export function readConfig(env: Env = process.env): Config {
       dataDir: readString(env, localSettingNames.dataDir) ?? ".data",
       ingestKey: readString(env, localSettingNames.ingestKey) ?? devKeys.ingest,
       queryKey: readString(env, localSettingNames.queryKey) ?? devKeys.query,
+      // 8: enough to keep one Azurite busy on two cores; Azure's maximumInstanceCount is 40.
+      instances: readInteger(env, localSettingNames.instances, 8, 1, 40),
     }),
   });
 }

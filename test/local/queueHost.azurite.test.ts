@@ -21,6 +21,7 @@ describe("the local queue host against Azurite", () => {
     handler: QueueHandler,
     body: (host: QueueHost) => Promise<void>,
     batches: { batchSize: number; newBatchThreshold: number } = { batchSize: 4, newBatchThreshold: 2 },
+    instances = 1,
   ): Promise<void> {
     await queues.getQueueClient(name).createIfNotExists();
     await queues.getQueueClient(`${name}-poison`).createIfNotExists();
@@ -28,6 +29,7 @@ describe("the local queue host against Azurite", () => {
       triggers: [{ kind: "queue", name, queueName: name, handler }],
       queueService: queues,
       settings: { ...batches, maxDequeueCount: 3, visibilityTimeoutMs: 0, maxPollingIntervalMs: 100 },
+      instances,
       log: () => undefined,
     });
     host.start();
@@ -105,5 +107,31 @@ describe("the local queue host against Azurite", () => {
     assert.ok(most <= 5, `${most} ran at once`);
     assert.ok(most > 3, `${most} ran at once: it never topped up beyond one batch`);
     assert.equal(done.at(-1), 0);
+  });
+
+  test("it plays `instances` hosts: with host.json's one message at a time per instance, 3 instances run 3 at once, never more", async () => {
+    const queue = queues.getQueueClient("instances");
+    await queue.createIfNotExists();
+    const messages = 12;
+    for (let i = 0; i < messages; i++) await queue.sendMessage(Buffer.from(JSON.stringify({ i })).toString("base64"));
+    let running = 0;
+    let most = 0;
+    let done = 0;
+    await run(
+      "instances",
+      async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        running--;
+        done++;
+      },
+      async () => {
+        await waitFor(async () => done === messages, "every message", 5_000);
+      },
+      { batchSize: 1, newBatchThreshold: 0 },
+      3,
+    );
+    assert.equal(most, 3, `${most} ran at once`);
   });
 });

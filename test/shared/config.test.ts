@@ -7,7 +7,7 @@ test("defaults: no storage, 120 an hour, port 7071, documented dev keys", () => 
   assert.equal(config.storage, undefined);
   assert.equal(config.rateLimitPerHour, 120);
   assert.equal(config.rateLimitInvalidPerHour, 1000);
-  assert.deepEqual(config.local, { port: 7071, dataDir: ".data", ingestKey: "dev-ingest-key", queryKey: "dev-query-key" });
+  assert.deepEqual(config.local, { port: 7071, dataDir: ".data", ingestKey: "dev-ingest-key", queryKey: "dev-query-key", instances: 8 });
   assert.ok(Object.isFrozen(config));
 });
 
