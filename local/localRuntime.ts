@@ -4,6 +4,7 @@ import type { Config } from "../shared/config";
 import { createServices, type Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { redactKeys } from "../shared/telemetry/redactKeys";
+import { stdoutLines } from "./bufferedLog";
 import { HttpHost, type LocalLog } from "./httpHost";
 import { QueueHost } from "./queueHost";
 import { TimerHost } from "./timerHost";
@@ -29,6 +30,11 @@ export interface LocalRuntimeOptions {
   disabledFunctions?: ReadonlySet<string>;
 }
 
+/** The runtime's lines as `[level] message` on stdout. */
+function toStdout(line: (text: string) => void): LocalLog {
+  return (level, message) => line(`[${level}] ${message}`);
+}
+
 export interface LocalRuntime {
   url: string;
   services: Services;
@@ -42,7 +48,7 @@ export interface LocalRuntime {
  * and the benchmark all run the service through this.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const write: LocalLog = options.log ?? ((level, message) => console.log(`[${level}] ${message}`));
+  const write: LocalLog = options.log ?? toStdout(stdoutLines());
   // Every line of the runtime and of the functions: a URL in an error message keeps no key.
   const log: LocalLog = (level, message) => write(level, redactKeys(message));
   // The local composition root, as functions/index.ts is the host's: every handler gets its
