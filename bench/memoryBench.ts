@@ -14,6 +14,7 @@ import { request } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { limits } from "../shared/config";
+import { heapLimitMib } from "../shared/heapLimit";
 import { PARSED_BYTES_PER_VALUE } from "../shared/ingestion/parseJsonBody";
 import { scanJsonShape } from "../shared/ingestion/scanJsonShape";
 import { gzipHead } from "../devkit/gzipHead";
@@ -535,14 +536,11 @@ async function fullWeekFigures(heapLimitMib?: number): Promise<string[]> {
 }
 
 /**
- * The old-space limit the second full-week run gives the runtime: the budget and 128 MiB for
- * what the budget does not hold (the idle heap, code, the requests' own objects).
+ * The decoded row's factor, the answer's share and the full-week reads, with V8's default heap
+ * limit and with the one deployed instances and `npm start` get (shared/heapLimit.ts).
  */
-const HEAP_LIMIT_MIB = limits.maxInFlightBytes / MiB + 128;
-
-/** The decoded row's factor, the answer's share and the full-week reads, with V8's default heap limit and with HEAP_LIMIT_MIB. */
 async function weekReadFigures(): Promise<string[]> {
-  return [...decodeFactor(), ...answerShare(), ...(await fullWeekFigures()), ...(await fullWeekFigures(HEAP_LIMIT_MIB))];
+  return [...decodeFactor(), ...answerShare(), ...(await fullWeekFigures()), ...(await fullWeekFigures(heapLimitMib))];
 }
 
 /** (h) The memory figures: the burst's peak RSS beside idle RSS, stalled uploads, heap per parsed value, the scan's cost, full-week reads. */

@@ -51,12 +51,13 @@ param rawRetentionDays int = 365
 @description('Days after which rejected documents (kept only so that they can be replayed once a schema is fixed) are deleted.')
 param rejectedRetentionDays int = 90
 
+// Not 512: the Node heap limit (640 MiB) and the memory budget's buffers outside the heap
+// (512 MiB) would not fit; see modules/functionApp.bicep.
 @allowed([
-  512
   2048
   4096
 ])
-@description('Memory of each Flex Consumption instance in MB; CPU and network scale with it.')
+@description('Memory of each Flex Consumption instance in MB; CPU and network scale with it. 2048 or 4096: 512 cannot hold the memory budget and the heap limit.')
 param instanceMemoryMB int = 2048
 
 // 40 is the lowest value Flex Consumption accepts in every region (lower values only in some)

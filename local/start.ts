@@ -4,18 +4,22 @@
  *
  *   node dist/local/start.js [--local-settings FILE | --local-settings none]
  *
+ * `npm start` runs it with the V8 heap limit deployed instances get (shared/heapLimit.ts),
+ * which must be given when node starts; run directly, it says that it has V8's default.
  * Settings come from the environment, with local.settings.json (in the project folder, or
  * the FILE given) laid under it as Core Tools does; `none` reads no file (the tests and the
  * benchmark name every setting themselves).
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { getHeapStatistics } from "node:v8";
 import { triggers } from "../functions/triggers";
 import { processEnvironment, readConfig, readDisabledFunctions, type Config } from "../shared/config";
 import { startAzurite, type EmbeddedAzurite } from "./azurite";
 import { projectRoot } from "./hostSettings";
 import { applyLocalSettings, readLocalSettings } from "./localSettings";
 import { startLocalRuntime } from "./localRuntime";
+import { describeHeapLimit } from "./startHeapLimit";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { "local-settings": { type: "string" } } });
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
   }
   const runtime = await startLocalRuntime({ config, disabledFunctions });
   console.log(`Receiver listening on ${runtime.url}  (health: ${runtime.url}/api/health)`);
+  console.log(describeHeapLimit(process.execArgv, processEnvironment()["NODE_OPTIONS"], getHeapStatistics().heap_size_limit));
   console.log(`Ingest key: ${config.local.ingestKey === "dev-ingest-key" ? "dev-ingest-key (dev default; set INGEST_KEY)" : "from INGEST_KEY"}`);
   console.log(`Query key:  ${config.local.queryKey === "dev-query-key" ? "dev-query-key (dev default; set QUERY_KEY)" : "from QUERY_KEY"}`);
 

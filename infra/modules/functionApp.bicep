@@ -50,8 +50,9 @@ param rateLimitInvalidPerHour int
 @description('Value of the STATS_MIN_HIERARCHIES app setting.')
 param statsMinHierarchies int
 
+// No 512: an instance must hold the 640 MiB heap and the budget's request bytes kept outside
+// it (buffers), 512 MiB more. test/infra/heapLimit.test.ts checks every allowed size.
 @allowed([
-  512
   2048
   4096
 ])
@@ -131,6 +132,16 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'STATS_MIN_HIERARCHIES'
           value: string(statsMinHierarchies)
+        }
+        // V8's old-space limit for the Node worker: the memory budget (512 MiB) + 128 MiB
+        // (shared/heapLimit.ts says why; test/infra/heapLimit.test.ts holds the two equal).
+        // Without it the heap grows far past the budget before it is collected. A host setting,
+        // not one Flex Consumption deprecates; the host then starts a fresh worker with it
+        // instead of a prewarmed one, at some cost to cold start. Not NODE_OPTIONS: Node reads
+        // it only at start, and a prewarmed worker may have started before the app's settings.
+        {
+          name: 'languageWorkers__node__arguments'
+          value: '--max-old-space-size=640'
         }
         // The connection string names the component and its ingestion endpoint; it is not a
         // credential, since local auth is disabled on the component.

@@ -43,6 +43,8 @@ const platformSettings = [
   "AzureWebJobsStorage__credential",
   // Entra ID authentication of the host's telemetry, since the component has local auth disabled.
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+  // The host's arguments to node: the heap limit (test/infra/heapLimit.test.ts checks its value).
+  "languageWorkers__node__arguments",
 ];
 
 /** Settings Flex Consumption rejects: their job is done by functionAppConfig. */

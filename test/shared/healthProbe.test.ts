@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { HealthProbe } from "../../shared/healthProbe";
+import type { StorageProbeResult } from "../../shared/storage/checkStorage";
 
-function countingProbe(results: boolean[]): { probe: () => Promise<boolean>; calls: () => number } {
+function countingProbe(results: StorageProbeResult[]): { probe: () => Promise<StorageProbeResult>; calls: () => number } {
   let calls = 0;
   return {
     probe: async () => {
@@ -18,7 +19,7 @@ function countingProbe(results: boolean[]): { probe: () => Promise<boolean>; cal
 
 test("an answer is reused until it is ttlMs old, then probed again", async () => {
   let now = 1_000;
-  const { probe, calls } = countingProbe([true, false]);
+  const { probe, calls } = countingProbe(["ok", "failed"]);
   const health = new HealthProbe(probe, { ttlMs: 5_000, now: () => now });
   assert.equal(await health.check(), true);
   now += 4_999;
@@ -30,7 +31,7 @@ test("an answer is reused until it is ttlMs old, then probed again", async () =>
 });
 
 test("callers arriving during a probe share it", async () => {
-  const { probe, calls } = countingProbe([true]);
+  const { probe, calls } = countingProbe(["ok"]);
   const health = new HealthProbe(probe, { now: () => 0 });
   assert.deepEqual(await Promise.all([health.check(), health.check(), health.check()]), [true, true, true]);
   assert.equal(calls(), 1);
@@ -46,4 +47,45 @@ test("a probe that throws counts as unhealthy and is cached like any answer", as
   now = 100;
   assert.equal(await health.check(), false);
   assert.equal(calls(), 2);
+});
+
+test("a probe that times out within graceMs of a good answer still counts as storage answering", async () => {
+  let now = 0;
+  const { probe } = countingProbe(["ok", "timedOut", "timedOut"]);
+  const health = new HealthProbe(probe, { ttlMs: 5_000, graceMs: 30_000, now: () => now });
+  assert.equal(await health.check(), true);
+  now = 5_000;
+  assert.equal(await health.check(), true);
+  now = 29_999;
+  assert.equal(await health.check(), true);
+});
+
+test("timeouts fail health once storage has not answered well for graceMs", async () => {
+  let now = 0;
+  const { probe } = countingProbe(["ok", "timedOut", "timedOut", "ok"]);
+  const health = new HealthProbe(probe, { ttlMs: 5_000, graceMs: 30_000, now: () => now });
+  assert.equal(await health.check(), true);
+  now = 10_000;
+  assert.equal(await health.check(), true);
+  now = 30_000;
+  assert.equal(await health.check(), false);
+  now = 35_000;
+  assert.equal(await health.check(), true, "a good answer is healthy again at once");
+});
+
+test("a timeout never counts as healthy without a good answer before it", async () => {
+  const { probe } = countingProbe(["timedOut"]);
+  const health = new HealthProbe(probe, { now: () => 0 });
+  assert.equal(await health.check(), false);
+});
+
+test("after storage answers with an error, a timeout is not healthy: the grace starts again only from a good answer", async () => {
+  let now = 0;
+  const { probe } = countingProbe(["ok", "failed", "timedOut"]);
+  const health = new HealthProbe(probe, { ttlMs: 5_000, graceMs: 30_000, now: () => now });
+  assert.equal(await health.check(), true);
+  now = 5_000;
+  assert.equal(await health.check(), false);
+  now = 10_000;
+  assert.equal(await health.check(), false);
 });
