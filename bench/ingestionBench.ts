@@ -34,7 +34,7 @@ type BenchDocument = ReturnType<typeof documents>[number];
 
 /** The floor: the blob create and the queue send a new submission makes, straight from the SDK. */
 async function floorOnce(blobs: ContainerClient, queue: QueueClient, { docId, body, doc }: BenchDocument): Promise<void> {
-  const name = rawBlobName("usage", 1, docId);
+  const name = rawBlobName("usage", docId);
   await blobs.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
     conditions: { ifNoneMatch: "*" },
     metadata: { sha256: sha256Hex(body), receivedat: new Date().toISOString() },

@@ -23,7 +23,7 @@ export function toArchived(doc: UsageDocument): ArchivedDocument {
   const body = canonicalJson(doc);
   const sha256 = sha256Hex(body);
   const docVersion = doc.schemaVersion;
-  const claim: ClaimCheck = { v: 1, docType: "usage", docVersion, docId: doc.docId, blobName: rawBlobName("usage", docVersion, doc.docId), sha256 };
+  const claim: ClaimCheck = { v: 1, docType: "usage", docVersion, docId: doc.docId, blobName: rawBlobName("usage", doc.docId), sha256 };
   return { doc, week: isoWeekOf(new Date(doc.collectedAt)), body, claim };
 }
 

@@ -68,7 +68,7 @@ async function existingSha256(put: Extract<PutRawResponse, { created: false }>, 
 }
 
 function rawNameOf(verdict: ValidVerdict): string {
-  return rawBlobName(verdict.type.docType, verdict.type.docVersion, verdict.docId);
+  return rawBlobName(verdict.type.docType, verdict.docId);
 }
 
 /** What storing a valid verdict would come to, found by one read of `raw`; writes nothing (a replay's dry run). */

@@ -11,7 +11,7 @@ import type { ClaimCheck } from "../storage/claimCheck";
 import type { HistoryStore } from "../aggregation/historyStore";
 import type { HierarchyWeeksTable } from "../storage/hierarchyWeeksTable";
 import { documentTypes } from "../validation/documentTypes";
-import { rawBlobName } from "../storage/rawArchive";
+import { parseRawBlobName, rawBlobName } from "../storage/rawArchive";
 
 /** What a rebuild runs on: live aggregation's dependencies, and removing history rows. */
 export type RebuildDeps = AggregationDeps<ClaimCheck> & { hierarchyWeeks: HistoryStore & Pick<HierarchyWeeksTable, "remove"> };
@@ -144,13 +144,24 @@ export interface WeekRebuild {
   seconds: number;
 }
 
-const RAW_NAME = /^([a-z]+)\/v(\d+)\/([0-9a-fA-F-]{36})\.json$/;
+/** The document's version: its old-layout name says it, otherwise the body does (its `schemaVersion`, which equals the docVersion it was accepted as). */
+function versionOf(named: number | undefined, body: string): number | undefined {
+  if (named !== undefined) return named;
+  try {
+    const version = (JSON.parse(body) as { schemaVersion?: unknown } | null)?.schemaVersion;
+    return typeof version === "number" ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function claimFor(name: string, deps: RebuildDeps): Promise<ClaimCheck | undefined> {
-  const match = RAW_NAME.exec(name);
-  const stored = match === null ? undefined : await deps.rawArchive.read(name);
-  if (match === null || stored === undefined) return undefined;
-  return { v: 1, docType: match[1]!, docVersion: Number(match[2]), docId: match[3]!, blobName: name, sha256: stored.sha256 ?? sha256Hex(stored.body) };
+  const parts = parseRawBlobName(name);
+  const stored = parts === undefined ? undefined : await deps.rawArchive.read(name);
+  if (parts === undefined || stored === undefined) return undefined;
+  // A body that is not a document still gets its claim: aggregation then refuses it loudly, as before.
+  const docVersion = versionOf(parts.docVersion, stored.body) ?? 0;
+  return { v: 1, docType: parts.docType, docVersion, docId: parts.docId, blobName: name, sha256: stored.sha256 ?? sha256Hex(stored.body) };
 }
 
 /** `reaggregate@host#3f9c0a1e`: the holder, made one run's own. */
@@ -211,10 +222,11 @@ export async function rebuildWeek(week: IsoWeek, deps: RebuildDeps, options: Reb
     await Promise.all(previous.map((snapshot) => deps.hierarchyWeeks.remove(snapshot.hierarchyKey, week)));
     lease.assertHeld();
     const cleared = await deps.weeklyStats.clearWeek(week);
-    // A snapshot names its docId, not its version: try the docId under every known version
-    // (a name with no blob is skipped below), so that v1 and v2 snapshots are both rebuilt.
+    // A snapshot names its docId, and the blob name is the docType and docId alone (a name
+    // with no blob is skipped below). Blobs of the old layout, `usage/v<N>/<docId>.json`, are
+    // not added here: they were written before this layout, long enough ago to be listed.
     for (const docId of [...previous.map((s) => s.docId), ...cleared.docIds]) {
-      for (const type of documentTypes) names.add(rawBlobName(type.docType, type.docVersion, docId));
+      for (const docType of new Set(documentTypes.map((type) => type.docType))) names.add(rawBlobName(docType, docId));
     }
     const pending = [...names];
     let next = 0;

@@ -27,11 +27,33 @@ export interface StoredRawDocument {
 }
 
 /**
- * The blob name for a document: by docId alone, so that the docId is claimed by one atomic
- * create; lower case, so that one UUID in two spellings cannot claim two blobs.
+ * The blob name for a document: by docType and docId alone, so that the docId is claimed by
+ * one atomic create whatever version it is sent as (contract section 2: a docId is one
+ * document; the version lives in the blob's tags); lower case, so that one UUID in two
+ * spellings cannot claim two blobs.
  */
-export function rawBlobName(docType: string, docVersion: number, docId: string): string {
-  return `${docType}/v${docVersion}/${docId.toLowerCase()}.json`;
+export function rawBlobName(docType: string, docId: string): string {
+  return `${docType}/${docId.toLowerCase()}.json`;
+}
+
+/** What a raw blob's name says; `docVersion` only for a name of the old layout, which carried it. */
+export interface RawBlobNameParts {
+  docType: string;
+  docId: string;
+  docVersion?: number;
+}
+
+// `usage/<docId>.json`, or the layout before it, `usage/v<version>/<docId>.json`, which
+// archives written then still hold (docs/raw-archive.md, "Earlier layout").
+const RAW_NAME = /^([a-z]+)\/(?:v(\d+)\/)?([0-9a-fA-F-]{36})\.json$/;
+
+/** Reads a raw blob name of either layout; `undefined` for a name that is not a document's. */
+export function parseRawBlobName(name: string): RawBlobNameParts | undefined {
+  const match = RAW_NAME.exec(name);
+  if (match === null) return undefined;
+  const parts: RawBlobNameParts = { docType: match[1]!, docId: match[3]! };
+  if (match[2] !== undefined) parts.docVersion = Number(match[2]);
+  return parts;
 }
 
 /**
@@ -47,7 +69,7 @@ export class RawArchive {
    * concurrent submissions exactly one creates it. One write and no read for a new document.
    */
   async put(doc: RawDocument): Promise<PutRawResponse> {
-    const name = rawBlobName(doc.docType, doc.docVersion, doc.docId);
+    const name = rawBlobName(doc.docType, doc.docId);
     const blob = this.container.getBlockBlobClient(name);
     try {
       await blob.upload(doc.body, Buffer.byteLength(doc.body), {

@@ -72,12 +72,26 @@ describe("POST /api/v1/batch against Azurite", () => {
     assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rejectedContainer)).includes(`usage/v1/${String(invalid["docId"])}.json`));
   });
 
+  test("a v1 and a v2 line of one docId: the first line is accepted and the other is a conflict, in either order", async () => {
+    for (const order of [[1, 2], [2, 1]] as const) {
+      const v1 = freshDocument();
+      const twins = { 1: envelope(v1), 2: envelope({ ...v1, schemaVersion: 2 }, { docVersion: 2 }) };
+      const response = await post(t.url, "/api/v1/batch", order.map((version) => twins[version]).join("\n"), NDJSON);
+      assert.equal(response.status, 200);
+      const json = response.json as unknown as BatchJson;
+      assert.deepEqual(json.results.map((r) => [r.line, r.status]), [[1, "accepted"], [2, "conflict"]], `order v${order.join(", v")}`);
+      assert.deepEqual([json.accepted, json.duplicate, json.rejected], [1, 0, 1]);
+      const raw = await listBlobNames(t.azurite.connectionString, storageNames.rawContainer);
+      assert.deepEqual(raw.filter((name) => name.includes(String(v1["docId"]))), [`usage/${String(v1["docId"])}.json`]);
+    }
+  });
+
   test("more than 500 lines is a 413 and nothing of it is stored", async () => {
     const docs = Array.from({ length: 501 }, () => freshDocument());
     const response = await post(t.url, "/api/v1/batch", docs.map((d) => envelope(d)).join("\n"), NDJSON);
     assert.equal(response.status, 413);
     const raw = await listBlobNames(t.azurite.connectionString, storageNames.rawContainer);
-    assert.ok(!docs.some((d) => raw.includes(`usage/v1/${String(d["docId"])}.json`)));
+    assert.ok(!docs.some((d) => raw.includes(`usage/${String(d["docId"])}.json`)));
   });
 
   test("over 32 MiB decompressed is a 413", async () => {
@@ -113,7 +127,7 @@ describe("POST /api/v1/batch over a hierarchy's rate limit", () => {
     const limited = json.results.find((r) => r.status === "rate_limited")!;
     assert.ok(limited.retryAfterSeconds! > 0 && limited.retryAfterSeconds! <= 3600, `retryAfterSeconds ${limited.retryAfterSeconds}`);
     const raw = await listBlobNames(t.azurite.connectionString, storageNames.rawContainer);
-    assert.ok(!raw.includes(`usage/v1/${String(limited.docId)}.json`), "the limited line was stored");
+    assert.ok(!raw.includes(`usage/${String(limited.docId)}.json`), "the limited line was stored");
     assert.equal(t.runtime.services.telemetry.outcomeCounts().rate_limited - before.rate_limited, 1);
     assert.ok(t.logs.some((line) => line.includes('"outcome":"rate_limited"') && line.includes('"status":429') && line.includes(`"batchLine":${limited.line}`)));
   });

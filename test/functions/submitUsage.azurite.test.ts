@@ -29,7 +29,7 @@ describe("POST /api/v1/submit against Azurite", () => {
     assert.equal(response.json["status"], "accepted");
     assert.equal(response.json["docId"], doc["docId"]);
     assert.ok(!Number.isNaN(Date.parse(String(response.json["receivedAt"]))));
-    assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/v1/${String(doc["docId"])}.json`));
+    assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/${String(doc["docId"])}.json`));
     const messages = await peekQueue(t.azurite.connectionString, storageNames.ingestQueue);
     assert.ok(messages.some((m) => (m as { docId: string }).docId === doc["docId"]));
   });
@@ -58,12 +58,29 @@ describe("POST /api/v1/submit against Azurite", () => {
     assert.equal(conflict.json["status"], 409);
   });
 
+  test("a docId is one document across versions: the same docId under /usage/1 and /usage/2 is a 409, in either order, and claims one blob", async () => {
+    for (const [firstVersion, secondVersion] of [["1", "2"], ["2", "1"]] as const) {
+      const v1 = freshDocument();
+      const docId = String(v1["docId"]);
+      const twins = { "1": v1, "2": { ...v1, schemaVersion: 2 } };
+      const first = await post(t.url, submitPath(docId, "usage", firstVersion), JSON.stringify(twins[firstVersion]));
+      assert.equal(first.status, 202, `v${firstVersion} first`);
+      const second = await post(t.url, submitPath(docId, "usage", secondVersion), JSON.stringify(twins[secondVersion]));
+      assert.equal(second.status, 409, `v${secondVersion} after v${firstVersion}: ${JSON.stringify(second.json)}`);
+      assert.equal(second.json["docId"], docId);
+      // The first document is still the docId's one blob, and the version it was sent as is still answered a duplicate.
+      assert.equal((await post(t.url, submitPath(docId, "usage", firstVersion), JSON.stringify(twins[firstVersion]))).status, 200);
+      const raw = await listBlobNames(t.azurite.connectionString, storageNames.rawContainer);
+      assert.deepEqual(raw.filter((name) => name.includes(docId)), [`usage/${docId}.json`]);
+    }
+  });
+
   test("a docId claims one blob whatever its letter case", async () => {
     const upper = freshDocument();
     upper["docId"] = String(upper["docId"]).toUpperCase();
     assert.equal((await submit(t, upper)).status, 202);
     const names = await listBlobNames(t.azurite.connectionString, storageNames.rawContainer);
-    assert.ok(names.includes(`usage/v1/${String(upper["docId"]).toLowerCase()}.json`));
+    assert.ok(names.includes(`usage/${String(upper["docId"]).toLowerCase()}.json`));
     const lower = { ...upper, docId: String(upper["docId"]).toLowerCase() };
     assert.equal((await submit(t, lower)).status, 409);
   });
@@ -100,7 +117,7 @@ describe("POST /api/v1/submit against Azurite", () => {
     const container = t.runtime.services.clients.blobService.getContainerClient(storageNames.rejectedContainer);
     for await (const blob of container.findBlobsByTags(`hierarchyId = '${String(doc["hierarchyId"])}'`)) found.push(blob.name);
     assert.deepEqual(found, [`usage/v1/${String(doc["docId"])}.json`]);
-    assert.ok(!(await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/v1/${String(doc["docId"])}.json`));
+    assert.ok(!(await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/${String(doc["docId"])}.json`));
   });
 
   test("a consent violation is a 400 and leaves no trace in storage or logs", async () => {
@@ -175,7 +192,7 @@ describe("POST /api/v1/submit against Azurite", () => {
     );
     const response = await post(t.url, submitPath(String(doc["docId"])), text);
     assert.equal(response.status, 202, JSON.stringify(response.json));
-    const stored = (await dumpStorage(t.azurite.connectionString)).find((line) => line.includes(`raw/usage/v1/${String(doc["docId"])}`));
+    const stored = (await dumpStorage(t.azurite.connectionString)).find((line) => line.includes(`raw/usage/${String(doc["docId"])}`));
     assert.ok(stored?.includes('"__proto__":'));
   });
 
@@ -188,13 +205,13 @@ describe("POST /api/v1/submit against Azurite", () => {
     }
   });
 
-  test("version 2: every v2 pass fixture is a 202 under /usage/2 and stored as usage/v2, each fail fixture a 400 at its paths; a v2 document under /usage/1 is a 400", async () => {
+  test("version 2: every v2 pass fixture is a 202 under /usage/2 and stored by its docId, each fail fixture a 400 at its paths; a v2 document under /usage/1 is a 400", async () => {
     const fixtures = loadUsageFixtures(2);
     for (const fixture of fixtures.pass) {
       const docId = pathDocIdOf(fixture.document);
       const response = await post(t.url, submitPath(docId, "usage", "2"), fixture.text);
       assert.equal(response.status, 202, `${fixture.name}: ${JSON.stringify(response.json)}`);
-      assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/v2/${docId}.json`), fixture.name);
+      assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/${docId}.json`), fixture.name);
     }
     for (const fixture of fixtures.fail) {
       const response = await post(t.url, submitPath(pathDocIdOf(fixture.document, fixture.expectation), "usage", "2"), fixture.text);

@@ -30,7 +30,7 @@ describe("POST /api/v1/submit and /api/v1/batch: well-formed names and client sh
 
   const keptErrors = async (docId: string): Promise<{ path: string }[]> => {
     assert.ok((await listBlobNames(t.azurite.connectionString, storageNames.rejectedContainer)).includes(`usage/v1/${docId}.json`), "kept among rejected documents");
-    assert.ok(!(await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/v1/${docId}.json`), "not in the raw archive");
+    assert.ok(!(await listBlobNames(t.azurite.connectionString, storageNames.rawContainer)).includes(`usage/${docId}.json`), "not in the raw archive");
     const container = t.runtime.services.clients.blobService.getContainerClient(storageNames.rejectedContainer);
     const kept = JSON.parse((await container.getBlockBlobClient(`usage/v1/${docId}.json`).downloadToBuffer()).toString("utf8")) as { errors: { path: string }[] };
     return kept.errors;

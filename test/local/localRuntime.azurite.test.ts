@@ -20,7 +20,7 @@ describe("two local runtimes in one process", () => {
 
   test("each answers from its own storage, whichever started last", async () => {
     const doc = { ...makeUsageDocument(), docId: randomUUID() };
-    const blob = `usage/v1/${doc.docId}.json`;
+    const blob = `usage/${doc.docId}.json`;
     const response = await post(first.url, submitPath(doc.docId), JSON.stringify(doc));
     assert.equal(response.status, 202);
     assert.ok((await listBlobNames(first.azurite.connectionString, storageNames.rawContainer)).includes(blob), "the first runtime's storage lacks the document");

@@ -105,7 +105,7 @@ describe("submitDocument's rate limits against Azurite", () => {
     assert.equal((await submitDocument(submission(document), deps)).status, "duplicate");
     const third = valid(hierarchyId);
     await assert.rejects(submitDocument(submission(third), deps), RateLimitedError);
-    assert.ok(!(await services.rawArchive.exists(`usage/v1/${String(third["docId"])}.json`)));
+    assert.ok(!(await services.rawArchive.exists(`usage/${String(third["docId"])}.json`)));
     assert.equal((await submitDocument(submission(valid(base64Sha256Of("quiet"))), deps)).status, "accepted");
   });
 

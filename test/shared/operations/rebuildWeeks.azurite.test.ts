@@ -4,7 +4,7 @@ import { setTimeout as pause } from "node:timers/promises";
 import { aggregateDocument } from "../../../shared/aggregation/aggregateDocument";
 import { shardOf, toHierarchyKey } from "../../../shared/aggregation/hierarchyKey";
 import { isoWeekOf, weeksBetween } from "../../../shared/isoWeek";
-import { rebuildLockSettings } from "../../../shared/config";
+import { rebuildLockSettings, storageNames } from "../../../shared/config";
 import { listWeekLocks, RebuildLeaseLostError, rebuildWeeks } from "../../../shared/operations/rebuildWeeks";
 import type { RawArchive } from "../../../shared/storage/rawArchive";
 import type { RebuildLock } from "../../../shared/aggregation/rebuildLock";
@@ -16,7 +16,9 @@ import { PublishQueue } from "../../../shared/storage/publishQueue";
 import { decodePublishRequest } from "../../../shared/storage/publishRequest";
 import { AggregationHarness, assertMatchesModel, lockTaken, plantLock, type Tables } from "../../support/aggregationHarness";
 import { referenceModel } from "../../../scripts/simulator/referenceModel";
-import { base64Sha256Of, makeUsageDocument } from "../../../devkit/usageDocuments";
+import { base64Sha256Of, makeUsageDocument, makeUsageV2Document } from "../../../devkit/usageDocuments";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { putArchived, toArchived } from "../../../devkit/archivedDocument";
 
 let harness: AggregationHarness;
 
@@ -98,7 +100,7 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     await tables.weeklyStats.table.updateEntity({ partitionKey: "2026-W47", rowKey: rowKeys.rollup(lyingShard), hierarchies: 999 }, "Merge");
     const stray = makeUsageDocument({ hierarchyId: base64Sha256Of("stray"), collectedAt: "2026-11-18T04:00:00Z" });
     await aggregateDocument(await harness.archive(stray), deps);
-    await harness.rawArchive.remove(`usage/v1/${stray.docId}.json`);
+    await harness.rawArchive.remove(`usage/${stray.docId}.json`);
     const first = docs[0]!;
     await tables.hierarchyWeeks.table.updateEntity({ partitionKey: toHierarchyKey(first.hierarchyId), rowKey: "2026-W47", docId: "wrong" }, "Merge");
 
@@ -124,6 +126,37 @@ describe("npm run reaggregate (rebuildWeeks) against Azurite", () => {
     const results = await rebuildWeeks("2025-W46", "2025-W47", harness.deps(tables));
     assert.deepEqual(results.map((r) => [r.week, r.documents, r.snapshots, r.previousSnapshots]), [["2025-W46", 2, 2, 0], ["2025-W47", 4, 2, 0]]);
     await assertMatchesModel(tables, referenceModel(docs));
+  });
+
+  test("an archive of the old layout (usage/v<N>/<docId>.json) is still rebuilt; its docId re-sent is claimed anew under the new name and still counts once", async () => {
+    // 2021, so that no other test's documents share the week of the raw archive.
+    const v1 = makeUsageDocument({ hierarchyId: base64Sha256Of("old layout 1"), collectedAt: "2021-03-10T03:00:00Z" });
+    const v2 = makeUsageV2Document({ hierarchyId: base64Sha256Of("old layout 2"), collectedAt: "2021-03-11T03:00:00Z" });
+    const raw = BlobServiceClient.fromConnectionString(harness.azurite.connectionString).getContainerClient(storageNames.rawContainer);
+    for (const doc of [v1, v2]) {
+      // Written as RawArchive.put wrote them before the name lost its version: same bytes, metadata and tags.
+      const { body, claim, week } = toArchived(doc);
+      await raw.getBlockBlobClient(`usage/v${doc.schemaVersion}/${doc.docId}.json`).upload(body, Buffer.byteLength(body), {
+        conditions: { ifNoneMatch: "*" },
+        metadata: { sha256: claim.sha256, receivedat: "2021-03-12T00:00:00.000Z" },
+        tags: { docType: "usage", docVersion: String(doc.schemaVersion), week, collectedDate: doc.collectedAt.slice(0, 10), hierarchyId: doc.hierarchyId },
+      });
+    }
+    const tables = await harness.freshTables();
+    const deps = harness.deps(tables);
+    const [rebuilt] = await rebuildWeeks("2021-W10", "2021-W10", deps);
+    assert.deepEqual([rebuilt?.status, rebuilt?.documents, rebuilt?.snapshots], ["rebuilt", 2, 2]);
+    await assertMatchesModel(tables, referenceModel([v1, v2]));
+
+    // The transition limit docs/raw-archive.md states: the new name is free, so the re-sent
+    // docId is a new claim (a submission would be 202, not 200) ...
+    const again = toArchived(v1);
+    assert.equal(await putArchived(harness.rawArchive, again), true);
+    // ... but its hierarchy's snapshot already names the docId: the week counts it once.
+    assert.equal((await aggregateDocument(again.claim, deps)).status, "unchanged");
+    const [second] = await rebuildWeeks("2021-W10", "2021-W10", deps);
+    assert.deepEqual([second?.documents, second?.snapshots], [3, 2]);
+    await assertMatchesModel(tables, referenceModel([v1, v2]));
   });
 
   test("live aggregation during a rebuild: deferred messages delivered afterwards end in the same tables as one pass", async () => {

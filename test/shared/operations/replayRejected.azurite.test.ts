@@ -49,7 +49,7 @@ async function readRejected(docId: string): Promise<RejectedDocument | undefined
 
 function claimOf(document: UsageV1): ClaimCheck {
   const sha256 = sha256Hex(canonicalJson(document));
-  return { v: 1, docType: "usage", docVersion: 1, docId: document.docId, blobName: rawBlobName("usage", 1, document.docId), sha256 };
+  return { v: 1, docType: "usage", docVersion: 1, docId: document.docId, blobName: rawBlobName("usage", document.docId), sha256 };
 }
 
 async function submitLive(document: UsageV1): Promise<void> {
@@ -140,7 +140,7 @@ describe("replay of rejected documents against Azurite", () => {
     );
 
     // The accepted document is in raw exactly as a live submission stores it.
-    const stored = await services.rawArchive.read(rawBlobName("usage", 1, seeded.valid.docId));
+    const stored = await services.rawArchive.read(rawBlobName("usage", seeded.valid.docId));
     assert.ok(stored !== undefined);
     assert.equal(stored.body, canonicalJson(seeded.valid));
     assert.equal(stored.sha256, claimOf(seeded.valid).sha256);
@@ -152,7 +152,7 @@ describe("replay of rejected documents against Azurite", () => {
       [claimOf(seeded.valid), claimOf(seeded.duplicate)].sort((a, b) => a.docId.localeCompare(b.docId)),
     );
     // The conflict left raw's document alone.
-    assert.equal((await services.rawArchive.read(rawBlobName("usage", 1, seeded.inRaw.docId)))?.sha256, claimOf(seeded.inRaw).sha256);
+    assert.equal((await services.rawArchive.read(rawBlobName("usage", seeded.inRaw.docId)))?.sha256, claimOf(seeded.inRaw).sha256);
 
     // What stays in rejected: still invalid (re-kept with today's errors), the conflict, the omitted one.
     const kept = await listBlobNames(azurite.connectionString, storageNames.rejectedContainer);
@@ -194,7 +194,7 @@ describe("replay of rejected documents against Azurite", () => {
     assert.ok(results.every((r) => r.outcome === "accepted" && r.removed));
     assert.equal(summary.outcomes.accepted, 3);
     const rawNames = await listBlobNames(azurite.connectionString, storageNames.rawContainer);
-    assert.deepEqual(rawNames.sort(), inside.map((id) => rawBlobName("usage", 1, id)).sort());
+    assert.deepEqual(rawNames.sort(), inside.map((id) => rawBlobName("usage", id)).sort());
     const kept = await listBlobNames(azurite.connectionString, storageNames.rejectedContainer);
     assert.deepEqual(kept.sort(), [docs[0]!, docs[4]!].map((d) => rejectedBlobName("usage", 1, d.docId)).sort());
     assert.equal((await replay({ kind: "receivedDates", from: "2026-10-02", to: "2026-10-08" })).summary.documents, 0);
@@ -237,7 +237,7 @@ describe("replay of rejected documents against Azurite", () => {
         document: lostHash,
         before: async () => {
           const body = canonicalJson(lostHash);
-          const blob = services.clients.blobService.getContainerClient(storageNames.rawContainer).getBlockBlobClient(rawBlobName("usage", 1, lostHash.docId));
+          const blob = services.clients.blobService.getContainerClient(storageNames.rawContainer).getBlockBlobClient(rawBlobName("usage", lostHash.docId));
           await blob.upload(body, Buffer.byteLength(body));
         },
         expected: "duplicate",

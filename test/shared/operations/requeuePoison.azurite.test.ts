@@ -28,7 +28,7 @@ async function claim(withRaw = true): Promise<ClaimCheck> {
     const week = "2026-W47";
     await services.rawArchive.put({ docType: "usage", docVersion: 1, docId, hierarchyId: "h", collectedAt: "2026-11-18T00:00:00Z", week, receivedAt: new Date().toISOString(), body: "{}", sha256: "ab".repeat(32) });
   }
-  return { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", 1, docId), sha256: "ab".repeat(32) };
+  return { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", docId), sha256: "ab".repeat(32) };
 }
 
 const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
@@ -79,6 +79,17 @@ describe("requeueing poison messages against Azurite", () => {
     ingest = services.clients.queueService.getQueueClient(storageNames.ingestQueue);
   });
   afterEach(async () => azurite.close());
+
+  test("a claim check naming a blob of the old layout (usage/v1/<docId>.json) is requeued with that name, since the blob is there", async () => {
+    const docId = randomUUID();
+    const blobName = `usage/v1/${docId}.json`;
+    await services.clients.blobService.getContainerClient(storageNames.rawContainer).getBlockBlobClient(blobName).upload("{}", 2);
+    const old: ClaimCheck = { v: 1, docType: "usage", docVersion: 1, docId, blobName, sha256: "ab".repeat(32) };
+    await services.poisonQueue.send({ reason: "StorageUnavailableError: storage unavailable", attempts: 5, message: old });
+    const { summary } = await requeue();
+    assert.deepEqual([summary.requeued, summary.kept], [1, 0]);
+    assert.deepEqual((await peekTexts(ingest)).map((t) => JSON.parse(t) as ClaimCheck), [old]);
+  });
 
   test("claim checks in both formats go back to the ingest queue unchanged; what is no claim check stays, visible", async () => {
     const seeded = await seedPoison();

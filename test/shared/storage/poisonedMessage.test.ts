@@ -10,7 +10,7 @@ const base64 = (text: string): string => Buffer.from(text, "utf8").toString("bas
 
 function claim(): ClaimCheck {
   const docId = randomUUID();
-  return { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", 1, docId), sha256: "ab".repeat(32) };
+  return { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", docId), sha256: "ab".repeat(32) };
 }
 
 describe("encodePoisonedMessage", () => {
@@ -46,7 +46,7 @@ describe("encodePoisonedMessage", () => {
 describe("readPoisonMessage", () => {
   test("reads our format and the bare one, base64 or plain, and names what is wrong otherwise", () => {
     const docId = randomUUID();
-    const c: ClaimCheck = { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", 1, docId), sha256: "ab".repeat(32) };
+    const c: ClaimCheck = { v: 1, docType: "usage", docVersion: 1, docId, blobName: rawBlobName("usage", docId), sha256: "ab".repeat(32) };
     const wrapped = JSON.stringify({ poisoned: 1, reason: "r", attempts: 2, poisonedAt: "2026-11-25T00:00:00.000Z", message: c });
     assert.deepEqual(readPoisonMessage(base64(wrapped)), { format: "poisoned", reason: "r", attempts: 2, poisonedAt: "2026-11-25T00:00:00.000Z", claim: c });
     assert.deepEqual(readPoisonMessage(encodeClaimCheck(c)), { format: "bare", claim: c });
