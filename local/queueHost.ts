@@ -8,6 +8,8 @@ import type { LocalLog } from "./httpHost";
 // The host holds a message invisible for 10 minutes while a function runs on it.
 const PROCESSING_VISIBILITY_SECONDS = 600;
 const MIN_POLL_MS = 100;
+// What one receive may ask for (the Queue service's limit).
+const MAX_MESSAGES_PER_RECEIVE = 32;
 
 export interface QueueHostOptions {
   triggers: readonly Bound<QueueTrigger>[];
@@ -33,7 +35,7 @@ export function decodeQueueMessage(messageText: string): unknown {
  * up at `newBatchThreshold`, a failed message made visible again after `visibilityTimeout`,
  * and after `maxDequeueCount` failed attempts moved, unchanged, to `<queue>-poison`. Polling
  * backs off to `maxPollingInterval` while a queue is empty. It plays `instances` hosts at
- * once: each has its own loop per trigger with those per-instance limits.
+ * once, each with those per-instance limits.
  */
 export class QueueHost {
   private stopped = false;
@@ -43,8 +45,7 @@ export class QueueHost {
   constructor(private readonly options: QueueHostOptions) {}
 
   start(): void {
-    const instances = this.options.instances ?? 1;
-    for (let instance = 0; instance < instances; instance++) for (const trigger of this.options.triggers) this.loops.push(this.run(trigger));
+    for (const trigger of this.options.triggers) this.loops.push(this.run(trigger));
   }
 
   /** Polls now rather than at the end of the current back-off (tests use this to avoid waiting). */
@@ -59,41 +60,48 @@ export class QueueHost {
   }
 
   /**
-   * The host's loop: fetch up to `batchSize` messages, and fetch again as soon as no more than
-   * `newBatchThreshold` are still running, so at most batchSize + newBatchThreshold run at
-   * once and a slow message holds up nobody.
+   * The host's loop, for every instance played: an instance fetches up to `batchSize`
+   * messages as soon as no more than `newBatchThreshold` of its own are still running, so at
+   * most batchSize + newBatchThreshold run on it at once and a slow message holds up nobody.
+   * The instances ready at the same moment fetch in one request: what each gets and runs is
+   * what it would fetch alone, and Azurite, which sorts the whole queue for every receive,
+   * does it once for all of them.
    */
   private async run(trigger: Bound<QueueTrigger>): Promise<void> {
     const queue = this.options.queueService.getQueueClient(trigger.queueName);
     const poison = this.options.queueService.getQueueClient(`${trigger.queueName}-poison`);
     const { batchSize, newBatchThreshold, maxPollingIntervalMs } = this.options.settings;
-    const running = new Set<Promise<void>>();
+    const instances: Set<Promise<void>>[] = Array.from({ length: this.options.instances ?? 1 }, () => new Set());
+    const allRunning = (): Promise<void>[] => instances.flatMap((running) => [...running]);
     let delay = MIN_POLL_MS;
     while (!this.stopped) {
-      if (running.size > newBatchThreshold) {
-        await Promise.race(running);
+      const ready = instances.filter((running) => running.size <= newBatchThreshold);
+      if (ready.length === 0) {
+        await Promise.race(allRunning());
         continue;
       }
       let received: DequeuedMessageItem[] = [];
       try {
-        const response = await queue.receiveMessages({ numberOfMessages: batchSize, visibilityTimeout: PROCESSING_VISIBILITY_SECONDS });
+        const numberOfMessages = Math.min(MAX_MESSAGES_PER_RECEIVE, ready.length * batchSize);
+        const response = await queue.receiveMessages({ numberOfMessages, visibilityTimeout: PROCESSING_VISIBILITY_SECONDS });
         received = response.receivedMessageItems;
       } catch (error) {
         this.options.log("warning", `polling ${trigger.queueName} failed: ${String(error)}`);
       }
-      for (const message of received) {
+      received.forEach((message, i) => {
+        const running = ready[Math.floor(i / batchSize)]!;
         const work: Promise<void> = this.process(trigger, queue, poison, message).finally(() => running.delete(work));
         running.add(work);
-      }
+      });
       if (received.length > 0) {
         delay = MIN_POLL_MS;
         continue;
       }
       // Nothing new: wait for the back-off, or for a running message to finish, whichever comes first.
-      await Promise.race([this.sleep(delay), ...running]);
+      await Promise.race([this.sleep(delay), ...allRunning()]);
       delay = Math.min(delay * 2, maxPollingIntervalMs);
     }
-    await Promise.all(running);
+    await Promise.all(allRunning());
   }
 
   private sleep(ms: number): Promise<void> {
