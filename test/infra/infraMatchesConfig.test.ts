@@ -14,18 +14,12 @@ import { projectRoot, readHostSettings } from "../../local/hostSettings";
 import { readArmInventory, type ArmInventory, type DeclaredName } from "./armInventory";
 import { compileBicepFolder, compileBicepSources, findBicep } from "./bicepCli";
 
-/**
- * The dataset container of contract section 4.3, written by the publisher. A literal until
- * shared/config.ts's storageNames names it: then that name goes here.
- */
-const datasetsContainer = "datasets";
-
 /** The containers a lifecycle rule deletes from: the documents, kept for a retention period. */
 const retainedContainers = [storageNames.rawContainer, storageNames.rejectedContainer];
 
 /** The code's names, by kind of storage resource. */
 const codeNames = {
-  containers: [...retainedContainers, datasetsContainer],
+  containers: [...retainedContainers, storageNames.datasetsContainer],
   queues: [storageNames.ingestQueue, storageNames.poisonQueue, storageNames.publishQueue, storageNames.publishPoisonQueue],
   tables: [storageNames.hierarchyWeeksTable, storageNames.weeklyStatsTable, storageNames.weeklyDimensionsTable],
 };
@@ -302,7 +296,7 @@ describe("the readers of the published statistics", { skip }, () => {
   test("main.bicep hands the module the container storage.bicep creates", () => {
     assert.match(fs.readFileSync(path.join(root, "infra", "main.bicep"), "utf8"), /datasetsContainerName: storage\.outputs\.datasetsContainerName/);
     assert.match(fs.readFileSync(path.join(root, "infra", "modules", "storage.bicep"), "utf8"), /output datasetsContainerName string = datasetsContainer\.name/);
-    assert.ok(resolved(infra.containers).includes(datasetsContainer));
+    assert.ok(resolved(infra.containers).includes(storageNames.datasetsContainer));
   });
 });
 
@@ -383,7 +377,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 
   test("a misspelled container is both missing and unexpected; a computed one is unresolved", () => {
     // The drifted module creates no dataset container either.
-    assert.deepEqual(diffNames(codeNames.containers, resolved(drifted.containers)), { missing: ["datasets", "raw"], unexpected: ["raws"] });
+    assert.deepEqual(diffNames(codeNames.containers, resolved(drifted.containers)), { missing: [storageNames.datasetsContainer, storageNames.rawContainer], unexpected: ["raws"] });
     assert.deepEqual(
       drifted.containers.flatMap((name) => (name.kind === "unresolved" ? [name.expression] : [])),
       ["format('{0}-data', parameters('prefix'))"],
