@@ -40,6 +40,28 @@ export interface EmbeddedAzurite {
  * than a child process so that a crashed test run can never leave an orphan holding
  * ports or CI's output pipe open.
  */
+/**
+ * How often Azurite sweeps unreferenced blob and queue extents (its defaults: blobs every 10
+ * minutes, queues every minute). A sweep walks every message or blob on Azurite's one thread
+ * and answers nothing meanwhile: with the load run's 10,000 queued messages each queue sweep
+ * took 11 to 18 s, every 75 s, and a blob sweep 72 s (docs/performance.md, "The stall").
+ * In memory the process lives for a test or a run, and what a sweep would free is the text of
+ * deleted messages and blobs: never. On disk (`npm start`) once every 6 hours; every start
+ * sweeps once as well.
+ */
+const IN_MEMORY_GC_INTERVAL_MS = 2 ** 31 - 1;
+const ON_DISK_GC_INTERVAL_MS = 6 * 60 * 60 * 1000;
+
+/** Sets the sweep interval of Azurite's GC managers before they start (a field Azurite 3.37 reads before each sleep). */
+function deferGarbageCollection(servers: readonly object[], intervalMs: number): void {
+  for (const server of servers) {
+    const gc = (server as { gcManager?: { gcIntervalInMS?: unknown } }).gcManager;
+    // Loudly, so that an Azurite whose internals moved is noticed rather than stalling again.
+    if (gc === undefined || typeof gc.gcIntervalInMS !== "number") throw new Error("this Azurite has no gcManager.gcIntervalInMS: see local/azurite.ts");
+    gc.gcIntervalInMS = intervalMs;
+  }
+}
+
 export async function startAzurite(options: AzuriteOptions = {}): Promise<EmbeddedAzurite> {
   const host = options.host ?? "127.0.0.1";
   const mismatch = azuriteVersionWarning(pinnedAzuriteVersion(), installedAzuriteVersion());
@@ -71,6 +93,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
       false, false, undefined, undefined, false, true, "", "", "", undefined, false, inMemory,
     ),
   );
+  deferGarbageCollection([blob, queue], inMemory ? IN_MEMORY_GC_INTERVAL_MS : ON_DISK_GC_INTERVAL_MS);
   const servers = [blob, queue, table];
   const started: typeof servers = [];
   try {
