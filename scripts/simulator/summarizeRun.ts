@@ -11,6 +11,8 @@ export interface LatencyFigures {
   p50: number;
   p95: number;
   p99: number;
+  /** The longest request (the load run's goal: none over 5 s). */
+  max: number;
 }
 
 export interface RunFigures {
@@ -35,7 +37,7 @@ function percentile(ascending: readonly number[], percent: number): number {
 function latencyOf(attempts: readonly AttemptRecord[], route: AttemptRecord["route"]): LatencyFigures | undefined {
   const ms = attempts.filter((a) => a.route === route).map((a) => a.ms).sort((a, b) => a - b);
   if (ms.length === 0) return undefined;
-  return { requests: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99) };
+  return { requests: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: ms[ms.length - 1]! };
 }
 
 export function runFigures(run: SimulationRun): RunFigures {
@@ -69,7 +71,7 @@ export function formatFigures(figures: RunFigures): string[] {
     `retried: ${Object.keys(figures.retried).length === 0 ? "none" : Object.entries(figures.retried).map(([s, n]) => `${s === "0" ? "timeout/connection" : s} ${n}`).join(", ")}`,
   ];
   for (const [route, l] of Object.entries(figures.latencyMs)) {
-    if (l !== undefined) lines.push(`latency ${route} (${l.requests} requests): p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}`);
+    if (l !== undefined) lines.push(`latency ${route} (${l.requests} requests): p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}`);
   }
   return lines;
 }

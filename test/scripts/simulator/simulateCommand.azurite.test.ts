@@ -38,7 +38,7 @@ describe("npm run simulate --verify against the local runtime on Azurite", { tim
     assert.ok(figures.sends > figures.documents, "some documents were sent twice");
     assert.ok(first.run.uploads.some((u) => u.kind === "batch") && first.run.uploads.some((u) => u.kind === "single"));
     assert.ok(verification.weeks === 3 && verification.checks > 1000, `${verification.checks} figures compared`);
-    assert.ok(lines.some((line) => /latency submit .* p99/.test(line)), "the summary names latency percentiles");
+    assert.ok(lines.some((line) => /latency submit .* p99 .*, max /.test(line)), "the summary names latency percentiles and the longest request");
   });
 
   test("the same seed again: everything answers duplicate, and nothing changes", async () => {
