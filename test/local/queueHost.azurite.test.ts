@@ -134,4 +134,30 @@ describe("the local queue host against Azurite", () => {
     );
     assert.equal(most, 3, `${most} ran at once`);
   });
+
+  test("messages fetched in reserve for the instances and never run are visible again as soon as the host stops", async () => {
+    const queue = queues.getQueueClient("reserve");
+    await queue.createIfNotExists();
+    const messages = 12;
+    for (let i = 0; i < messages; i++) await queue.sendMessage(Buffer.from(JSON.stringify({ i })).toString("base64"));
+    let started = 0;
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    await run(
+      "reserve",
+      async () => {
+        started++;
+        await blocked;
+      },
+      async () => {
+        await waitFor(async () => started === 3, "one message on each instance");
+        release();
+      },
+      { batchSize: 1, newBatchThreshold: 0 },
+      3,
+    );
+    // The host stopped after the running messages finished; the rest, reserve included, must be visible now, not in 10 minutes.
+    const visible = (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.length;
+    assert.equal(visible + started, messages, `${visible} visible and ${started} run of ${messages}`);
+  });
 });
