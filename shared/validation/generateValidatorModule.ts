@@ -4,6 +4,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone";
 import { inlineSchemaRefs } from "./inlineSchemaRefs";
 import { quickFormats } from "./quickFormats";
+import { quickMapKeywordDefinition, toQuickMapSchema } from "./quickMaps";
 
 /*
  * Each schema is compiled three times (see toSchemaValidator.ts for how they are used):
@@ -85,6 +86,7 @@ function createQuickAjv(): Ajv2020 {
     code: { source: true, formats: quickFormatsCode },
   });
   for (const [name, format] of Object.entries(quickFormats)) ajv.addFormat(name, format);
+  ajv.addKeyword(quickMapKeywordDefinition);
   return ajv;
 }
 
@@ -136,7 +138,7 @@ function toQuickSchema(node: unknown): unknown {
       copy.items = untyped;
     }
   }
-  return copy;
+  return toQuickMapSchema(copy) ?? copy;
 }
 
 /** One validator as a function expression: Ajv's standalone module for it, run in its own scope. */
