@@ -1,6 +1,6 @@
 import { _, type CodeKeywordDefinition, type KeywordCxt } from "ajv";
 import { not } from "ajv/dist/compile/codegen";
-import { Type } from "ajv/dist/compile/util";
+import { rememberCheckedMap } from "./checkedMaps";
 
 /*
  * Maps (an object of free keys: `maxProperties`, `propertyNames`, `additionalProperties`)
@@ -15,6 +15,9 @@ import { Type } from "ajv/dist/compile/util";
  * The quick validator only answers "valid?", so the order of the checks and the errors it would
  * report do not matter: a map is accepted exactly when all three keywords accept it.
  */
+
+/** Where the generated module (beside checkedMaps.js, see generateValidatorModule.ts) finds it. */
+const rememberCheckedMapCode = _`require("./checkedMaps").rememberCheckedMap`;
 
 /** The name of the keyword, and of the property of a quick schema that holds its three parts. */
 export const quickMapKeyword = "quickMap";
@@ -62,10 +65,14 @@ function isObjectSchema(value: unknown): value is Record<string, unknown> {
  *
  *     const keys = Object.keys(data);
  *     if (keys.length > maxProperties) fail;
- *     for (let i = 0; i < keys.length; i++) { const key = keys[i]; <keys schema on key>; <values schema on data[key]> }
+ *     for (let i = 0; i < keys.length; i++) { const key = keys[i]; <keys schema on key>; const value = data[key]; <values schema on value>; sum += value }
+ *     rememberCheckedMap(data, keys, sum)
  *
  * The key and value schemas are compiled by Ajv itself (subschemas), so they keep every
- * check propertyNames and additionalProperties would make.
+ * check propertyNames and additionalProperties would make. The key list and the sum are kept
+ * for the semantic rules (checkedMaps.ts). The value's subschema is given the value rather
+ * than the property, so its error paths would lack the key: the quick validator's errors
+ * are never shown (the exact validator reports).
  */
 export const quickMapKeywordDefinition: CodeKeywordDefinition = {
   keyword: quickMapKeyword,
@@ -80,6 +87,7 @@ export const quickMapKeywordDefinition: CodeKeywordDefinition = {
       cxt.error();
     });
     gen.var(valid, true);
+    const sum = gen.let("sum", 0);
     gen.forRange("i", 0, _`${keys}.length`, (index) => {
       const key = gen.const("key", _`${keys}[${index}]`);
       cxt.subschema({ keyword: quickMapKeyword, schemaProp: "keys", data: key, dataTypes: ["string"], propertyName: key, compositeRule: true }, valid);
@@ -87,9 +95,13 @@ export const quickMapKeywordDefinition: CodeKeywordDefinition = {
         cxt.error(true);
         gen.break();
       });
-      cxt.subschema({ keyword: quickMapKeyword, schemaProp: "values", dataProp: key, dataPropType: Type.Str }, valid);
+      const value = gen.const("value", _`${data}[${key}]`);
+      cxt.subschema({ keyword: quickMapKeyword, schemaProp: "values", data: value }, valid);
       gen.if(not(valid), () => gen.break());
+      gen.assign(sum, _`${sum} + (typeof ${value} == "number" ? ${value} : NaN)`);
     });
+    const remember = gen.scopeValue("func", { ref: rememberCheckedMap, code: rememberCheckedMapCode });
+    gen.if(valid, () => gen.code(_`${remember}(${data}, ${keys}, ${sum})`));
     cxt.ok(valid);
   },
 };
