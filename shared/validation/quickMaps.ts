@@ -1,4 +1,4 @@
-import { _, type CodeKeywordDefinition, type KeywordCxt } from "ajv";
+import { _, type CodeKeywordDefinition, type KeywordCxt, type Name } from "ajv";
 import { not } from "ajv/dist/compile/codegen";
 import { rememberCheckedMap } from "./checkedMaps";
 
@@ -18,6 +18,12 @@ import { rememberCheckedMap } from "./checkedMaps";
 
 /** Where the generated module (beside checkedMaps.js, see generateValidatorModule.ts) finds it. */
 const rememberCheckedMapCode = _`require("./checkedMaps").rememberCheckedMap`;
+
+/**
+ * Up to this many keys a map is walked with for...in; beyond, by its key list. JSON.parse
+ * makes objects of many keys dictionary-mode, where for...in has no cache to read from.
+ */
+const maxKeysReadByForIn = 24;
 
 /** The name of the keyword, and of the property of a quick schema that holds its three parts. */
 export const quickMapKeyword = "quickMap";
@@ -88,8 +94,7 @@ export const quickMapKeywordDefinition: CodeKeywordDefinition = {
     });
     gen.var(valid, true);
     const sum = gen.let("sum", 0);
-    gen.forRange("i", 0, _`${keys}.length`, (index) => {
-      const key = gen.const("key", _`${keys}[${index}]`);
+    const checkEntry = (key: Name): void => {
       cxt.subschema({ keyword: quickMapKeyword, schemaProp: "keys", data: key, dataTypes: ["string"], propertyName: key, compositeRule: true }, valid);
       gen.if(not(valid), () => {
         cxt.error(true);
@@ -99,7 +104,14 @@ export const quickMapKeywordDefinition: CodeKeywordDefinition = {
       cxt.subschema({ keyword: quickMapKeyword, schemaProp: "values", data: value }, valid);
       gen.if(not(valid), () => gen.break());
       gen.assign(sum, _`${sum} + (typeof ${value} == "number" ? ${value} : NaN)`);
-    });
+    };
+    // A small map is a fast-mode object: for...in reads its values through V8's enumeration
+    // cache, where indexing by each key would go through a megamorphic look-up.
+    gen.if(_`${keys}.length <= ${maxKeysReadByForIn}`);
+    gen.forIn("key", data, checkEntry);
+    gen.else();
+    gen.forRange("i", 0, _`${keys}.length`, (index) => checkEntry(gen.const("key", _`${keys}[${index}]`)));
+    gen.endIf();
     const remember = gen.scopeValue("func", { ref: rememberCheckedMap, code: rememberCheckedMapCode });
     gen.if(valid, () => gen.code(_`${remember}(${data}, ${keys}, ${sum})`));
     cxt.ok(valid);

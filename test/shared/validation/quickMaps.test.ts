@@ -19,6 +19,12 @@ const schema = {
       propertyNames: { type: "string", maxLength: 6, pattern: "^[a-z]+$" },
       additionalProperties: { type: "integer", minimum: 0, maximum: 10 },
     },
+    big: {
+      type: "object",
+      maxProperties: 40,
+      propertyNames: { type: "string", pattern: "^k[0-9]+$" },
+      additionalProperties: { type: "integer", maximum: 5 },
+    },
     features: {
       type: "object",
       maxProperties: 2,
@@ -28,7 +34,18 @@ const schema = {
   },
 };
 
+/** A map of `count` keys k0, k1…, each 1: past the size the keyword walks with for...in. */
+function bigMap(count: number, last: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...Object.fromEntries(Array.from({ length: count }, (_, index) => [`k${index}`, 1])), ...last };
+}
+
 const cases: unknown[] = [
+  { big: bigMap(30) },
+  { big: bigMap(40) },
+  { big: bigMap(41) },
+  { big: bigMap(35, { k99: 6 }) },
+  { big: bigMap(35, { k99: "1" }) },
+  { big: bigMap(35, { x: 1 }) },
   {},
   { counts: {} },
   { counts: { a: 0, bb: 10, ccc: 5 } },
