@@ -50,15 +50,16 @@ export function rememberCheckedMap(map: object, keys: readonly string[], sum: nu
 }
 
 /**
- * Runs `validate` with recording on and returns its result and the maps recorded. Each entry
- * describes its map as it is now, whatever the verdict: only maps accepted whole are recorded.
+ * Runs `validate(value)` with recording on and returns its result and the maps recorded. Each
+ * entry describes its map as it is now, whatever the verdict: only maps accepted whole are
+ * recorded. (A function and its argument rather than a closure: this runs on every request.)
  */
-export function recordCheckedMaps<R>(validate: () => R): { result: R; maps: CheckedMaps } {
+export function recordCheckedMaps<A, R>(validate: (value: A) => R, value: A): { result: R; maps: CheckedMaps } {
   const record = new MapRecord();
   const outer = current;
   current = record;
   try {
-    return { result: validate(), maps: record };
+    return { result: validate(value), maps: record };
   } finally {
     current = outer;
   }

@@ -259,6 +259,10 @@ export function checkSemanticRules(
   rules: readonly SemanticRule[] = semanticRules,
 ): DocumentError[] {
   const errors: DocumentError[] = [];
-  for (const rule of rules) errors.push(...rule(document, context));
+  for (const rule of rules) {
+    // Most rules find nothing: skip the spread call for their empty lists.
+    const found = rule(document, context);
+    if (found.length > 0) errors.push(...found);
+  }
   return errors;
 }

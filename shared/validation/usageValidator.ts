@@ -29,7 +29,7 @@ export function usageValidator<T extends UsageDocument>(version: number, validat
     if (consentErrors.length > 0) return { ok: false, kind: "consent", errors: consentErrors };
 
     // The quick check lists and sums the maps; the semantic rules reuse that (checkedMaps.ts).
-    const { result: schemaCheck, maps: checkedMaps } = recordCheckedMaps(() => checkSchema(value));
+    const { result: schemaCheck, maps: checkedMaps } = recordCheckedMaps(checkSchema, value);
     if (!schemaCheck.ok) return { ok: false, kind: "invalid", errors: schemaCheck.errors };
 
     const semanticErrors = checkSemanticRules(schemaCheck.value, { expected, now, checkedMaps }, rules);
