@@ -4,6 +4,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone";
 import { inlineSchemaRefs } from "./inlineSchemaRefs";
 import { quickFormats } from "./quickFormats";
+import { quickMapKeywordDefinition, toQuickMapSchema } from "./quickMaps";
 
 /*
  * Each schema is compiled three times (see toSchemaValidator.ts for how they are used):
@@ -19,6 +20,9 @@ import { quickFormats } from "./quickFormats";
  *   - a string enum under a short `uniqueItems` array (site roles) loses its redundant
  *     `type: "string"`, so that Ajv compares the few items pairwise instead of hashing
  *     each freshly parsed string (see `toQuickSchema`);
+ *   - a map (maxProperties, propertyNames, additionalProperties) is checked in one pass over
+ *     its keys instead of Ajv's three (`quickMap`, quickMaps.ts), which also records the keys
+ *     and the sum for the semantic rules (checkedMaps.ts);
  * - the exact validator (the schema as written, ajv-formats, code points, allErrors: true)
  *   runs only when the quick one says no. It decides, and it lists the errors;
  * - the exact first-error validator stands in for it on documents too large to be valid
@@ -85,6 +89,7 @@ function createQuickAjv(): Ajv2020 {
     code: { source: true, formats: quickFormatsCode },
   });
   for (const [name, format] of Object.entries(quickFormats)) ajv.addFormat(name, format);
+  ajv.addKeyword(quickMapKeywordDefinition);
   return ajv;
 }
 
@@ -113,6 +118,7 @@ const maxItemsComparedPairwise = 16;
  * Without a known item type Ajv checks uniqueness pairwise (quadratic), which is why this
  * is done only under a small maxItems: in first-error mode Ajv checks maxItems, then the
  * items, and only then uniqueness (test/shared/validation/compileSchemaValidator.test.ts).
+ * And each map of the form `toQuickMapSchema` knows becomes one `quickMap` keyword.
  */
 function toQuickSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toQuickSchema);
@@ -136,7 +142,7 @@ function toQuickSchema(node: unknown): unknown {
       copy.items = untyped;
     }
   }
-  return copy;
+  return toQuickMapSchema(copy) ?? copy;
 }
 
 /** One validator as a function expression: Ajv's standalone module for it, run in its own scope. */

@@ -1,3 +1,4 @@
+import type { CheckedMaps } from "./checkedMaps";
 import { toJsonPointer } from "./jsonPointer";
 import type { UsageDocument } from "./usageDocument";
 import type { Site } from "./usageV1";
@@ -13,6 +14,8 @@ import type { DocumentError } from "./validationResult";
 export interface SemanticRuleContext {
   expected: { docId: string; docVersion: number };
   now: Date;
+  /** The maps the quick validator listed and summed while checking this document, if it did. */
+  checkedMaps?: CheckedMaps;
 }
 
 export type SemanticRule = (document: UsageDocument, context: SemanticRuleContext) => DocumentError[];
@@ -27,10 +30,14 @@ export const maxCollectedAtAheadMs = 24 * 60 * 60 * 1000;
 export const maxPrimariesUnderCas = 25;
 
 /**
- * Sums a count map. Object.keys and indexing, not Object.values: maps of hundreds of keys
- * come out of JSON.parse in dictionary mode, where Object.values is three times slower.
+ * Sums a count map: the sum the quick validator took while checking it, when it did (listing
+ * the keys of a large map again would cost as much as checking them). Otherwise Object.keys
+ * and indexing, not Object.values: maps of hundreds of keys come out of JSON.parse in
+ * dictionary mode, where Object.values is three times slower.
  */
-function sumOfMap(map: Readonly<Record<string, number>>): number {
+function sumOfMap(map: Readonly<Record<string, number>>, checkedMaps: CheckedMaps | undefined): number {
+  const checked = checkedMaps?.find(map);
+  if (checked !== undefined && !Number.isNaN(checked.sum)) return checked.sum;
   const keys = Object.keys(map);
   let total = 0;
   for (const key of keys) total += map[key] ?? 0;
@@ -77,10 +84,10 @@ export function checkCollectedAt(document: UsageDocument, context: SemanticRuleC
 }
 
 /** `clients.total` equals the sum of byOs, of byClientBuild and of sites[].clientCount, each reported at its own path. */
-export function checkClientTotals(document: UsageDocument): DocumentError[] {
+export function checkClientTotals(document: UsageDocument, context?: Pick<SemanticRuleContext, "checkedMaps">): DocumentError[] {
   const { total } = document.clients;
-  const byOs = sumOfMap(document.clients.byOs);
-  const byClientBuild = sumOfMap(document.clients.byClientBuild);
+  const byOs = sumOfMap(document.clients.byOs, context?.checkedMaps);
+  const byClientBuild = sumOfMap(document.clients.byClientBuild, context?.checkedMaps);
   const bySite = sumOfClientCounts(document.sites);
   // The common case allocates nothing.
   if (byOs === total && byClientBuild === total && bySite === total) return [];
@@ -184,12 +191,12 @@ export const freeTextMaps: readonly ("byOs" | "byOfficeVersion")[] = Object.free
  * Only the names of `freeTextMaps` are read: the schema already holds every other string to
  * ASCII, and a walk over all of them would cost half again what JSON.parse does.
  */
-export function checkWellFormedText(document: UsageDocument): DocumentError[] {
+export function checkWellFormedText(document: UsageDocument, context?: Pick<SemanticRuleContext, "checkedMaps">): DocumentError[] {
   const errors: DocumentError[] = [];
   for (const map of freeTextMaps) {
     const names = document.clients[map];
     if (names === undefined) continue;
-    for (const name of Object.keys(names)) {
+    for (const name of context?.checkedMaps?.find(names)?.keys ?? Object.keys(names)) {
       if (!isWellFormedText(name)) errors.push({ path: toJsonPointer(["clients", map, name]), message: malformedTextMessage });
     }
   }
@@ -211,7 +218,7 @@ export const semanticRules: readonly SemanticRule[] = Object.freeze([
  * `clients.byWindowsBuild` and `clients.byArchitecture`, when present, each sum to
  * `clients.total` (contract section 3.2), each reported at its own path.
  */
-export function checkClientBreakdowns(document: UsageDocument): DocumentError[] {
+export function checkClientBreakdowns(document: UsageDocument, context?: Pick<SemanticRuleContext, "checkedMaps">): DocumentError[] {
   const { total, byWindowsBuild, byArchitecture } = document.clients;
   const errors: DocumentError[] = [];
   for (const [path, what, map] of [
@@ -219,7 +226,7 @@ export function checkClientBreakdowns(document: UsageDocument): DocumentError[] 
     ["/clients/byArchitecture", "clients.byArchitecture", byArchitecture],
   ] as const) {
     if (map === undefined) continue;
-    const sum = sumOfMap(map);
+    const sum = sumOfMap(map, context?.checkedMaps);
     if (sum !== total) errors.push({ path, message: `the sum of ${what} (${sum}) must equal clients.total (${total})` });
   }
   return errors;
@@ -252,6 +259,10 @@ export function checkSemanticRules(
   rules: readonly SemanticRule[] = semanticRules,
 ): DocumentError[] {
   const errors: DocumentError[] = [];
-  for (const rule of rules) errors.push(...rule(document, context));
+  for (const rule of rules) {
+    // Most rules find nothing: skip the spread call for their empty lists.
+    const found = rule(document, context);
+    if (found.length > 0) errors.push(...found);
+  }
   return errors;
 }

@@ -1,3 +1,4 @@
+import { recordCheckedMaps } from "./checkedMaps";
 import { checkConsent } from "./checkConsent";
 import { checkSemanticRules, type SemanticRule } from "./semanticRules";
 import { toSchemaValidator, type ValidatorSet } from "./toSchemaValidator";
@@ -27,10 +28,11 @@ export function usageValidator<T extends UsageDocument>(version: number, validat
     const consentErrors = checkConsent(value, version);
     if (consentErrors.length > 0) return { ok: false, kind: "consent", errors: consentErrors };
 
-    const schemaCheck = checkSchema(value);
+    // The quick check lists and sums the maps; the semantic rules reuse that (checkedMaps.ts).
+    const { result: schemaCheck, maps: checkedMaps } = recordCheckedMaps(checkSchema, value);
     if (!schemaCheck.ok) return { ok: false, kind: "invalid", errors: schemaCheck.errors };
 
-    const semanticErrors = checkSemanticRules(schemaCheck.value, { expected, now }, rules);
+    const semanticErrors = checkSemanticRules(schemaCheck.value, { expected, now, checkedMaps }, rules);
     if (semanticErrors.length > 0) return { ok: false, kind: "invalid", errors: limitErrors(semanticErrors) };
 
     return { ok: true, document: schemaCheck.value };
