@@ -15,7 +15,7 @@ export interface QueueHostOptions {
   triggers: readonly Bound<QueueTrigger>[];
   queueService: QueueServiceClient;
   settings: HostSettings["queues"];
-  /** Instances played: each runs every queue trigger's loop of its own, as scaled-out hosts do. */
+  /** Instances played, as scaled-out hosts: each with host.json's per-instance limits (one loop per trigger serves them all). */
   instances?: number;
   log: LocalLog;
 }
