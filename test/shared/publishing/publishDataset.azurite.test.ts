@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ContainerClient } from "@azure/storage-blob";
-import { dimensions } from "../../../shared/aggregation/dimensions";
-import { emptyDimensionRollup, type DimensionRollup } from "../../../shared/aggregation/dimensionRollup";
+import type { DimensionRollup } from "../../../shared/aggregation/dimensionRollup";
 import { storageNames } from "../../../shared/config";
 import type { IsoWeek } from "../../../shared/isoWeek";
 import { publishDataset, withWeek } from "../../../shared/publishing/publishDataset";
 import { MANIFEST_PATH, weekFilePath } from "../../../shared/publishing/publishedDatasetStore";
-import { toPublishedRows, type PublishedRow } from "../../../shared/publishing/publishedRows";
+import type { PublishedRow } from "../../../shared/publishing/publishedRows";
 import { publishWeek, type PublishWeekDeps } from "../../../shared/publishing/publishWeek";
-import { toDimensionStats } from "../../../shared/query/dimensionStats";
 import { ensureStorage } from "../../../shared/storage/ensureStorage";
 import { createStorageClients } from "../../../shared/storage/storageClients";
 import { WeeklyDimensionsDataset } from "../../../shared/storage/weeklyDimensionsDataset";
@@ -17,6 +15,7 @@ import { WeeklyDimensionsTable } from "../../../shared/storage/weeklyDimensionsT
 import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
 import { categoricalRollup, distributionRollup, FixedRollupReader } from "../../support/dimensionRollups";
 import { asParquetRow, DATASET_COLUMNS, inRowOrder, readParquet } from "../../support/duckParquet";
+import { expectedRows } from "../../support/expectedPublishedRows";
 
 function weekRollups(osNames: string[]): Map<string, DimensionRollup> {
   return new Map<string, DimensionRollup>([
@@ -28,10 +27,6 @@ function weekRollups(osNames: string[]): Map<string, DimensionRollup> {
 }
 
 const awkward = ["Windows 11", "a/b", "a\\b", "#1", "why?", "tab\there", "__proto__", "x".repeat(2000), "", "日本語 ✓"];
-
-function expectedRows(week: IsoWeek, rollups: Map<string, DimensionRollup>, minHierarchies: number): PublishedRow[] {
-  return dimensions.flatMap((d) => toPublishedRows(toDimensionStats(week, d, rollups.get(d.name) ?? emptyDimensionRollup(d.kind), { minHierarchies })));
-}
 
 const asRead = (week: IsoWeek, rows: PublishedRow[]) => inRowOrder(rows.map((row) => asParquetRow(week, row)));
 

@@ -2,13 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { InvocationContext } from "@azure/functions";
 import { TableClient } from "@azure/data-tables";
-import { dimensions } from "../../../shared/aggregation/dimensions";
-import { emptyDimensionRollup, type DimensionRollup } from "../../../shared/aggregation/dimensionRollup";
+import type { DimensionRollup } from "../../../shared/aggregation/dimensionRollup";
 import { readConfig, storageNames } from "../../../shared/config";
-import type { IsoWeek } from "../../../shared/isoWeek";
-import { toPublishedRows, type PublishedRow } from "../../../shared/publishing/publishedRows";
+import type { PublishedRow } from "../../../shared/publishing/publishedRows";
 import { publishWeek, type PublishWeekDeps } from "../../../shared/publishing/publishWeek";
-import { toDimensionStats } from "../../../shared/query/dimensionStats";
 import { ensureStorage } from "../../../shared/storage/ensureStorage";
 import { createStorageClients } from "../../../shared/storage/storageClients";
 import { PUBLISHED_ROW_KEY, publishedRowKey } from "../../../shared/publishing/publishedRowKey";
@@ -17,6 +14,7 @@ import { WeeklyDimensionsDataset } from "../../../shared/storage/weeklyDimension
 import { startAzurite, type EmbeddedAzurite } from "../../../local/azurite";
 import { publishWeeklyDimensions } from "../../../functions/publishWeeklyDimensions";
 import { categoricalRollup, distributionRollup, FixedRollupReader } from "../../support/dimensionRollups";
+import { expectedRows } from "../../support/expectedPublishedRows";
 
 /** A week of every kind, with values a key could not hold as they are. */
 function weekRollups(osNames: string[]): Map<string, DimensionRollup> {
@@ -29,11 +27,6 @@ function weekRollups(osNames: string[]): Map<string, DimensionRollup> {
 }
 
 const awkward = ["Windows 11", "a/b", "a\\b", "#1", "why?", "tab\there", "\u0001\u007f\u009f", "__proto__", "x".repeat(2000), "(fewer than 2)"];
-
-/** What the routes answer for every dimension of the week, as published rows: the expected table. */
-function expectedRows(week: IsoWeek, rollups: Map<string, DimensionRollup>, minHierarchies: number): PublishedRow[] {
-  return dimensions.flatMap((d) => toPublishedRows(toDimensionStats(week, d, rollups.get(d.name) ?? emptyDimensionRollup(d.kind), { minHierarchies })));
-}
 
 const byKey = (rows: PublishedRow[]) => [...rows].sort((a, b) => (publishedRowKey(a) < publishedRowKey(b) ? -1 : 1));
 
