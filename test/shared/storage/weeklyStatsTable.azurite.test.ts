@@ -18,6 +18,18 @@ describe("WeeklyStatsTable rows against Azurite", () => {
   });
   after(async () => harness.close());
 
+  /** Fresh tables holding one document's snapshot and its shard's rollup row, and that row's stored size. */
+  async function commitOne(overrides: Parameters<typeof makeUsageDocument>[0]) {
+    const { weeklyStats } = await harness.freshTables();
+    const snapshot = { ...snapshotOf(makeUsageDocument(overrides)), placement: noPlacement() };
+    const rollup = emptyRollup();
+    addContribution(rollup, snapshot.contribution, rollupRowBudget);
+    const shard = shardOf(snapshot.hierarchyKey);
+    assert.equal(await weeklyStats.commit(snapshot, undefined, shard, rollup, undefined), "committed");
+    const stored = entitySize(await weeklyStats.table.getEntity(snapshot.week, rowKeys.rollup(shard)));
+    return { weeklyStats, snapshot, stored };
+  }
+
   test("a rollup row filled to its budget with worst-case names and 2,000 versions is written, within 1 MiB, and its versions read alone", async () => {
     const { weeklyStats } = await harness.freshTables();
     const rollup = emptyRollup();
@@ -75,14 +87,7 @@ describe("WeeklyStatsTable rows against Azurite", () => {
   });
 
   test("a features read brings the features and totals only, and every row's cost is reserved before it is decoded", async () => {
-    const { weeklyStats } = await harness.freshTables();
-    const doc = makeUsageDocument({ collectedAt: "2026-12-28T03:00:00Z", level: "enhanced", features: { cmPivot: { enabled: true, uses: 3 } } });
-    const snapshot = { ...snapshotOf(doc), placement: noPlacement() };
-    const rollup = emptyRollup();
-    addContribution(rollup, snapshot.contribution, rollupRowBudget);
-    const shard = shardOf(snapshot.hierarchyKey);
-    assert.equal(await weeklyStats.commit(snapshot, undefined, shard, rollup, undefined), "committed");
-    const stored = entitySize(await weeklyStats.table.getEntity(snapshot.week, rowKeys.rollup(shard)));
+    const { weeklyStats, snapshot, stored } = await commitOne({ collectedAt: "2026-12-28T03:00:00Z", level: "enhanced", features: { cmPivot: { enabled: true, uses: 3 } } });
 
     let held = 0;
     let peak = 0;
@@ -115,14 +120,7 @@ describe("WeeklyStatsTable rows against Azurite", () => {
   });
 
   test("a page is reserved as the SDK receives it, trued up to what its entities keep before a row is decoded, and given back after its rows", async () => {
-    const { weeklyStats } = await harness.freshTables();
-    const doc = makeUsageDocument({ collectedAt: "2026-12-29T03:00:00Z" });
-    const snapshot = { ...snapshotOf(doc), placement: noPlacement() };
-    const rollup = emptyRollup();
-    addContribution(rollup, snapshot.contribution, rollupRowBudget);
-    const shard = shardOf(snapshot.hierarchyKey);
-    assert.equal(await weeklyStats.commit(snapshot, undefined, shard, rollup, undefined), "committed");
-    const stored = entitySize(await weeklyStats.table.getEntity(snapshot.week, rowKeys.rollup(shard)));
+    const { weeklyStats, snapshot, stored } = await commitOne({ collectedAt: "2026-12-29T03:00:00Z" });
 
     const steps: string[] = [];
     let held = 0;
