@@ -14,6 +14,7 @@ import { readConfig, storageNames } from "../shared/config";
 import type { IsoWeek } from "../shared/isoWeek";
 import { createServices, type Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
+import { isStorageError } from "../shared/storage/storageErrors";
 import { HierarchyWeeksTable } from "../shared/storage/hierarchyWeeksTable";
 import { rollupRowBudget, rowKeys, WeeklyStatsTable } from "../shared/storage/weeklyStatsTable";
 import { startChild } from "../devkit/children";
@@ -181,7 +182,7 @@ export async function benchAggregationThroughput(): Promise<string[]> {
             floorStats.getEntity(partitionKey, rowKey).then(
               () => 1,
               (error: unknown) => {
-                if ((error as { statusCode?: number }).statusCode === 404) return 0;
+                if (isStorageError(error, 404, "ResourceNotFound")) return 0;
                 throw error;
               },
             ),
