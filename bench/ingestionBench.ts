@@ -13,7 +13,7 @@ import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rawBlobName } from "../shared/storage/rawArchive";
 import { startAzurite } from "../local/azurite";
 import { makeUsageDocument } from "../devkit/usageDocuments";
-import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
+import { aggregationDisabled, noLocalSettings, serviceNodeArguments, startChild, type Child } from "../devkit/children";
 import { fmt, median, pairedRatio, percentile, throughput } from "./measure";
 
 const CONCURRENCY = 16;
@@ -69,6 +69,7 @@ export async function benchIngestionThroughput(): Promise<string[]> {
       [...noLocalSettings],
       { ...aggregationDisabled, AzureWebJobsStorage: connectionString, PORT: "0", INGEST_KEY: KEY, RATE_LIMIT_PER_HOUR: "1000000" },
       /listening on (http:\/\/\S+)/,
+      serviceNodeArguments,
     );
     return await compareIngestion(connectionString, runtime.match[1]!);
   } finally {

@@ -14,14 +14,14 @@ import { request } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { limits } from "../shared/config";
-import { heapLimitMib } from "../shared/heapLimit";
+import { heapLimitFlag } from "../shared/heapLimit";
 import { PARSED_BYTES_PER_VALUE } from "../shared/ingestion/parseJsonBody";
 import { scanJsonShape } from "../shared/ingestion/scanJsonShape";
 import { gzipHead } from "../devkit/gzipHead";
 import { measureBurst, worstCaseBurst } from "../devkit/memoryBurst";
 import { residentBytes, resetPeakRss } from "../devkit/processMemory";
 import { makeUsageDocument } from "../devkit/usageDocuments";
-import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
+import { aggregationDisabled, noLocalSettings, serviceNodeArguments, startChild, type Child } from "../devkit/children";
 import { fmt, median } from "./measure";
 import { benchServices } from "./aggregationBench";
 import { createInterface } from "node:readline";
@@ -156,6 +156,7 @@ async function burstFigures(): Promise<string[]> {
       [...noLocalSettings],
       { ...aggregationDisabled, AzureWebJobsStorage: azurite.match[1]!, PORT: "0", INGEST_KEY: KEY },
       /listening on (http:\/\/\S+)/,
+      serviceNodeArguments,
     );
     const url = runtime.match[1]!;
     const docId = "0b6c1e0a-7d4f-4e3a-9c2b-5a1d3e4f6a7b";
@@ -234,6 +235,7 @@ async function stalledGzipFigures(): Promise<string[]> {
       [...noLocalSettings],
       { ...aggregationDisabled, AzureWebJobsStorage: azurite.match[1]!, PORT: "0", INGEST_KEY: KEY, RATE_LIMIT_PER_HOUR: "1000" },
       /listening on (http:\/\/\S+)/,
+      serviceNodeArguments,
     );
     const url = runtime.match[1]!;
     const pid = runtime.process.pid!;
@@ -443,18 +445,51 @@ async function seedFullWeek(weeklyStats: WeeklyStatsTable): Promise<number> {
   return stored;
 }
 
-/** Asks a budgetPeakRuntime child for its budget's peak since it was last asked (and starts it again). */
-function budgetPeak(runtime: Child): Promise<{ peak: number; inUse: number }> {
+/** What a budgetPeakRuntime child held at most since it was last asked: its budget and process.memoryUsage()'s figures. */
+interface RuntimePeaks {
+  peak: number;
+  inUse: number;
+  memory: MemoryFigures;
+  /** The same figures when the peaks were last started again. */
+  base: MemoryFigures;
+}
+
+type MemoryFigures = Record<"rss" | "heapTotal" | "heapUsed" | "external" | "arrayBuffers", number>;
+
+function memoryFigures(line: string, name: "base" | "peak"): MemoryFigures | undefined {
+  const usage = new RegExp(`^memory ${name} rss (\\d+) heapTotal (\\d+) heapUsed (\\d+) external (\\d+) arrayBuffers (\\d+)$`).exec(line);
+  if (usage === null) return undefined;
+  const [rss, heapTotal, heapUsed, external, arrayBuffers] = usage.slice(1).map(Number) as [number, number, number, number, number];
+  return { rss, heapTotal, heapUsed, external, arrayBuffers };
+}
+
+/** Asks a budgetPeakRuntime child for its peaks since it was last asked (and starts them again). */
+function budgetPeak(runtime: Child): Promise<RuntimePeaks> {
   return new Promise((resolve) => {
     const lines = createInterface({ input: runtime.process.stdout! });
+    let base: MemoryFigures | undefined;
+    let memory: MemoryFigures | undefined;
     lines.on("line", (line) => {
+      base ??= memoryFigures(line, "base");
+      memory ??= memoryFigures(line, "peak");
       const found = /^budget peak (\d+) in use (\d+)$/.exec(line);
-      if (found === null) return;
+      if (found === null || memory === undefined || base === undefined) return;
       lines.close();
-      resolve({ peak: Number(found[1]), inUse: Number(found[2]) });
+      resolve({ peak: Number(found[1]), inUse: Number(found[2]), memory, base });
     });
     runtime.process.kill("SIGUSR2");
   });
+}
+
+/**
+ * The runtime's environment for one set of options: `NAME=value` words (such as glibc's
+ * MALLOC_ARENA_MAX) are set as variables, the other words are given to Node as NODE_OPTIONS.
+ */
+function runtimeEnvironment(options: string | undefined): Record<string, string> {
+  const words = options?.split(/\s+/).filter((word) => word !== "") ?? [];
+  const variables = words.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => word.split("=", 2) as [string, string]);
+  const nodeOptions = words.filter((word) => !/^[A-Z_]+=/.test(word)).join(" ");
+  return { ...Object.fromEntries(variables), ...(nodeOptions === "" ? {} : { NODE_OPTIONS: nodeOptions }) };
 }
 
 /**
@@ -462,10 +497,10 @@ function budgetPeak(runtime: Child): Promise<{ peak: number; inUse: number }> {
  * written straight to the table of an Azurite in its own process; then WEEK_READS concurrent
  * GETs of the OS route and as many of the OS dimension route through a runtime in its own
  * process (bench/budgetPeakRuntime.js: local/start.js's runtime, which also reports its
- * budget's peak), with /api/health probed until they have all answered. With `heapLimitMib`
- * the runtime's V8 is told its old-space limit (`--max-old-space-size`), as a host can be.
+ * budget's peak), with /api/health probed until they have all answered. With `nodeOptions`
+ * (such as shared/heapLimit.ts's flag) the runtime's V8 is told them at start, as a host can be.
  */
-async function fullWeekFigures(heapLimitMib?: number): Promise<string[]> {
+async function fullWeekFigures(nodeOptions?: string): Promise<string[]> {
   if (process.platform !== "linux") return ["    full-week reads: skipped (RSS is read from /proc, Linux only)"];
   const azurite = await startChild("local/azuriteServer.js", ["--in-memory", "--ports", "0"], {}, /"connectionString":"([^"]+)"/);
   let runtime: Child | undefined;
@@ -487,7 +522,7 @@ async function fullWeekFigures(heapLimitMib?: number): Promise<string[]> {
         PORT: "0",
         INGEST_KEY: KEY,
         QUERY_KEY,
-        ...(heapLimitMib === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapLimitMib}` }),
+        ...runtimeEnvironment(nodeOptions),
       },
       /listening on (http:\/\/\S+)/,
     );
@@ -520,10 +555,13 @@ async function fullWeekFigures(heapLimitMib?: number): Promise<string[]> {
     const healthCounts = [...new Set(health)].map((status) => `${health.filter((h) => h === status).length} x ${status}`).join(", ");
     return [
       ...received,
-      `    full week, runtime with ${heapLimitMib === undefined ? "V8's default heap limit" : `--max-old-space-size=${heapLimitMib}`}: ${ROLLUP_SHARDS} rollup rows of short OS names (${mib(stored)} stored, UTF-16; written in ${fmt(seeded, 1)} s), ` +
+      `    full week, runtime with ${nodeOptions ?? "V8's default heap limit"}: ${ROLLUP_SHARDS} rollup rows of short OS names (${mib(stored)} stored, UTF-16; written in ${fmt(seeded, 1)} s), ` +
         `${WEEK_READS} concurrent GET /api/v1/stats/os and ${WEEK_READS} GET /api/v1/stats/dimensions/os (runtime and Azurite in their own processes):`,
       `      idle RSS ${mib(idle)}, peak RSS (VmHWM) ${mib(peak)}${peakReset ? "" : " [peak not reset: includes start-up]"}: ` +
         `${mib(peak - idle)} over idle (budget ${mib(limits.maxInFlightBytes)}); the budget's peak accounted ${mib(budget.peak)}, ${mib(budget.inUse)} in use after`,
+      `      sampled peaks (every 20 ms), idle in brackets: rss ${mib(budget.memory.rss)} (${mib(budget.base.rss)}), ` +
+        `V8 heap ${mib(budget.memory.heapTotal)} (${mib(budget.base.heapTotal)}), used ${mib(budget.memory.heapUsed)} (${mib(budget.base.heapUsed)}), ` +
+        `external ${mib(budget.memory.external)} (${mib(budget.base.external)}), array buffers ${mib(budget.memory.arrayBuffers)} (${mib(budget.base.arrayBuffers)})`,
       `      stats/os: ${tally(answers.slice(0, WEEK_READS))}; dimensions/os: ${tally(answers.slice(WEEK_READS))}; ` +
         `answered after ${fmt(Math.min(...answers.map((a) => a.seconds)), 1)}-${fmt(Math.max(...answers.map((a) => a.seconds)), 1)} s, all in ${fmt(seconds, 1)} s`,
       `      runtime ${runtime.process.exitCode === null && runtime.process.signalCode === null ? "still running" : `exited (${runtime.process.exitCode ?? runtime.process.signalCode})`} after them`,
@@ -537,10 +575,13 @@ async function fullWeekFigures(heapLimitMib?: number): Promise<string[]> {
 
 /**
  * The decoded row's factor, the answer's share and the full-week reads, with V8's default heap
- * limit and with the one deployed instances and `npm start` get (shared/heapLimit.ts).
+ * limit and with the flag deployed instances and `npm start` get (shared/heapLimit.ts), or
+ * with each set of Node options given instead.
  */
-async function weekReadFigures(): Promise<string[]> {
-  return [...decodeFactor(), ...answerShare(), ...(await fullWeekFigures()), ...(await fullWeekFigures(heapLimitMib))];
+async function weekReadFigures(nodeOptionSets: readonly (string | undefined)[] = [undefined, heapLimitFlag]): Promise<string[]> {
+  const figures = [...decodeFactor(), ...answerShare()];
+  for (const nodeOptions of nodeOptionSets) figures.push(...(await fullWeekFigures(nodeOptions)));
+  return figures;
 }
 
 /** (h) The memory figures: the burst's peak RSS beside idle RSS, stalled uploads, heap per parsed value, the scan's cost, full-week reads. */
@@ -551,7 +592,9 @@ export async function benchMemory(): Promise<string[]> {
 if (require.main === module) {
   const only = process.argv.includes("week") ? "week" : process.argv.includes("stalled") ? "stalled" : undefined;
   if (only !== undefined) {
-    (only === "week" ? weekReadFigures() : stalledGzipFigures()).then(
+    // `week "<node options>" ...` compares the runtime under each set of options instead.
+    const optionSets = process.argv.slice(process.argv.indexOf("week") + 1);
+    (only === "week" ? weekReadFigures(optionSets.length > 0 ? optionSets : undefined) : stalledGzipFigures()).then(
       (lines) => {
         for (const line of [`(h) memory, ${only === "week" ? "full-week reads" : "stalled gzip uploads"} only:`, ...lines]) console.log(line);
         process.exit(0);

@@ -15,7 +15,7 @@ import type { Services } from "../shared/services";
 import { ensureStorage } from "../shared/storage/ensureStorage";
 import { rowKeys } from "../shared/storage/weeklyStatsTable";
 import { benchServices, countConflicts } from "./aggregationBench";
-import { aggregationDisabled, noLocalSettings, startChild, type Child } from "../devkit/children";
+import { aggregationDisabled, noLocalSettings, serviceNodeArguments, startChild, type Child } from "../devkit/children";
 import type { ArchivedDocument } from "../devkit/archivedDocument";
 import { archiveAll, fleetDocuments } from "./fleet";
 import { fmt, percentile, requestCounter, secondsSince, throughput } from "./measure";
@@ -311,6 +311,7 @@ export async function benchQueryLatency(options: QueryBenchOptions = {}): Promis
       [...noLocalSettings],
       { ...aggregationDisabled, AzureWebJobsStorage: connectionString, PORT: "0", QUERY_KEY: KEY },
       /listening on (http:\/\/\S+)/,
+      serviceNodeArguments,
     );
     const base = runtime.match[1]!;
     lines.push(await describeWeek(base));

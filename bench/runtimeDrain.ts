@@ -11,7 +11,7 @@ import { storageNames } from "../shared/config";
 import type { Services } from "../shared/services";
 import { IngestQueue } from "../shared/storage/ingestQueue";
 import type { ArchivedDocument } from "../devkit/archivedDocument";
-import { noLocalSettings, startChild } from "../devkit/children";
+import { noLocalSettings, serviceNodeArguments, startChild } from "../devkit/children";
 import { throughput } from "./measure";
 
 /** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none. */
@@ -57,7 +57,7 @@ export async function drainThroughRuntime(
   await throughput(docs.length, 32, (i) => ingest.send(docs[i]!.claim));
   const queue = services.clients.queueService.getQueueClient(storageNames.ingestQueue);
   const azuriteBefore = cpuSecondsOf(azuritePid);
-  const runtime = await startChild("local/start.js", [...noLocalSettings], { AzureWebJobsStorage: connectionString, PORT: "0", ...env }, /listening on (http:\/\/\S+)/);
+  const runtime = await startChild("local/start.js", [...noLocalSettings], { AzureWebJobsStorage: connectionString, PORT: "0", ...env }, /listening on (http:\/\/\S+)/, serviceNodeArguments);
   const started = performance.now();
   const runtimeBefore = cpuSecondsOf(runtime.process.pid);
   let aggregations = 0;

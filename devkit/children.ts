@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { aggregateUsageTrigger } from "../functions/aggregateUsage";
 import { projectRoot } from "../local/hostSettings";
 import { disabledSettingNames } from "../shared/config";
+import { heapLimitFlag } from "../shared/heapLimit";
 
 export interface Child {
   process: ChildProcess;
@@ -22,6 +23,13 @@ export const aggregationDisabled: Readonly<Record<string, string>> = Object.free
 /** Arguments of local/start.js that read no local.settings.json: a child reads only the settings it is given. */
 export const noLocalSettings: readonly string[] = ["--local-settings", "none"];
 
+/**
+ * Node's arguments for a child that plays the service: the heap limit Azure and `npm start`
+ * give it (shared/heapLimit.ts), so that memory and speed are measured as deployed. Azurite
+ * children get none: they stand for Azure Storage, not for us.
+ */
+export const serviceNodeArguments: readonly string[] = [heapLimitFlag];
+
 /** How long a child may take to print its ready line. */
 const READY_TIMEOUT_MS = 60_000;
 /** How long a child may take to exit on SIGTERM before it is killed. */
@@ -39,8 +47,8 @@ process.on("exit", () => {
  * output to match `ready`. Separate processes give storage, service and load generator
  * their own event loops, as in a deployment.
  */
-export async function startChild(script: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Child> {
-  const child = spawn(process.execPath, [join(projectRoot(), "dist", script), ...args], {
+export async function startChild(script: string, args: readonly string[], env: Record<string, string>, ready: RegExp, nodeArguments: readonly string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, [...nodeArguments, join(projectRoot(), "dist", script), ...args], {
     // Only what the benchmark names: the child reads its settings from nothing else.
     env,
     stdio: ["ignore", "pipe", "inherit"],

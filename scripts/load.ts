@@ -10,7 +10,7 @@
  */
 import { cpus } from "node:os";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { startChild, noLocalSettings, type Child } from "../devkit/children";
+import { noLocalSettings, serviceNodeArguments, startChild, type Child } from "../devkit/children";
 import { simulateCommand } from "./simulator/simulateCommand";
 import { parseSimulatorArgs, UsageError } from "./simulator/simulatorArgs";
 import { azuriteProbe, runtimeProbe, watchStalls, type StallProbe, type StallReport } from "./stallWatch";
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     if (ownReceiver) {
       const azurite = await startChild("local/azuriteServer.js", ["--in-memory", "--ports", "0"], {}, /"connectionString":"([^"]+)"/);
       children.push(azurite);
-      const runtime = await startChild("local/start.js", [...noLocalSettings], { ...KEYS, AzureWebJobsStorage: azurite.match[1]!, PORT: "0" }, /listening on (http:\/\/\S+)/);
+      const runtime = await startChild("local/start.js", [...noLocalSettings], { ...KEYS, AzureWebJobsStorage: azurite.match[1]!, PORT: "0" }, /listening on (http:\/\/\S+)/, serviceNodeArguments);
       children.push(runtime);
       probes.push(runtimeProbe(runtime.match[1]!), azuriteProbe(BlobServiceClient.fromConnectionString(azurite.match[1]!)));
       env = { SIMULATOR_URL: runtime.match[1]!, SIMULATOR_INGEST_KEY: KEYS.INGEST_KEY, SIMULATOR_QUERY_KEY: KEYS.QUERY_KEY };

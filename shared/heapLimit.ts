@@ -11,9 +11,10 @@ const MiB = 1024 * 1024;
  * Why a limit at all: the budget counts reservations, not the heap. With V8's default limit,
  * sized from the machine's memory rather than from the budget, the heap grows to several times what
  * is alive before a full collection, so 8 + 8 concurrent full-week reads, the budget never
- * past 512 MiB, peaked at 1,208 MiB RSS; with this limit, 732 MiB (docs/performance.md,
- * "Full-week reads"). Lower than the budget plus the idle heap, a full budget would be a crash
- * ("heap out of memory") instead of 503s.
+ * past 512 MiB, peaked at 1,230 MiB RSS; with this limit, 736 MiB (docs/performance.md,
+ * "Memory as deployed"). Lower limits save little (512 gave 699 MiB: garbage fills the heap to
+ * whatever the limit is), and lower than the budget plus the idle heap, a full budget would be
+ * a crash ("heap out of memory") instead of 503s.
  *
  * Given at process start, since V8 sizes its heap then: in Azure by the
  * `languageWorkers__node__arguments` app setting (infra/modules/functionApp.bicep), locally by
