@@ -5,6 +5,9 @@ import { outcomeOf, type Outcome } from "../telemetry/outcomes";
 import { parseJsonBody } from "./parseJsonBody";
 import type { Submission } from "./judgeSubmission";
 import { submitDocument, type IngestionDeps } from "./submitDocument";
+import { lineParseCost, reservedParseCost } from "./batchParseCost";
+import { runWithinCost } from "./runWithinCost";
+import { splitLines } from "./splitLines";
 
 // The answer's shape is the results schema's (schemas/results.v1.schema.json).
 export type { BatchLineResult, BatchLineStatus, BatchResponse } from "../resultsV1";
@@ -12,27 +15,15 @@ export type { BatchLineResult, BatchLineStatus, BatchResponse } from "../results
 /** Called once per line with its outcome, for telemetry. */
 export type BatchLineObserver = (result: BatchLineResult, outcome: Outcome) => void;
 
-// Lines are independent; a few in flight hide storage latency without flooding it.
-export const LINE_CONCURRENCY = 8;
+/*
+ * Lines are independent: several in flight hide storage latency, so that a 500-line batch
+ * takes a few round trips' time, not 500. Up to MAX_LINES_IN_FLIGHT at once, as long as their
+ * parse costs together stay within what the route reserved for the batch (batchParseCost:
+ * its RESERVED_LINES costliest lines). Any RESERVED_LINES lines fit, so a batch of large
+ * lines runs as many at once as before and typical lines run many more.
+ */
+const MAX_LINES_IN_FLIGHT = 32;
 const ENVELOPE_KEYS = new Set(["docType", "docVersion", "docId", "document"]);
-
-/** Splits NDJSON bytes into non-empty lines, keeping their 1-based line numbers. */
-export function splitLines(body: Buffer): { line: number; bytes: Buffer }[] {
-  const lines: { line: number; bytes: Buffer }[] = [];
-  let start = 0;
-  let number = 1;
-  while (start <= body.length) {
-    let end = body.indexOf(0x0a, start);
-    if (end === -1) end = body.length;
-    let stop = end;
-    if (stop > start && body[stop - 1] === 0x0d) stop -= 1; // tolerate CRLF
-    const bytes = body.subarray(start, stop);
-    if (bytes.some((b) => b !== 0x20 && b !== 0x09)) lines.push({ line: number, bytes });
-    start = end + 1;
-    number += 1;
-  }
-  return lines;
-}
 
 function envelopeError(message: string): ValidationError {
   return new ValidationError(`Line is not a valid envelope: ${message}`, [{ path: "", message: `envelope: ${message}` }]);
@@ -74,42 +65,35 @@ export async function submitBatchLines(body: Buffer, deps: IngestionDeps, observ
     throw new PayloadTooLargeError(`The batch has ${lines.length} lines; at most ${limits.maxBatchLines} are allowed`, `lines:${limits.maxBatchLines}`);
   }
   const results = new Array<BatchLineResult>(lines.length);
-  let next = 0;
-  let stopped = false;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < lines.length && !stopped; index = next++) {
-      const { line, bytes } = lines[index]!;
-      let result: BatchLineResult;
-      let outcome: Outcome;
-      try {
-        const submission = parseEnvelope(bytes);
-        const response = await submitDocument(submission, deps);
-        result = { line, docId: submission.docId, status: response.status };
-        outcome = response.status;
-      } catch (error) {
-        outcome = outcomeOf(error);
-        const docId = docIdOf(bytes);
-        const base = docId === undefined ? { line } : { line, docId };
-        if (error instanceof ConflictError) result = { ...base, status: "conflict" };
-        // Only this line waits; the batch goes on (contract section 2: never a 429 for the whole batch).
-        else if (error instanceof RateLimitedError) result = { ...base, status: "rate_limited", retryAfterSeconds: error.retryAfterSeconds };
-        else if (error instanceof ValidationError) result = { ...base, status: "invalid", errors: error.errors };
-        else if (error instanceof NotFoundError) {
-          result = { ...base, status: "invalid", errors: [{ path: "", message: `envelope: ${error.message}` }] };
-        } else {
-          stopped = true; // the batch fails as a whole; no point writing the lines after it
-          throw error;
-        }
+  const costs = lines.map(({ bytes }) => lineParseCost(bytes));
+  // After a storage failure the lines in flight finish (and record their outcomes) before the
+  // batch answers, so nothing is written after the 503 goes out.
+  await runWithinCost(costs, reservedParseCost(costs), MAX_LINES_IN_FLIGHT, async (index) => {
+    const { line, bytes } = lines[index]!;
+    let result: BatchLineResult;
+    let outcome: Outcome;
+    try {
+      const submission = parseEnvelope(bytes);
+      const response = await submitDocument(submission, deps);
+      result = { line, docId: submission.docId, status: response.status };
+      outcome = response.status;
+    } catch (error) {
+      outcome = outcomeOf(error);
+      const docId = docIdOf(bytes);
+      const base = docId === undefined ? { line } : { line, docId };
+      if (error instanceof ConflictError) result = { ...base, status: "conflict" };
+      // Only this line waits; the batch goes on (contract section 2: never a 429 for the whole batch).
+      else if (error instanceof RateLimitedError) result = { ...base, status: "rate_limited", retryAfterSeconds: error.retryAfterSeconds };
+      else if (error instanceof ValidationError) result = { ...base, status: "invalid", errors: error.errors };
+      else if (error instanceof NotFoundError) {
+        result = { ...base, status: "invalid", errors: [{ path: "", message: `envelope: ${error.message}` }] };
+      } else {
+        throw error; // the batch fails as a whole; no line after it starts
       }
-      results[index] = result;
-      observe?.(result, outcome);
     }
-  };
-  // Wait for every worker, not just the first failure: a line in flight finishes (and records
-  // its outcome) before the batch answers, so nothing is written after the 503 goes out.
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(LINE_CONCURRENCY, lines.length) }, worker));
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed !== undefined) throw failed.reason;
+    results[index] = result;
+    observe?.(result, outcome);
+  });
   const count = (status: BatchLineStatus): number => results.filter((r) => r.status === status).length;
   return {
     accepted: count("accepted"),

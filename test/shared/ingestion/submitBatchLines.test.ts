@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { splitLines } from "../../../shared/ingestion/submitBatchLines";
+import { splitLines } from "../../../shared/ingestion/splitLines";
 
 test("splitLines keeps physical line numbers, skips blank lines and tolerates CRLF", () => {
   const lines = splitLines(Buffer.from('{"a":1}\r\n\n  \n{"b":2}\n{"c":3}'));
