@@ -7,7 +7,7 @@ import { splitLines } from "./splitLines";
  * together never cost more than that (submitBatchLines.ts), so their parsed values stay
  * within the reservation, however many lines run at once.
  */
-export const RESERVED_LINES = 8;
+const RESERVED_LINES = 8;
 
 /** The most values a line of `byteLength` bytes can hold and still be parsed. */
 function valuesBoundOf(byteLength: number): number {
@@ -18,17 +18,12 @@ function valuesBoundOf(byteLength: number): number {
 
 /** What parsing one line can cost at most: 0 for a line over the document limit, which is refused as it is, unparsed. */
 export function lineParseCost(bytes: Buffer): number {
-  return bytes.length > limits.maxDocumentBytes
-    ? 0
-    : parseCostOf(bytes.length, valuesBoundOf(bytes.length));
+  return bytes.length > limits.maxDocumentBytes ? 0 : parseCostOf(bytes.length, valuesBoundOf(bytes.length));
 }
 
 /** The sum of the RESERVED_LINES largest of the lines' costs. */
 export function reservedParseCost(costs: readonly number[]): number {
-  return [...costs]
-    .sort((a, b) => b - a)
-    .slice(0, RESERVED_LINES)
-    .reduce((sum, cost) => sum + cost, 0);
+  return [...costs].sort((a, b) => b - a).slice(0, RESERVED_LINES).reduce((sum, cost) => sum + cost, 0);
 }
 
 /**
