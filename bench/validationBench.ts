@@ -15,10 +15,9 @@
  * over would flatter the validator (V8 caches a reused object's key enumeration).
  * Each pair is timed in alternating batches, so that GC pauses and a busy neighbour hit
  * both alike, and the median of the batches is reported. Each pair runs in a worker of its
- * own (a fresh V8 isolate): in one thread, what ran before (the other version's documents,
- * the walk's generic property reads) left the code it shares with what follows slower by up to
- * a quarter, and the figures depended on the order of the cases. Not a test: `bench/run.ts`
- * calls it and prints the lines.
+ * own (a fresh V8 isolate): in one thread the figures jumped from run to run (what ran before,
+ * the other version's documents or the walk's generic property reads, shaped what V8 did with
+ * the code they share). Not a test: `bench/run.ts` calls it and prints the lines.
  */
 import { once } from "node:events";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
