@@ -3,17 +3,14 @@ import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { QueueServiceClient, type QueueClient } from "@azure/storage-queue";
 import { readConfig, storageNames } from "../shared/config";
 import { canonicalJson } from "../shared/ingestion/canonicalJson";
-import { sha256Hex } from "../shared/sha256Hex";
 import { judgeSubmission } from "../shared/ingestion/judgeSubmission";
 import { submitDocument } from "../shared/ingestion/submitDocument";
-import { isoWeekOf } from "../shared/isoWeek";
 import { createServices } from "../shared/services";
-import { encodeClaimCheck } from "../shared/storage/claimCheck";
 import { ensureStorage } from "../shared/storage/ensureStorage";
-import { rawBlobName } from "../shared/storage/rawArchive";
 import { startAzurite } from "../local/azurite";
 import { makeUsageDocument } from "../devkit/usageDocuments";
 import { aggregationDisabled, noLocalSettings, serviceNodeArguments, startChild, type Child } from "../devkit/children";
+import { floorWrites } from "./floorWrites";
 import { fmt, median, pairedRatio, percentile, throughput } from "./measure";
 
 const CONCURRENCY = 16;
@@ -34,13 +31,7 @@ type BenchDocument = ReturnType<typeof documents>[number];
 
 /** The floor: the blob create and the queue send a new submission makes, straight from the SDK. */
 async function floorOnce(blobs: ContainerClient, queue: QueueClient, { docId, body, doc }: BenchDocument): Promise<void> {
-  const name = rawBlobName("usage", docId);
-  await blobs.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
-    conditions: { ifNoneMatch: "*" },
-    metadata: { sha256: sha256Hex(body), receivedat: new Date().toISOString() },
-    tags: { docType: "usage", docVersion: "1", week: isoWeekOf(new Date(String(doc["collectedAt"]))), collectedDate: String(doc["collectedAt"]).slice(0, 10), hierarchyId: String(doc["hierarchyId"]) },
-  });
-  await queue.sendMessage(encodeClaimCheck({ v: 1, docType: "usage", docVersion: 1, docId, blobName: name, sha256: sha256Hex(body) }));
+  await floorWrites(blobs, queue, docId, body, doc);
 }
 
 /** One submission through the runtime over HTTP, answered 202. */
@@ -58,12 +49,16 @@ async function submitOnce(url: string, { docId, body }: BenchDocument): Promise<
  * (b) Accepted submissions per second through the local runtime vs the SDK floor (the same
  * blob create and queue send, straight from this process), at the same concurrency, against
  * one Azurite in its own process, alternating rounds so that both see the same conditions.
+ * A third path, the bare receiver (bareReceiver.ts: node:http and the same two writes, in a
+ * process of its own), says how much of the gap is the HTTP hop itself on this machine.
  */
 export async function benchIngestionThroughput(): Promise<string[]> {
   const azurite = await startChild("local/azuriteServer.js", ["--in-memory", "--ports", "0"], {}, /"connectionString":"([^"]+)"/);
   const connectionString = azurite.match[1]!;
   let runtime: Child | undefined;
+  let bare: Child | undefined;
   try {
+    bare = await startChild("bench/bareReceiver.js", [], { AzureWebJobsStorage: connectionString }, /listening on (http:\/\/\S+)/, serviceNodeArguments);
     runtime = await startChild(
       "local/start.js",
       [...noLocalSettings],
@@ -71,37 +66,47 @@ export async function benchIngestionThroughput(): Promise<string[]> {
       /listening on (http:\/\/\S+)/,
       serviceNodeArguments,
     );
-    return await compareIngestion(connectionString, runtime.match[1]!);
+    return await compareIngestion(connectionString, runtime.match[1]!, bare.match[1]!);
   } finally {
-    // Whatever failed, neither child outlives the stage.
+    // Whatever failed, no child outlives the stage.
     await runtime?.stop();
+    await bare?.stop();
     await azurite.stop();
   }
 }
 
-async function compareIngestion(connectionString: string, url: string): Promise<string[]> {
+async function compareIngestion(connectionString: string, url: string, bareUrl: string): Promise<string[]> {
   const blobs = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(storageNames.rawContainer);
   const queue = QueueServiceClient.fromConnectionString(connectionString).getQueueClient(storageNames.ingestQueue);
 
   const floor = async (items: ReturnType<typeof documents>): Promise<number> => throughput(items.length, CONCURRENCY, (i) => floorOnce(blobs, queue, items[i]!));
   const viaRuntime = async (items: ReturnType<typeof documents>): Promise<number> => throughput(items.length, CONCURRENCY, (i) => submitOnce(url, items[i]!));
+  const viaBare = async (items: ReturnType<typeof documents>): Promise<number> => throughput(items.length, CONCURRENCY, (i) => submitOnce(bareUrl, items[i]!));
 
-  await floor(documents(200)); // warm-up both paths
+  await floor(documents(200)); // warm-up every path
+  await viaBare(documents(200));
   await viaRuntime(documents(200));
   const floorRates: number[] = [];
+  const bareRates: number[] = [];
   const runtimeRates: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     floorRates.push(await floor(documents(PER_ROUND)));
+    bareRates.push(await viaBare(documents(PER_ROUND)));
     runtimeRates.push(await viaRuntime(documents(PER_ROUND)));
   }
-  const ratio = pairedRatio(runtimeRates, floorRates);
-  const ratios = runtimeRates.map((rate, i) => rate / floorRates[i]!);
+  const ratioLine = (what: string, rates: number[], of: number[], target: string): string => {
+    const ratios = rates.map((rate, i) => rate / of[i]!);
+    return `    ratio ${what}: ${fmt(pairedRatio(rates, of), 2)}x (median of the ${ROUNDS} rounds' ratios, spread ${fmt(Math.min(...ratios), 2)}-${fmt(Math.max(...ratios), 2)}x${target})`;
+  };
   return [
-    `(b) accepted submissions/s at concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${PER_ROUND}, Azurite and runtime in their own processes:`,
+    `(b) accepted submissions/s at concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${PER_ROUND} taking turns, Azurite, bare receiver and runtime in their own processes:`,
     `    SDK floor (blob create + queue send): ${floorRates.map((r) => fmt(r, 0)).join(", ")}  median ${fmt(median(floorRates), 0)}/s`,
+    `    bare receiver (node:http, the same two writes): ${bareRates.map((r) => fmt(r, 0)).join(", ")}  median ${fmt(median(bareRates), 0)}/s`,
     `    local runtime (HTTP, validate, store, queue): ${runtimeRates.map((r) => fmt(r, 0)).join(", ")}  median ${fmt(median(runtimeRates), 0)}/s`,
-    `    ratio runtime/floor: ${fmt(ratio, 2)}x (median of the ${ROUNDS} round pairs' ratios, spread ${fmt(Math.min(...ratios), 2)}-${fmt(Math.max(...ratios), 2)}x; target >= 0.9x)`,
-    ...(await latencySplit(connectionString, url, blobs, queue)),
+    ratioLine("runtime/floor", runtimeRates, floorRates, "; target >= 0.9x"),
+    ratioLine("bare receiver/floor (the HTTP hop on this machine)", bareRates, floorRates, ""),
+    ratioLine("runtime/bare receiver (what the runtime adds)", runtimeRates, bareRates, ""),
+    ...(await latencySplit(connectionString, url, bareUrl, blobs, queue)),
   ];
 }
 
@@ -113,10 +118,11 @@ const LATENCY_WARM_UP = 10;
  * Single-request latency, split by phase: the SDK floor (the same two writes), the same
  * submission through `submitDocument` in this process (validation, canonical JSON, hash,
  * the two writes), the judgement alone, a bare HTTP round trip to the runtime (`/api/health`,
- * cached: no storage), and the submission over HTTP. The differences say where the runtime's
- * extra time goes: the domain (in-process minus floor) or the host (HTTP minus in-process).
+ * cached: no storage), the submission over HTTP, and the same two writes behind the bare
+ * receiver. The differences say where the runtime's extra time goes: the domain (in-process
+ * minus floor) or the host (HTTP minus in-process); the bare receiver, what any HTTP hop costs.
  */
-async function latencySplit(connectionString: string, url: string, blobs: ContainerClient, queue: QueueClient): Promise<string[]> {
+async function latencySplit(connectionString: string, url: string, bareUrl: string, blobs: ContainerClient, queue: QueueClient): Promise<string[]> {
   const services = createServices({ ...readConfig({}), storage: { kind: "connectionString", connectionString } });
   const phases: { name: string; run: (item: ReturnType<typeof documents>[number]) => Promise<void> }[] = [
     { name: "SDK floor (blob create + queue send)", run: (item) => floorOnce(blobs, queue, item) },
@@ -141,6 +147,7 @@ async function latencySplit(connectionString: string, url: string, blobs: Contai
       },
     },
     { name: "HTTP submit through the runtime", run: (item) => submitOnce(url, item) },
+    { name: "HTTP submit to the bare receiver", run: (item) => submitOnce(bareUrl, item) },
   ];
   const samples = phases.map(() => [] as number[]);
   // A new docId for every request: a duplicate would be a different path.
@@ -156,13 +163,14 @@ async function latencySplit(connectionString: string, url: string, blobs: Contai
     }
   }
   const medians = samples.map((s) => median(s));
-  const [floorMs, inProcessMs, judgeMs, healthMs, httpMs] = medians as [number, number, number, number, number];
+  const [floorMs, inProcessMs, judgeMs, healthMs, httpMs, bareMs] = medians as [number, number, number, number, number, number];
   return [
     `    single-request latency, one at a time, the phases taking turns, ${LATENCY_SAMPLES} each (median ms, p90):`,
     ...phases.map((phase, p) => `      ${phase.name.padEnd(40)} ${fmt(medians[p]!, 2)} ms  p90 ${fmt(percentile(samples[p]!, 90), 2)}`),
     `    split: domain (in-process minus floor) ${fmt(inProcessMs - floorMs, 2)} ms, of which the judgement ${fmt(judgeMs, 2)}; ` +
       `host (HTTP minus in-process) ${fmt(httpMs - inProcessMs, 2)} ms, of which a bare round trip ${fmt(healthMs, 2)}`,
-    `    ratio HTTP submit/floor: ${fmt(httpMs / floorMs, 2)}x (+${fmt(httpMs - floorMs, 2)} ms; target <= 1.2x)`,
+    `    ratio HTTP submit/floor: ${fmt(httpMs / floorMs, 2)}x (+${fmt(httpMs - floorMs, 2)} ms; target <= 1.2x); ` +
+      `bare receiver/floor ${fmt(bareMs / floorMs, 2)}x (+${fmt(bareMs - floorMs, 2)} ms)`,
   ];
 }
 
