@@ -3,7 +3,7 @@
  *
  * For a typical document (~3 KB) and the largest one the schema allows (~300 KB), of usage
  * version 1 and of version 2, times side by side in one run:
- * - `JSON.parse(text)` alone, and
+ * - `JSON.parse(text)` alone,
  * - `JSON.parse(text)` + consent + schema + semantic rules (`validateUsageV1`, `validateUsageV2`),
  * - `JSON.parse(text)` + a walk that reads every key and value and checks nothing: the floor
  *   of any validator of the parsed value, which must list every object's keys (every object
