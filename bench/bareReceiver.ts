@@ -25,7 +25,7 @@ const server = createServer((request, response) => {
     // The docId is the path's last segment, as in /api/v1/submit/usage/1/{docId}.
     const docId = (request.url ?? "").split("/").pop() ?? "";
     const body = Buffer.concat(chunks).toString("utf8");
-    floorWrites(blobs, queue, docId, body, JSON.parse(body) as Record<string, unknown>).then(
+    floorWrites(blobs, queue, { docId, body, doc: JSON.parse(body) as Record<string, unknown> }).then(
       () => response.writeHead(202, { "content-type": "application/json" }).end(`{"docId":"${docId}"}`),
       (error: unknown) => response.writeHead(500).end(String(error)),
     );

@@ -29,11 +29,6 @@ function documents(count: number): { docId: string; body: string; doc: Record<st
 
 type BenchDocument = ReturnType<typeof documents>[number];
 
-/** The floor: the blob create and the queue send a new submission makes, straight from the SDK. */
-async function floorOnce(blobs: ContainerClient, queue: QueueClient, { docId, body, doc }: BenchDocument): Promise<void> {
-  await floorWrites(blobs, queue, docId, body, doc);
-}
-
 /** One submission through the runtime over HTTP, answered 202. */
 async function submitOnce(url: string, { docId, body }: BenchDocument): Promise<void> {
   const response = await fetch(`${url}/api/v1/submit/usage/1/${docId}`, {
@@ -79,7 +74,7 @@ async function compareIngestion(connectionString: string, url: string, bareUrl: 
   const blobs = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(storageNames.rawContainer);
   const queue = QueueServiceClient.fromConnectionString(connectionString).getQueueClient(storageNames.ingestQueue);
 
-  const floor = async (items: ReturnType<typeof documents>): Promise<number> => throughput(items.length, CONCURRENCY, (i) => floorOnce(blobs, queue, items[i]!));
+  const floor = async (items: ReturnType<typeof documents>): Promise<number> => throughput(items.length, CONCURRENCY, (i) => floorWrites(blobs, queue, items[i]!));
   const viaRuntime = async (items: ReturnType<typeof documents>): Promise<number> => throughput(items.length, CONCURRENCY, (i) => submitOnce(url, items[i]!));
   const viaBare = async (items: ReturnType<typeof documents>): Promise<number> => throughput(items.length, CONCURRENCY, (i) => submitOnce(bareUrl, items[i]!));
 
@@ -125,7 +120,7 @@ const LATENCY_WARM_UP = 10;
 async function latencySplit(connectionString: string, url: string, bareUrl: string, blobs: ContainerClient, queue: QueueClient): Promise<string[]> {
   const services = createServices({ ...readConfig({}), storage: { kind: "connectionString", connectionString } });
   const phases: { name: string; run: (item: ReturnType<typeof documents>[number]) => Promise<void> }[] = [
-    { name: "SDK floor (blob create + queue send)", run: (item) => floorOnce(blobs, queue, item) },
+    { name: "SDK floor (blob create + queue send)", run: (item) => floorWrites(blobs, queue, item) },
     {
       name: "submitDocument in this process",
       run: async ({ docId, body }) => {

@@ -24,6 +24,7 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import { validateUsageV1 } from "../shared/validation/validateUsageV1";
 import { validateUsageV2 } from "../shared/validation/validateUsageV2";
 import type { ValidationResult } from "../shared/validation/validationResult";
+import { median } from "./measure";
 import { makeLargestUsageDocument, makeLargestUsageV2Document, makeUsageDocument, makeUsageV2Document, testNow } from "../devkit/usageDocuments";
 
 type Validate = (value: unknown, expected: { docId: string; docVersion: number }, now: Date) => ValidationResult<{ schemaVersion: number }>;
@@ -60,11 +61,6 @@ export const targetRatio = 1.5;
 
 /** What issue 18 asks of version 2's validation. */
 export const version2GoalRatio = 1.3;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /**
  * Reads every key and value of a parsed document and checks nothing: what a validator of the
